@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// stdio is the outside world a command may touch: streams, environment and
+// whether a stream is a terminal. Tests supply their own.
+type stdio struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	// isTerminal reports whether w is an interactive terminal.
+	isTerminal func(w any) bool
+}
+
+func newStdio() stdio {
+	return stdio{
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		getenv: os.Getenv,
+		isTerminal: func(w any) bool {
+			f, ok := w.(*os.File)
+			return ok && term.IsTerminal(int(f.Fd()))
+		},
+	}
+}
+
+// app is shared by every command.
+type app struct {
+	stdio
+	verbose bool
+	logger  *slog.Logger
+}
+
+func (a *app) setupLogger() {
+	level := slog.LevelWarn
+	if a.verbose {
+		level = slog.LevelDebug
+	}
+	a.logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// warnf prints a diagnostic on stderr, prefixed "vigil:".
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "vigil: "+format+"\n", args...)
+}
+
+// run executes one vigil command line and returns the process exit code.
+func run(ctx context.Context, args []string, io stdio) int {
+	a := &app{stdio: io}
+	a.setupLogger()
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(io.stdin)
+	root.SetOut(io.stdout)
+	root.SetErr(io.stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = interrupted(ctx.Err())
+	}
+	return a.report(err)
+}

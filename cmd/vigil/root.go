@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "vigil",
+		Short: "Keep watch over API credentials, Twilio's first",
+		Long: `vigil finds secrets in files, git history and images, checks whether they
+are live, rotates leaked Twilio credentials, audits Twilio accounts against a
+hardening baseline and guards Twilio webhooks.
+
+Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
+3 runtime error or incomplete scan, 130 interrupted.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRun: func(*cobra.Command, []string) {
+			a.setupLogger()
+		},
+	}
+	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print debug diagnostics on stderr")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	// One line per top-level command; each lives in its own file.
+	root.AddCommand(newScanCmd(a))
+	root.AddCommand(newVersionCmd(a))
+	return root
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print vigil's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			v := "(devel)"
+			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+				v = bi.Main.Version
+			}
+			fmt.Fprintf(a.stdout, "vigil %s\n", v)
+			return nil
+		},
+	}
+}

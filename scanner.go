@@ -1,0 +1,110 @@
+package vigil
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Scanner runs a Matcher over the chunks of a Source in parallel.
+type Scanner struct {
+	Matcher Matcher
+	// Workers is the number of matching goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Logger receives debug diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Stats describes what a scan read and what it skipped.
+type Stats struct {
+	Items    int           `json:"items"`
+	Chunks   int           `json:"chunks"`
+	Bytes    int64         `json:"bytes"`
+	Skipped  []Skip        `json:"-"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Incomplete returns the skips that mean the scan did not look at
+// something it was asked to look at.
+func (s *Stats) Incomplete() []Skip {
+	var out []Skip
+	for _, sk := range s.Skipped {
+		if sk.Reason.Incomplete() {
+			out = append(out, sk)
+		}
+	}
+	return out
+}
+
+// SkipCounts counts skipped items by reason.
+func (s *Stats) SkipCounts() map[SkipReason]int {
+	m := map[SkipReason]int{}
+	for _, sk := range s.Skipped {
+		m[sk.Reason]++
+	}
+	return m
+}
+
+// Scan reads every chunk of src and calls emit for each finding. emit is
+// called from one goroutine at a time. Scan returns when src is exhausted
+// or fails, or ctx is done; every goroutine it started has ended by then.
+func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Stats, error) {
+	if s.Matcher == nil {
+		return Stats{}, errors.New("scanner has no matcher")
+	}
+	start := time.Now()
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		stats Stats
+		mu    sync.Mutex // guards emit
+		wg    sync.WaitGroup
+	)
+	chunks := make(chan Chunk, workers*2)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			locked := func(f Finding) {
+				mu.Lock()
+				defer mu.Unlock()
+				emit(f)
+			}
+			for c := range chunks {
+				s.Matcher.Match(c, locked)
+			}
+		}()
+	}
+	err := src.Chunks(ctx, func(c Chunk) error {
+		if c.Skip != nil {
+			stats.Skipped = append(stats.Skipped, *c.Skip)
+			return nil
+		}
+		stats.Chunks++
+		if !c.Continued {
+			stats.Items++
+		}
+		stats.Bytes += int64(len(c.Data) - c.Overlap)
+		select {
+		case chunks <- c:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(chunks)
+	wg.Wait()
+	stats.Duration = time.Since(start)
+	if err == nil {
+		err = ctx.Err()
+	}
+	return stats, err
+}

@@ -1,0 +1,103 @@
+package vigil
+
+import (
+	"context"
+	"fmt"
+)
+
+// Chunk is a piece of content to scan.
+type Chunk struct {
+	// Data is owned by the scanner once yielded: a source must not reuse it.
+	Data []byte
+	// Origin.Line is the line number of Data[0].
+	Origin Origin
+	// Overlap is how many leading bytes of Data repeat the end of the
+	// previous chunk of the same item, so that a secret on the boundary is
+	// seen whole. Findings that start inside the overlap are dropped: the
+	// previous chunk reported them.
+	Overlap int
+	// Continued is set on every chunk of an item after its first.
+	Continued bool
+	// Skip, when set, says that the source could not or would not read an
+	// item; Data is then empty.
+	Skip *Skip
+}
+
+// Source yields chunks to scan. Chunks calls yield sequentially, from one
+// goroutine, and returns when the source is exhausted, yield returns an
+// error, or ctx is done. Any goroutines a source starts end before Chunks
+// returns.
+type Source interface {
+	Chunks(ctx context.Context, yield func(Chunk) error) error
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context, yield func(Chunk) error) error
+
+// Chunks calls f.
+func (f SourceFunc) Chunks(ctx context.Context, yield func(Chunk) error) error {
+	return f(ctx, yield)
+}
+
+// Sources chains several sources into one.
+type Sources []Source
+
+// Chunks yields the chunks of each source in turn.
+func (s Sources) Chunks(ctx context.Context, yield func(Chunk) error) error {
+	for _, src := range s {
+		if err := src.Chunks(ctx, yield); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SkipReason says why an item was not scanned.
+type SkipReason string
+
+// Reasons to skip. Those marked "incomplete" mean the scan did not look at
+// something it was asked to look at, and the scan must not pass as clean.
+const (
+	SkipBinary     SkipReason = "binary"          // by design
+	SkipExcluded   SkipReason = "excluded"        // by the user's --exclude
+	SkipSymlink    SkipReason = "symlink"         // points outside the scanned root
+	SkipTooLarge   SkipReason = "too-large"       // incomplete: over the size cap
+	SkipUnreadable SkipReason = "unreadable"      // incomplete: I/O or permission error
+	SkipLimit      SkipReason = "limit"           // incomplete: a safety limit (archive bomb, depth)
+	SkipPointer    SkipReason = "lfs-pointer"     // by design: content is not in the repository
+	SkipUnsupport  SkipReason = "unsupported"     // incomplete: a format vigil cannot read
+	SkipSubmodule  SkipReason = "submodule"       // by design: not followed unless asked
+	SkipDevice     SkipReason = "not-a-file"      // by design: device, socket, fifo
+)
+
+// Incomplete reports whether skipping for this reason means the scan did
+// not look at something it should have.
+func (r SkipReason) Incomplete() bool {
+	switch r {
+	case SkipTooLarge, SkipUnreadable, SkipLimit, SkipUnsupport:
+		return true
+	}
+	return false
+}
+
+// Skip records an item that was not scanned, and why.
+type Skip struct {
+	Origin Origin
+	Reason SkipReason
+	// Err is the underlying error or an explanation, when there is one.
+	Err error
+}
+
+// String renders "path: reason (err)".
+func (s Skip) String() string {
+	if s.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", s.Origin.Path, s.Reason, s.Err)
+	}
+	return fmt.Sprintf("%s: %s", s.Origin.Path, s.Reason)
+}
+
+// Matcher finds secrets in a chunk. Match must be safe for concurrent use
+// and must not keep c.Data after it returns.
+type Matcher interface {
+	Match(c Chunk, emit func(Finding))
+}
