@@ -1,0 +1,14 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// newTwilioCmd groups the Twilio-specific commands. Each subcommand lives in
+// its own file (twilio_*.go) and is added here with one line.
+func newTwilioCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "twilio",
+		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
+	}
+	_ = a
+	return cmd
+}
