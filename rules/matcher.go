@@ -1,0 +1,241 @@
+package rules
+
+import (
+	"bytes"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigilsec/vigil"
+)
+
+// Options tune a Matcher beyond its rules.
+type Options struct {
+	// Allow suppresses findings by path or value (from .vigil.toml).
+	Allow *Allowlist
+	// Now returns the current time, for token expiry; nil means time.Now.
+	Now func() time.Time
+	// Logger receives debug diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Matcher runs a rule Set over chunks. It implements vigil.Matcher and is
+// safe for concurrent use.
+type Matcher struct {
+	rules    []*compiled
+	byID     map[string]int
+	ac       *automaton
+	targets  [][]kwTarget // keyword index → rules it triggers
+	hex32    []int        // rules triggered by hex runs
+	near     [][]int      // anchor rule → rules run around its candidates
+	opts     Options
+	scratchP sync.Pool
+}
+
+type kwTarget struct {
+	rule  int
+	exact string // non-empty: the hit must match this case exactly
+}
+
+type compiled struct {
+	*Rule
+	check    checkFunc
+	stop     []string // lower-case
+	deny     []string // lower-case
+	pairWith []int // partner rule of each Pair
+	priority int
+}
+
+// maxLineWindow bounds the text a regex sees around a keyword hit on very
+// long lines (minified files), so matching stays linear in the input.
+const maxLineWindow = 2048
+
+// multilineWindow is how far past its keyword line a multi-line rule looks.
+const multilineWindow = 64 << 10
+
+// NewMatcher compiles a rule Set.
+func NewMatcher(set *Set, opts Options) *Matcher {
+	m := &Matcher{byID: map[string]int{}, opts: opts}
+	if m.opts.Now == nil {
+		m.opts.Now = time.Now
+	}
+	if m.opts.Logger == nil {
+		m.opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	for i, r := range set.Rules() {
+		c := &compiled{Rule: r, check: lookupCheck(r.Check), priority: 1}
+		if r.Generic {
+			c.priority = 0
+		}
+		c.stop = lower(r.Stopwords)
+		c.deny = lower(r.DenyContext)
+		m.rules = append(m.rules, c)
+		m.byID[r.ID] = i
+	}
+	m.near = make([][]int, len(m.rules))
+	var keywords []string
+	index := map[string]int{}
+	addKW := func(kw string, t kwTarget) {
+		key := strings.ToLower(kw)
+		k, ok := index[key]
+		if !ok {
+			k = len(keywords)
+			index[key] = k
+			keywords = append(keywords, key)
+			m.targets = append(m.targets, nil)
+		}
+		m.targets[k] = append(m.targets[k], t)
+	}
+	for i, c := range m.rules {
+		for _, p := range c.Pair {
+			c.pairWith = append(c.pairWith, m.byID[p.With])
+		}
+		for _, kw := range c.Keywords {
+			addKW(kw, kwTarget{rule: i})
+		}
+		for _, kw := range c.KeywordsExact {
+			addKW(kw, kwTarget{rule: i, exact: kw})
+		}
+		for _, t := range c.Triggers {
+			if t == "hex32" {
+				m.hex32 = append(m.hex32, i)
+			} else if id, ok := strings.CutPrefix(t, "near:"); ok {
+				a := m.byID[id]
+				m.near[a] = append(m.near[a], i)
+			}
+		}
+	}
+	if len(keywords) > 0 {
+		m.ac = newAutomaton(keywords)
+	}
+	return m
+}
+
+func lower(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// candidate is a secret a rule's regex found and its checks accepted.
+type candidate struct {
+	rule       int
+	start, end int // the secret, as offsets in the chunk
+	secret     string
+	details    map[string]string
+	confidence vigil.Confidence
+	line       int // 0-based line in the chunk
+	endLine    int
+	parts      []vigil.Part
+	consumed   bool
+	dropped    bool
+}
+
+// scratch is per-Match working memory, pooled.
+type scratch struct {
+	hits    []hit
+	lastEnd []int // per rule: end of the last window searched
+	cands   []candidate
+	seen    map[[3]int]bool
+}
+
+type hit struct{ rule, pos int }
+
+func (m *Matcher) getScratch() *scratch {
+	s, _ := m.scratchP.Get().(*scratch)
+	if s == nil {
+		s = &scratch{seen: map[[3]int]bool{}}
+	}
+	s.hits = s.hits[:0]
+	s.cands = s.cands[:0]
+	if cap(s.lastEnd) < len(m.rules) {
+		s.lastEnd = make([]int, len(m.rules))
+	}
+	s.lastEnd = s.lastEnd[:len(m.rules)]
+	for i := range s.lastEnd {
+		s.lastEnd[i] = -1
+	}
+	clear(s.seen)
+	return s
+}
+
+// Match implements vigil.Matcher.
+func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
+	data := c.Data
+	if len(data) == 0 {
+		return
+	}
+	s := m.getScratch()
+	defer m.scratchP.Put(s)
+
+	m.collectHits(data, s)
+	env := checkEnv{now: m.opts.Now().Unix()}
+	for _, h := range s.hits {
+		if h.pos < s.lastEnd[h.rule] {
+			continue // this rule already searched the window holding the hit
+		}
+		ws, we := m.window(data, h.pos, m.rules[h.rule].Multiline)
+		s.lastEnd[h.rule] = we
+		m.search(data, ws, we, h.rule, env, s)
+	}
+	if len(s.cands) == 0 {
+		return
+	}
+	numberLines(data, s.cands)
+	m.searchNear(data, env, s)
+	m.resolveOverlaps(s)
+	m.pair(data, s)
+	m.emit(c, s, emit)
+}
+
+// collectHits runs the prefilters and returns (rule, offset) hits in
+// offset order.
+func (m *Matcher) collectHits(data []byte, s *scratch) {
+	if m.ac != nil {
+		m.ac.scan(data, func(k, start int) {
+			for _, t := range m.targets[k] {
+				if t.exact != "" && !bytes.HasPrefix(data[start:], []byte(t.exact)) {
+					continue
+				}
+				s.hits = append(s.hits, hit{t.rule, start})
+			}
+		})
+	}
+	if len(m.hex32) > 0 {
+		n := len(s.hits)
+		forHexRuns(data, 32, func(start int) {
+			for _, r := range m.hex32 {
+				s.hits = append(s.hits, hit{r, start})
+			}
+		})
+		if n > 0 && len(s.hits) > n {
+			sort.SliceStable(s.hits, func(i, j int) bool { return s.hits[i].pos < s.hits[j].pos })
+		}
+	}
+}
+
+// forHexRuns calls f with the start of every run of at least n hex digits.
+func forHexRuns(data []byte, n int, f func(start int)) {
+	run := 0
+	for i, b := range data {
+		if isHex[b] {
+			run++
+			if run == n {
+				f(i + 1 - n)
+			}
+		} else {
+			run = 0
+		}
+	}
+}
+
+var isHex = func() (t [256]bool) {
+	for _, c := range []byte("0123456789abcdefABCDEF") {
+		t[c] = true
+	}
+	return t
+}()
