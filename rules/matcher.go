@@ -44,7 +44,7 @@ type compiled struct {
 	check    checkFunc
 	stop     []string // lower-case
 	deny     []string // lower-case
-	pairWith []int // partner rule of each Pair
+	pairWith []int    // partner rule of each Pair
 	priority int
 }
 
