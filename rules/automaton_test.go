@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -31,7 +32,9 @@ func naiveFind(data []byte, kws []string) []string {
 
 func automatonFind(a *automaton, data []byte) []string {
 	var out []string
-	a.scan(data, func(k, start int) { out = append(out, fmt.Sprintf("%d@%d", k, start)) })
+	for _, h := range a.scan(data, nil) {
+		out = append(out, fmt.Sprintf("%d@%d", h.kw, h.end-a.lengths[h.kw]))
+	}
 	sort.Strings(out)
 	return out
 }
@@ -42,6 +45,7 @@ func TestAutomaton(t *testing.T) {
 	for _, in := range []string{
 		"", "ushers", "TOKEN tok token", "x AWS_secret sg.abc SG.", "passwordpassword",
 		"hhhhhheeeeshehisherssss", "\xff\x00tokeN",
+		strings.Repeat("x token hers password SG. sg. ", 400),
 	} {
 		got, want := automatonFind(a, []byte(in)), naiveFind([]byte(in), kws)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -53,6 +57,7 @@ func TestAutomaton(t *testing.T) {
 func FuzzAutomaton(f *testing.F) {
 	f.Add("aws_secret token", "token")
 	f.Add("ushers", "he")
+	f.Add(strings.Repeat("ab token ", 600), "en t")
 	f.Fuzz(func(t *testing.T, data, kw string) {
 		if kw == "" || len(kw) > 20 {
 			return

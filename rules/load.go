@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -64,8 +63,19 @@ func Default() (*Set, error) {
 	return NewSet(all)
 }
 
-// ParseFile decodes and checks one rules file. Errors name the file and line.
+// ParseFile decodes and checks one built-in rules file. Errors name the
+// file and line.
 func ParseFile(name string, data []byte) ([]Rule, error) {
+	return parse(name, data, "", true)
+}
+
+// ParseCustom decodes and checks rules from a user's configuration: the
+// provider defaults to "custom" and examples are optional.
+func ParseCustom(name string, data []byte) ([]Rule, error) {
+	return parse(name, data, "custom", false)
+}
+
+func parse(name string, data []byte, defaultProvider string, needExamples bool) ([]Rule, error) {
 	var f File
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
@@ -79,7 +89,10 @@ func ParseFile(name string, data []byte) ([]Rule, error) {
 		if r.Provider == "" {
 			r.Provider = f.Provider
 		}
-		if err := r.validate(); err != nil {
+		if r.Provider == "" {
+			r.Provider = defaultProvider
+		}
+		if err := r.validate(needExamples); err != nil {
 			return nil, fmt.Errorf("%s: line %d: rule %q: %w", name, ruleLine(data, i), r.ID, err)
 		}
 	}
@@ -129,7 +142,7 @@ func keyLine(data []byte, key toml.Key) int {
 
 var validID = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
-func (r *Rule) validate() error {
+func (r *Rule) validate(needExamples bool) error {
 	switch {
 	case !validID.MatchString(r.ID):
 		return fmt.Errorf("id %q must be lower-case words joined by '-'", r.ID)
@@ -179,7 +192,7 @@ func (r *Rule) validate() error {
 			p.AloneConfidence = vigil.Medium
 		}
 	}
-	if len(r.Examples) == 0 && r.reported() {
+	if needExamples && len(r.Examples) == 0 && r.reported() {
 		return errors.New("no examples: every rule needs at least one")
 	}
 	return nil
@@ -256,6 +269,3 @@ func (s *Set) With(extra []Rule) (*Set, []string, error) {
 	set, err := NewSet(all)
 	return set, replaced, err
 }
-
-// baseName is the provider file a rule came from, for messages.
-func baseName(name string) string { return strings.TrimSuffix(path.Base(name), ".toml") }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"log/slog"
 	"sort"
 	"strings"
@@ -137,6 +136,7 @@ type candidate struct {
 
 // scratch is per-Match working memory, pooled.
 type scratch struct {
+	kw      []kwHit
 	hits    []hit
 	lastEnd []int // per rule: end of the last window searched
 	cands   []candidate
@@ -196,46 +196,59 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 // offset order.
 func (m *Matcher) collectHits(data []byte, s *scratch) {
 	if m.ac != nil {
-		m.ac.scan(data, func(k, start int) {
-			for _, t := range m.targets[k] {
-				if t.exact != "" && !bytes.HasPrefix(data[start:], []byte(t.exact)) {
+		s.kw = m.ac.scan(data, s.kw[:0])
+		for _, h := range s.kw {
+			start := h.end - m.ac.lengths[h.kw]
+			for _, t := range m.targets[h.kw] {
+				if t.exact != "" && string(data[start:h.end]) != t.exact {
 					continue
 				}
 				s.hits = append(s.hits, hit{t.rule, start})
 			}
-		})
+		}
 	}
 	if len(m.hex32) > 0 {
-		n := len(s.hits)
-		forHexRuns(data, 32, func(start int) {
+		forHexRuns(data, func(start int) {
 			for _, r := range m.hex32 {
 				s.hits = append(s.hits, hit{r, start})
 			}
 		})
-		if n > 0 && len(s.hits) > n {
-			sort.SliceStable(s.hits, func(i, j int) bool { return s.hits[i].pos < s.hits[j].pos })
+	}
+	if !sort.SliceIsSorted(s.hits, func(i, j int) bool { return s.hits[i].pos < s.hits[j].pos }) {
+		sort.SliceStable(s.hits, func(i, j int) bool { return s.hits[i].pos < s.hits[j].pos })
+	}
+}
+
+// hexRun is the run length of hex digits that triggers "hex32" rules.
+const hexRun = 32
+
+// forHexRuns calls f with the start of every run of at least 32 hex digits.
+// Any such run covers two offsets that are multiples of 16, so only those
+// offsets are tested first; the bytes around a pair of hex digits found
+// there are examined in full.
+func forHexRuns(data []byte, f func(start int)) {
+	const step = hexRun / 2
+	lastEnd := -1 // end of the last run reported
+	for j := step; j < len(data); j += step {
+		if j < lastEnd || !isHexDigit(data[j]) || !isHexDigit(data[j-step]) {
+			continue
+		}
+		// Extend from j in both directions.
+		lo := j
+		for lo > 0 && isHexDigit(data[lo-1]) {
+			lo--
+		}
+		hi := j + 1
+		for hi < len(data) && isHexDigit(data[hi]) {
+			hi++
+		}
+		lastEnd = hi
+		if hi-lo >= hexRun {
+			f(lo)
 		}
 	}
 }
 
-// forHexRuns calls f with the start of every run of at least n hex digits.
-func forHexRuns(data []byte, n int, f func(start int)) {
-	run := 0
-	for i, b := range data {
-		if isHex[b] {
-			run++
-			if run == n {
-				f(i + 1 - n)
-			}
-		} else {
-			run = 0
-		}
-	}
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= (c|0x20) && (c|0x20) <= 'f'
 }
-
-var isHex = func() (t [256]bool) {
-	for _, c := range []byte("0123456789abcdefABCDEF") {
-		t[c] = true
-	}
-	return t
-}()
