@@ -3,6 +3,8 @@ package rules
 import (
 	"bytes"
 	"maps"
+	"path/filepath"
+	"strings"
 
 	"github.com/vigilsec/vigil"
 )
@@ -29,13 +31,17 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 			continue
 		}
 		conf := cand.confidence
-		if rule.Generic {
+		if rule.Generic != "" {
 			var ok bool
 			conf, ok = scoreGeneric(genericInput{
-				secret: cand.secret,
-				before: data[ls:cand.start],
-				after:  data[cand.end:le],
-				path:   c.Origin.Path,
+				secret:   cand.secret,
+				name:     cand.name,
+				quoted:   cand.quoted,
+				kind:     rule.Generic,
+				before:   data[ls:cand.start],
+				after:    data[cand.end:le],
+				path:     c.Origin.Path,
+				minified: isMinified(data, cand.start, c.Origin.Path),
 			})
 			if !ok {
 				continue
@@ -66,6 +72,22 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		}
 		emit(f)
 	}
+}
+
+// isMinified reports whether the line at offset at is a long line of
+// JavaScript or CSS, as bundlers write them.
+func isMinified(data []byte, at int, path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".js", ".cjs", ".mjs", ".css", ".jsx", ".ts":
+	default:
+		return false
+	}
+	start := bytes.LastIndexByte(data[:at], '\n') + 1
+	end := len(data)
+	if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
+		end = at + i
+	}
+	return end-start > 1000
 }
 
 func lineEnd(data []byte, at int) int {

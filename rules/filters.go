@@ -66,7 +66,7 @@ func tooRegular(v string) bool {
 	if len(v) >= 8 && distinct <= 3 {
 		return true
 	}
-	if len(v) >= 16 && distinct <= len(v)/8 {
+	if len(v) >= 24 && distinct <= 5 {
 		return true
 	}
 	run := 1

@@ -161,8 +161,8 @@ func (r *Rule) validate(needExamples bool) error {
 		}
 	}
 	for _, t := range r.Triggers {
-		if t != "hex32" && !strings.HasPrefix(t, "near:") {
-			return fmt.Errorf("unknown trigger %q (want hex32 or near:RULE)", t)
+		if t != "hex32" && t != "uuid" && !strings.HasPrefix(t, "near:") {
+			return fmt.Errorf("unknown trigger %q (want hex32, uuid or near:RULE)", t)
 		}
 	}
 	groups := r.Regex.NumSubexp()

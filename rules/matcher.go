@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"log/slog"
 	"sort"
 	"strings"
@@ -28,6 +29,7 @@ type Matcher struct {
 	ac       *automaton
 	targets  [][]kwTarget // keyword index → rules it triggers
 	hex32    []int        // rules triggered by hex runs
+	uuids    []int        // rules triggered by UUIDs
 	near     [][]int      // anchor rule → rules run around its candidates
 	opts     Options
 	scratchP sync.Pool
@@ -45,6 +47,10 @@ type compiled struct {
 	deny     []string // lower-case
 	pairWith []int    // partner rule of each Pair
 	priority int
+	// secretGroups may hold the secret; the first that took part wins.
+	secretGroups []int
+	// nameGroups hold the key a generic secret is assigned to.
+	nameGroups []int
 }
 
 // maxLineWindow bounds the text a regex sees around a keyword hit on very
@@ -64,9 +70,18 @@ func NewMatcher(set *Set, opts Options) *Matcher {
 		m.opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	for i, r := range set.Rules() {
-		c := &compiled{Rule: r, check: lookupCheck(r.Check), priority: 1}
-		if r.Generic {
-			c.priority = 0
+		c := &compiled{Rule: r, check: lookupCheck(r.Check), priority: r.Priority}
+		if c.priority == 0 && r.Generic == "" {
+			c.priority = 10
+		}
+		c.secretGroups = []int{r.SecretGroup}
+		for i, n := range r.Regex.SubexpNames() {
+			switch {
+			case n == "secret" && i != r.SecretGroup:
+				c.secretGroups = append(c.secretGroups, i)
+			case n == "name":
+				c.nameGroups = append(c.nameGroups, i)
+			}
 		}
 		c.stop = lower(r.Stopwords)
 		c.deny = lower(r.DenyContext)
@@ -100,6 +115,8 @@ func NewMatcher(set *Set, opts Options) *Matcher {
 		for _, t := range c.Triggers {
 			if t == "hex32" {
 				m.hex32 = append(m.hex32, i)
+			} else if t == "uuid" {
+				m.uuids = append(m.uuids, i)
 			} else if id, ok := strings.CutPrefix(t, "near:"); ok {
 				a := m.byID[id]
 				m.near[a] = append(m.near[a], i)
@@ -125,6 +142,8 @@ type candidate struct {
 	rule       int
 	start, end int // the secret, as offsets in the chunk
 	secret     string
+	name       string // the key a generic secret is assigned to, if known
+	quoted     bool   // the secret was written between quotes
 	details    map[string]string
 	confidence vigil.Confidence
 	line       int // 0-based line in the chunk
@@ -187,8 +206,8 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 	}
 	numberLines(data, s.cands)
 	m.searchNear(data, env, s)
+	m.pair(data, s) // before overlaps: an unpaired secret must not hide a generic one
 	m.resolveOverlaps(s)
-	m.pair(data, s)
 	m.emit(c, s, emit)
 }
 
@@ -210,6 +229,13 @@ func (m *Matcher) collectHits(data []byte, s *scratch) {
 	if len(m.hex32) > 0 {
 		forHexRuns(data, func(start int) {
 			for _, r := range m.hex32 {
+				s.hits = append(s.hits, hit{r, start})
+			}
+		})
+	}
+	if len(m.uuids) > 0 {
+		forUUIDs(data, func(start int) {
+			for _, r := range m.uuids {
 				s.hits = append(s.hits, hit{r, start})
 			}
 		})
@@ -247,6 +273,38 @@ func forHexRuns(data []byte, f func(start int)) {
 			f(lo)
 		}
 	}
+}
+
+// forUUIDs calls f with the start of every 8-4-4-4-12 hex UUID.
+func forUUIDs(data []byte, f func(start int)) {
+	for off := 8; off+28 <= len(data); {
+		i := bytes.IndexByte(data[off:len(data)-27], '-')
+		if i < 0 {
+			return
+		}
+		i += off
+		off = i + 1
+		if isUUID(data[i-8 : i+28]) {
+			f(i - 8)
+			off = i + 28
+		}
+	}
+}
+
+func isUUID(b []byte) bool {
+	for k, c := range b {
+		switch k {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHexDigit(c) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isHexDigit(c byte) bool {

@@ -25,7 +25,8 @@ type Rule struct {
 	// KeywordsExact are literals matched with exact case.
 	KeywordsExact []string `toml:"keywords_exact"`
 	// Triggers are built-in prefilters: "hex32" (a run of 32 or more hex
-	// digits) and "near:RULE" (lines around each candidate of RULE).
+	// digits), "uuid" (8-4-4-4-12 hex digits) and "near:RULE" (lines
+	// around each candidate of RULE).
 	Triggers []string `toml:"triggers"`
 	// Regex finds the secret; SecretGroup selects it (a group named
 	// "secret", else group 1 when there are groups, else the whole match).
@@ -58,9 +59,14 @@ type Rule struct {
 	// Confidence of a finding of this rule; generic rules are scored from
 	// their context instead (see context.go).
 	Confidence vigil.Confidence `toml:"confidence"`
-	// Generic marks rules whose findings are scored by context: the key
-	// name, path, value shape.
-	Generic bool `toml:"generic"`
+	// Generic names the kind of secret (password, secret, token, key,
+	// auth, uuid, url, header) of rules that find secrets by the name they
+	// are given rather than their format; such findings are scored by
+	// context: the name, the value's shape, the path (see context.go).
+	Generic string `toml:"generic"`
+	// Priority decides between rules whose secrets overlap: the higher
+	// wins. The default is 10 for provider rules and 0 for generic ones.
+	Priority int `toml:"priority"`
 	// Report is false for rules that only provide parts to other rules
 	// and are never reported alone.
 	Report *bool `toml:"report"`

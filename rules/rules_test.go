@@ -46,7 +46,7 @@ func TestRuleExamples(t *testing.T) {
 			for i, tmpl := range r.Examples {
 				for rep := range 3 {
 					text := gen.MustExpand(tmpl)
-					fs := matchText(m, "src/config.txt", text)
+					fs := matchText(m, "app/settings.cfg", text)
 					if !hasRule(fs, r.ID) {
 						t.Errorf("example %d (try %d) not found: %q → [%s]", i, rep, text, ruleIDs(fs))
 					}
@@ -54,7 +54,7 @@ func TestRuleExamples(t *testing.T) {
 			}
 			for i, tmpl := range r.Negatives {
 				text := gen.MustExpand(tmpl)
-				if fs := matchText(m, "src/config.txt", text); hasRule(fs, r.ID) {
+				if fs := matchText(m, "app/settings.cfg", text); hasRule(fs, r.ID) {
 					t.Errorf("negative %d found: %q → [%s]", i, text, ruleIDs(fs))
 				}
 			}

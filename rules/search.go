@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"sort"
+	"strings"
 
 	"github.com/vigilsec/vigil"
 )
@@ -35,17 +36,23 @@ func (m *Matcher) window(data []byte, pos int, multiline bool) (int, int) {
 func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
 	rule := m.rules[r]
 	for _, loc := range rule.Regex.FindAllSubmatchIndex(data[ws:we], -1) {
-		g := rule.SecretGroup
-		a, b := loc[2*g], loc[2*g+1]
+		a, b := firstGroup(loc, rule.secretGroups)
 		if a < 0 {
 			continue
 		}
 		a, b = a+ws, b+ws
+		name := ""
+		if na, nb := firstGroup(loc, rule.nameGroups); na >= 0 {
+			name = string(data[ws+na : ws+nb])
+		}
 		key := [3]int{r, a, b}
 		if s.seen[key] {
 			continue
 		}
 		s.seen[key] = true
+		if isAssignmentKind(rule.Generic) && nameKind(nameWords(name)) != rule.Generic {
+			continue // the rule of the name's own kind reports it
+		}
 		secret := string(data[a:b])
 		res, ok := m.accept(rule, secret, data, ws, a, env)
 		if !ok {
@@ -55,8 +62,20 @@ func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
 		if res.confidence != 0 {
 			conf = res.confidence
 		}
-		s.cands = append(s.cands, candidate{rule: r, start: a, end: b, secret: secret, details: res.details, confidence: conf})
+		quoted := a > 0 && strings.IndexByte("\"'`", data[a-1]) >= 0
+		s.cands = append(s.cands, candidate{rule: r, start: a, end: b, secret: secret, name: name, quoted: quoted, details: res.details, confidence: conf})
 	}
+}
+
+// firstGroup returns the span of the first of groups that took part in the
+// match, or -1, -1.
+func firstGroup(loc []int, groups []int) (int, int) {
+	for _, g := range groups {
+		if loc[2*g] >= 0 {
+			return loc[2*g], loc[2*g+1]
+		}
+	}
+	return -1, -1
 }
 
 // accept applies a rule's filters to one secret.

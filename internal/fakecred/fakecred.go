@@ -93,12 +93,14 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("template %q: %w", tmpl, err)
 		}
-		out.WriteString(tmpl[:i])
-		if ok {
-			out.WriteString(v)
-		} else {
-			out.WriteString(tmpl[i : i+j+1])
+		if !ok {
+			// Not a placeholder: keep the brace and look further on.
+			out.WriteString(tmpl[:i+1])
+			tmpl = tmpl[i+1:]
+			continue
 		}
+		out.WriteString(tmpl[:i])
+		out.WriteString(v)
 		tmpl = tmpl[i+j+1:]
 	}
 }
