@@ -51,7 +51,7 @@ type Emulator struct {
 	rand   io.Reader
 	logger *slog.Logger
 
-	routes   []route
+	routes []route
 
 	mu       sync.Mutex
 	accounts map[string]*account // by SID, main accounts and subaccounts

@@ -37,14 +37,14 @@ const (
 
 // route is one emulated endpoint.
 type route struct {
-	host    string
-	method  string
-	pattern []string // path segments; "{Name}" captures; v2010 without ".json"
-	perm    string   // permission a Restricted key needs
-	guard   guard
+	host      string
+	method    string
+	pattern   []string // path segments; "{Name}" captures; v2010 without ".json"
+	perm      string   // permission a Restricted key needs
+	guard     guard
 	anyStatus bool // answers for a suspended or closed target (Accounts)
-	target  targetKind
-	handle  func(*call)
+	target    targetKind
+	handle    func(*call)
 }
 
 // targetKind says how a route finds the account it acts on.
