@@ -9,6 +9,12 @@ import (
 
 var sidPattern = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)
 
+// Bounds on what one seed entry may expand to.
+const (
+	maxDays   = 3660  // usage: ten years of days
+	maxAlerts = 10000 // alerts: repeated entries
+)
+
 var credentialPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 // validateSeed checks a whole seed against itself and the current state.
@@ -105,8 +111,8 @@ func (e *Emulator) validateAccount(a AccountSeed, where string, seen map[string]
 // validateContent checks the entries that need more than a SID check.
 func validateContent(a AccountSeed, where string) error {
 	for i, u := range a.Usage {
-		if u.Category == "" || u.Days < 0 || u.Count < 0 || u.Price < 0 {
-			return fmt.Errorf("seed: %s.usage[%d]: needs a category, and days, count and price may not be negative", where, i)
+		if u.Category == "" || u.Days < 0 || u.Days > maxDays || u.Count < 0 || u.Price < 0 {
+			return fmt.Errorf("seed: %s.usage[%d]: needs a category; days from 0 to %d; count and price not negative", where, i, maxDays)
 		}
 	}
 	for i, ev := range a.Events {
@@ -122,8 +128,8 @@ func validateContent(a AccountSeed, where string) error {
 		}
 	}
 	for i, al := range a.Alerts {
-		if !slices.Contains([]string{"", "error", "warning", "notice", "debug"}, al.LogLevel) || al.Count < 0 {
-			return fmt.Errorf("seed: %s.alerts[%d]: log_level must be error, warning, notice or debug, count not negative", where, i)
+		if !slices.Contains([]string{"", "error", "warning", "notice", "debug"}, al.LogLevel) || al.Count < 0 || al.Count > maxAlerts {
+			return fmt.Errorf("seed: %s.alerts[%d]: log_level must be error, warning, notice or debug; count from 0 to %d", where, i, maxAlerts)
 		}
 	}
 	for i, t := range a.UsageTriggers {
