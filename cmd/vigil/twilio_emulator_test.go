@@ -81,7 +81,9 @@ func TestTwilioEmulatorHidesSecrets(t *testing.T) {
 	defer cancel()
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"twilio", "emulator", "--listen", "127.0.0.1:0"}, testStdio(&out, &errOut)) }()
+	go func() {
+		done <- run(ctx, []string{"twilio", "emulator", "--listen", "127.0.0.1:0"}, testStdio(&out, &errOut))
+	}()
 	for !strings.Contains(out.String(), "Press Ctrl-C") {
 		select {
 		case code := <-done:
