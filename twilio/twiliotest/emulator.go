@@ -107,7 +107,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	req := newRequestRecord(r, started)
 
-	fault := e.matchFault(r, req, phaseBefore)
+	fault := e.matchFault(r, req, BeforeHandling)
 	if fault == nil {
 		fault = e.rateLimited(req)
 	}
@@ -124,7 +124,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	e.handle(rec, r)
 	req.Status, req.Code = rec.status, rec.code
-	if after := e.matchFault(r, req, phaseAfter); after != nil {
+	if after := e.matchFault(r, req, AfterHandling); after != nil {
 		req.Fault, req.Code = after.kind, 0
 		if !after.kind.passesThrough() {
 			e.finish(req, after.apply(w, r, e.closed))

@@ -43,11 +43,6 @@ const (
 	AfterHandling
 )
 
-const (
-	phaseBefore = BeforeHandling
-	phaseAfter  = AfterHandling
-)
-
 // Fault is a programmed failure. Empty match fields match everything.
 type Fault struct {
 	Kind FaultKind

@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// emptyNull renders an unset URL as null, as Twilio does for many fields.
-func emptyNull(s string) any { return nullable(s) }
-
 func numberFields(n NumberSeed) map[string]any {
 	phone := orDefault(n.PhoneNumber, "+15005550006")
 	return map[string]any{
@@ -18,8 +15,8 @@ func numberFields(n NumberSeed) map[string]any {
 		"sms_method": orDefault(n.SMSMethod, "POST"), "sms_url": n.SMSURL,
 		"status_callback": n.StatusCallback, "status_callback_method": "POST", "trunk_sid": nil,
 		"voice_application_sid": n.VoiceApplicationSID, "voice_caller_id_lookup": false,
-		"voice_fallback_method": "POST", "voice_fallback_url": emptyNull(n.VoiceFallbackURL),
-		"voice_method": orDefault(n.VoiceMethod, "POST"), "voice_url": emptyNull(n.VoiceURL),
+		"voice_fallback_method": "POST", "voice_fallback_url": nullable(n.VoiceFallbackURL),
+		"voice_method": orDefault(n.VoiceMethod, "POST"), "voice_url": nullable(n.VoiceURL),
 		"voice_receive_mode": "voice", "status": "in-use", "type": "local", "emergency_status": "Inactive",
 	}
 }
@@ -38,8 +35,8 @@ func appFields(a ApplicationSeed) map[string]any {
 
 func messagingFields(m MessagingServiceSeed) map[string]any {
 	return map[string]any{
-		"friendly_name": m.FriendlyName, "inbound_request_url": emptyNull(m.InboundRequestURL), "inbound_method": "POST",
-		"fallback_url": emptyNull(m.FallbackURL), "fallback_method": "POST", "status_callback": emptyNull(m.StatusCallback),
+		"friendly_name": m.FriendlyName, "inbound_request_url": nullable(m.InboundRequestURL), "inbound_method": "POST",
+		"fallback_url": nullable(m.FallbackURL), "fallback_method": "POST", "status_callback": nullable(m.StatusCallback),
 		"sticky_sender": true, "mms_converter": true, "smart_encoding": false,
 		"scan_message_content": orDefault(m.ScanMessageContent, "inherit"), "fallback_to_long_code": true,
 		"area_code_geomatch": true, "synchronous_validation": true, "validity_period": 14400,
@@ -60,7 +57,7 @@ func triggerFields(t TriggerSeed) map[string]any {
 	return map[string]any{
 		"friendly_name": t.FriendlyName, "callback_url": t.CallbackURL,
 		"callback_method": orDefault(t.CallbackMethod, "POST"), "current_value": orDefault(t.CurrentValue, "0"),
-		"date_fired": nil, "recurring": emptyNull(t.Recurring), "trigger_by": orDefault(t.TriggerBy, "usage"),
+		"date_fired": nil, "recurring": nullable(t.Recurring), "trigger_by": orDefault(t.TriggerBy, "usage"),
 		"trigger_value": t.TriggerValue, "usage_category": t.UsageCategory,
 	}
 }

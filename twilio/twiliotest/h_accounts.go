@@ -3,10 +3,7 @@ package twiliotest
 import (
 	"net/http"
 	"slices"
-	"sort"
 )
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 func accountJSON(a *account) map[string]any {
 	base := "/2010-04-01/Accounts/" + a.sid

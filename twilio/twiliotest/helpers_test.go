@@ -25,6 +25,12 @@ type answer struct {
 // call sends one request to the emulator with a Twilio Host header.
 func call(t *testing.T, srv *twiliotest.Server, method, host, path string, c cred, form url.Values) answer {
 	t.Helper()
+	return callFrom(t, srv, "", method, host, path, c, form)
+}
+
+// callFrom is call from a client address given by X-Forwarded-For.
+func callFrom(t *testing.T, srv *twiliotest.Server, ip, method, host, path string, c cred, form url.Values) answer {
+	t.Helper()
 	var body io.Reader
 	target := srv.URL + path
 	if method == "GET" || method == "DELETE" {
@@ -42,6 +48,9 @@ func call(t *testing.T, srv *twiliotest.Server, method, host, path string, c cre
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if c.user != "" {
 		req.SetBasicAuth(c.user, c.pass)
+	}
+	if ip != "" {
+		req.Header.Set("X-Forwarded-For", ip)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,6 +1,9 @@
 package twiliotest
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // routeTable lists every emulated endpoint with the permission a
 // Restricted key needs for it. Permission strings follow Twilio's
@@ -107,6 +110,6 @@ func Permissions() []string {
 			out = append(out, rt.perm)
 		}
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }

@@ -9,29 +9,27 @@ import (
 
 // account is one Twilio account (main or subaccount) and everything in it.
 type account struct {
-	sid, name, friendly  string
-	status, typ, owner   string // owner: parent SID, or own SID for a main account
-	token                string
-	secondary            string
-	secondaryCreated     time.Time
-	pkcv                 bool
-	balance, currency    string
-	created, updated     time.Time
-	numbers              []*resource
-	apps                 []*resource
-	messaging            []*resource
-	verify               []*resource
-	triggers             []*resource
-	publicKeys           []*resource
-	countries            []*country
-	dialingInheritance   bool
-	usage                []usageEntry
-	alerts               []*alert
-	events               []*event
-	subs                 []string // subaccount SIDs in creation order
-	keyOrder             []string // key SIDs in creation order
-	tokenRotatedAt       time.Time
-	tokenRotatedRecorded bool
+	sid, name, friendly string
+	status, typ, owner  string // owner: parent SID, or own SID for a main account
+	token               string
+	secondary           string
+	secondaryCreated    time.Time
+	pkcv                bool
+	balance, currency   string
+	created, updated    time.Time
+	numbers             []*resource
+	apps                []*resource
+	messaging           []*resource
+	verify              []*resource
+	triggers            []*resource
+	publicKeys          []*resource
+	countries           []*country
+	dialingInheritance  bool
+	usage               []usageEntry
+	alerts              []*alert
+	events              []*event
+	subs                []string // subaccount SIDs in creation order
+	keyOrder            []string // key SIDs in creation order
 }
 
 func (a *account) isSub() bool { return a.owner != a.sid }
