@@ -42,19 +42,7 @@ func testStdio(out, errOut *syncBuffer) stdio {
 func TestTwilioEmulatorCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"twilio", "emulator", "--listen", "127.0.0.1:0", "--seed", "../../docs/twilio-emulator-seed.yaml",
-			"--show-secrets", "--now", "2026-03-10T12:00:00Z"}, testStdio(&out, &errOut))
-	}()
-	for !strings.Contains(out.String(), "Press Ctrl-C") {
-		select {
-		case code := <-done:
-			t.Fatalf("exited %d early: %s", code, errOut.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
+	out, errOut, done := startEmulator(ctx, t, "--seed", "../../docs/twilio-emulator-seed.yaml", "--show-secrets", "--now", "2026-03-10T12:00:00Z")
 	text := out.String()
 	base := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(text)
 	prod := regexp.MustCompile(`prod  (AC[0-9a-f]{32})`).FindStringSubmatch(text)
@@ -76,14 +64,13 @@ func TestTwilioEmulatorCommand(t *testing.T) {
 	}
 }
 
-func TestTwilioEmulatorHidesSecrets(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"twilio", "emulator", "--listen", "127.0.0.1:0"}, testStdio(&out, &errOut))
-	}()
+// startEmulator runs `vigil twilio emulator --listen 127.0.0.1:0 ARGS…`
+// until ctx ends and waits for it to say it is ready.
+func startEmulator(ctx context.Context, t *testing.T, args ...string) (out, errOut *syncBuffer, done chan int) {
+	t.Helper()
+	out, errOut, done = &syncBuffer{}, &syncBuffer{}, make(chan int, 1)
+	args = append([]string{"twilio", "emulator", "--listen", "127.0.0.1:0"}, args...)
+	go func() { done <- run(ctx, args, testStdio(out, errOut)) }()
 	for !strings.Contains(out.String(), "Press Ctrl-C") {
 		select {
 		case code := <-done:
@@ -91,6 +78,13 @@ func TestTwilioEmulatorHidesSecrets(t *testing.T) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+	return out, errOut, done
+}
+
+func TestTwilioEmulatorHidesSecrets(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, _, done := startEmulator(ctx, t)
 	cancel()
 	<-done
 	if regexp.MustCompile(`(auth token|secret) +[^ *]{5}`).MatchString(out.String()) || !strings.Contains(out.String(), "--show-secrets") {

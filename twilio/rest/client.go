@@ -164,6 +164,7 @@ type header struct {
 	next  http.RoundTripper
 }
 
+// RoundTrip sets the header on a copy of the request.
 func (t *header) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set(t.name, t.value.Reveal())

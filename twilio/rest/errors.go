@@ -43,6 +43,7 @@ const (
 var kindNames = [...]string{"unknown", "auth", "suspended", "permission", "client-validation", "not-found",
 	"invalid", "rate-limited", "server", "timeout", "network", "tls", "bad-response", "canceled"}
 
+// String names the kind, e.g. "rate-limited".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -60,6 +61,7 @@ type Error struct {
 	Err     error  // the underlying error
 }
 
+// Error describes the failure without any credential.
 func (e *Error) Error() string {
 	switch {
 	case e.Code != 0:
@@ -70,6 +72,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s: %v", e.Op, e.Kind, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Definitive reports whether Twilio itself answered about the request, so

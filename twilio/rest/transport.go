@@ -43,6 +43,7 @@ type redirect struct {
 	next http.RoundTripper
 }
 
+// RoundTrip rewrites Twilio hosts to the base URL.
 func (t *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 	host := req.URL.Hostname()
 	if host != "twilio.com" && !strings.HasSuffix(host, ".twilio.com") {
@@ -67,6 +68,7 @@ type withContext struct {
 	next http.RoundTripper
 }
 
+// RoundTrip sends the request with the caller's context joined in.
 func (t *withContext) RoundTrip(req *http.Request) (*http.Response, error) {
 	rctx, cancel := context.WithCancel(req.Context())
 	stop := context.AfterFunc(t.ctx, cancel)
@@ -89,6 +91,7 @@ type cancelBody struct {
 	done func()
 }
 
+// Close closes the body and releases the context.
 func (b *cancelBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.done()

@@ -22,6 +22,7 @@ const (
 	FaultGarbage             // answer Fault.Status (default 200) with a body that is not JSON
 )
 
+// String names the kind, e.g. "rate-limit".
 func (k FaultKind) String() string {
 	return [...]string{"", "status", "rate-limit", "slow", "hang", "reset", "garbage"}[k]
 }

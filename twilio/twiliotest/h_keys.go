@@ -98,15 +98,21 @@ func createKeyV2010(c *call) {
 	c.w.writeJSON(http.StatusCreated, m)
 }
 
-func fetchKeyV2010(c *call) {
-	if k := c.keyFromPath(); k != nil {
-		c.w.writeJSON(200, keyJSON(k))
+// fetchKey answers a key fetch, rendered for v2010 or iam v1.
+func fetchKey(render func(*key) map[string]any) func(*call) {
+	return func(c *call) {
+		if k := c.keyFromPath(); k != nil {
+			c.w.writeJSON(200, render(k))
+		}
 	}
 }
 
-func updateKeyV2010(c *call) {
-	if k := c.updateKey(false); k != nil {
-		c.w.writeJSON(200, keyJSON(k))
+// updateKeyRoute answers a key update; iam v1 may also change the policy.
+func updateKeyRoute(render func(*key) map[string]any, allowPolicy bool) func(*call) {
+	return func(c *call) {
+		if k := c.updateKey(allowPolicy); k != nil {
+			c.w.writeJSON(200, render(k))
+		}
 	}
 }
 
@@ -154,18 +160,6 @@ func createKeyIAM(c *call) {
 	m := keyIAMJSON(k)
 	m["secret"] = k.secret
 	c.w.writeJSON(http.StatusCreated, m)
-}
-
-func fetchKeyIAM(c *call) {
-	if k := c.keyFromPath(); k != nil {
-		c.w.writeJSON(200, keyIAMJSON(k))
-	}
-}
-
-func updateKeyIAM(c *call) {
-	if k := c.updateKey(true); k != nil {
-		c.w.writeJSON(200, keyIAMJSON(k))
-	}
 }
 
 // updateKey applies FriendlyName (and, on iam v1, Policy) to the path's key.
