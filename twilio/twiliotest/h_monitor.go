@@ -2,6 +2,7 @@ package twiliotest
 
 import (
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,8 +44,9 @@ func (e *Emulator) appendEvent(a *account, ev *event) {
 	if ev.data == nil {
 		ev.data = map[string]any{}
 	}
-	a.events = append(a.events, ev)
-	sort.SliceStable(a.events, func(i, j int) bool { return a.events[i].date.Before(a.events[j].date) })
+	// Insert after every event at or before its date (usually at the end).
+	i := sort.Search(len(a.events), func(i int) bool { return a.events[i].date.After(ev.date) })
+	a.events = slices.Insert(a.events, i, ev)
 }
 
 func (c *call) eventJSON(ev *event) map[string]any {
@@ -132,7 +134,7 @@ func listEvents(c *call) {
 		if !inWindow(ev.date, from, to) {
 			continue
 		}
-		items = append(items, item{id: ev.sid, fields: c.eventJSON(ev)})
+		items = append(items, item{id: ev.sid, render: func() map[string]any { return c.eventJSON(ev) }})
 	}
 	c.list("events", items)
 }
@@ -179,7 +181,7 @@ func listAlerts(c *call) {
 		if (level != "" && al.logLevel != level) || !inWindow(al.created, from, to) {
 			continue
 		}
-		items = append(items, item{id: al.sid, fields: c.alertJSON(al, false)})
+		items = append(items, item{id: al.sid, render: func() map[string]any { return c.alertJSON(al, false) }})
 	}
 	c.list("alerts", items)
 }

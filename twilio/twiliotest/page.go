@@ -6,10 +6,12 @@ import (
 )
 
 // item is one element of a list response: its stable id (SID, ISO code or
-// composite) and its JSON fields.
+// composite) and its JSON fields, or a render func that makes them only if
+// the item lands on the page asked for (long lists: events, alerts).
 type item struct {
 	id     string
 	fields map[string]any
+	render func() map[string]any
 }
 
 // Page tokens: "PA" + id of the last item of the previous page (next), or
@@ -94,6 +96,9 @@ func (c *call) list(key string, items []item) {
 	out := make([]map[string]any, len(page))
 	for i, it := range page {
 		out[i] = it.fields
+		if it.render != nil {
+			out[i] = it.render()
+		}
 	}
 	var next, prev string
 	if end < len(items) && len(page) > 0 {
