@@ -11,7 +11,7 @@ import (
 )
 
 // loadGoSource reads the text files of the Go toolchain's source tree.
-func loadGoSource(b *testing.B) [][]byte {
+func loadGoSource(b testing.TB) [][]byte {
 	root := filepath.Join(runtime.GOROOT(), "src")
 	if _, err := os.Stat(root); err != nil {
 		b.Skip("no GOROOT/src")

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/base64"
+	"net/url"
 	"path"
 	"strings"
 
@@ -27,7 +28,7 @@ type genericInput struct {
 // false when the value is plainly not a secret: a reference to an
 // environment variable or template, code, a placeholder, a hash, a path.
 func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
-	v := strings.TrimSpace(in.secret)
+	v := strings.TrimSpace(cutEscapes(in.secret))
 	if v == "" || pathKind(in.path) == pathNoise || in.minified {
 		return 0, false
 	}
@@ -41,6 +42,9 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 	case "bearer":
 		conf, ok = scoreOpaque(v, 16)
 	case "url":
+		if dec, err := url.PathUnescape(v); err == nil {
+			v = dec
+		}
 		if isWeakPassword(v) {
 			return 0, false
 		}
@@ -68,11 +72,11 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 // key and auth kinds.
 func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	words := nameWords(in.name)
-	if !in.quoted && insideString(in.before) {
-		in.quoted = true // "db.password=xyz" inside a string literal is a literal
-	}
 	if !in.quoted && proseFollows(in.after) {
 		return 0, false // "password: PostgreSQL instance password" is documentation
+	}
+	if !in.quoted && insideString(in.before) {
+		in.quoted = true // "db.password=xyz" inside a string literal is a literal
 	}
 	if !nameIsSecret(words) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
 		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) {
@@ -80,10 +84,13 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	}
 	if len(words) == 1 && (words[0] == "key" || words[0] == "keys") {
 		// A bare "key" is a map or table key far more often than an API
-		// key: only a clearly random value counts.
-		if c, ok := scoreOpaque(v, 16); !ok || c < vigil.High {
+		// key: only a clearly random token counts.
+		if c, ok := scoreOpaque(v, 16); !ok || c < vigil.High || !isTokenChars(v) || identLike(v) {
 			return 0, false
 		}
+	}
+	if len(words) == 1 && words[0] == "pass" && (strings.ContainsAny(v, "/ ") || identLike(v) || isCamelCase(v)) {
+		return 0, false // "--- PASS: TestVet/2": a test status, not a password
 	}
 	if startsTemplate(in.after) {
 		return 0, false // v1-source-{{ .Branch }}: the value goes on as a template
@@ -162,8 +169,11 @@ func scoreUUID(in genericInput) (vigil.Confidence, bool) {
 		return vigil.Low, true
 	case hasWord(words, "public", "pub"):
 		return 0, false
-	case nameIsSecret(words), hasWord(words, "license", "licence", "access", "subscription", "tenant", "client"):
+	case nameIsSecret(words), hasWord(words, "license", "licence", "access", "subscription", "tenant", "client"),
+		containsSecretWord(in.name):
 		return vigil.High, true
+	case len(words) == 1 && (words[0] == "uuid" || words[0] == "guid"):
+		return vigil.Low, true // declared a UUID: an identifier by its own name
 	case identifierName(words):
 		return vigil.Medium, true
 	}
@@ -183,10 +193,15 @@ func scoreBasic(v string) (vigil.Confidence, bool) {
 		}
 		return vigil.High, true
 	}
-	if len(v)%4 == 0 && entropy(v) >= 3.0 && !isWordLike(v) {
+	switch {
+	case isWordLike(v) || entropy(v) < 3.0:
+		return 0, false
+	case strings.HasSuffix(v, "=") && len(v)%4 == 0:
+		// Encoder output (padded) that does not decode to user:password
+		// here: still shaped like a credential.
 		return vigil.Medium, true
 	}
-	return 0, false
+	return vigil.Low, true
 }
 
 // nameWords splits an identifier into lower-case words: dbPassword,
@@ -341,6 +356,18 @@ func nameKind(words []string) string {
 	return ""
 }
 
+// containsSecretWord reports whether an all-in-one name (NXSESSIONID,
+// apitoken) contains a secret word that camelCase splitting cannot find.
+func containsSecretWord(name string) bool {
+	low := strings.ToLower(name)
+	for _, w := range []string{"session", "token", "secret", "apikey", "api_key", "password", "passwd", "auth"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // identifierName reports whether a name marks its value as an identifier
 // (id, uuid, collectionId) rather than a secret.
 func identifierName(words []string) bool {
@@ -460,8 +487,9 @@ func looksLikeCode(v string, in genericInput) bool {
 	if in.quoted || !isSourceFile(in.path) {
 		return false
 	}
-	// In code an unquoted value is a name, unless it is clearly random.
-	return !(entropy(v) >= 3.5 && hasMix(v) && !strings.Contains(v, "."))
+	// In code an unquoted value is an expression, unless it is clearly a
+	// random token.
+	return !(entropy(v) >= 3.5 && hasMix(v) && isTokenChars(v) && !identLike(v))
 }
 
 // isSourceFile reports whether a path is program source, where unquoted
@@ -492,22 +520,18 @@ func insideString(before []byte) bool {
 // isCamelCase reports whether v is a camelCase or PascalCase identifier
 // made of words: ResetPassword, defaultValue, Base32EncodedKey.
 func isCamelCase(v string) bool {
-	upper, digits := 0, 0
+	capitals := false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
 		case isUpper(c):
-			if i > 0 {
-				upper++
-			}
-		case isLowerByte(c):
-		case '0' <= c && c <= '9':
-			digits++
+			capitals = capitals || i > 0
+		case isLowerByte(c), '0' <= c && c <= '9':
 		default:
 			return false
 		}
 	}
-	return upper > 0 && digits <= 2 && 2*(len(v)-digits) >= 7*(upper+1)
+	return capitals && identLike(v)
 }
 
 // isRegexy reports whether v is a regular expression, not a value.
@@ -582,6 +606,59 @@ func isASCII(v string) bool {
 		}
 	}
 	return true
+}
+
+// isTokenChars reports whether v uses only the characters of generated
+// tokens (base64, base64url, hex) with padding only at the end.
+func isTokenChars(v string) bool {
+	t := strings.TrimRight(v, "=")
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(isUpper(c) || isLowerByte(c) || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// identLike reports whether v is built from words, as identifiers are
+// (testRSA2048PrivateKey, maxCompilerConcurrency): two or more of its
+// camelCase or snake_case parts read as English or name a secret.
+func identLike(v string) bool {
+	n := 0
+	for _, w := range nameWords(v) {
+		w = strings.TrimRight(w, "0123456789")
+		if len(w) >= 3 && (englishLike(w) || isSecretWord(w) || commonShortWord(w)) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// commonShortWord lists three-letter words common in identifiers, too short
+// for the letter-pair test.
+func commonShortWord(w string) bool {
+	switch w {
+	case "key", "new", "old", "max", "min", "get", "set", "put", "add", "del", "num", "len", "buf", "ctx",
+		"err", "msg", "req", "res", "url", "uri", "api", "app", "cfg", "env", "var", "val", "str", "int",
+		"out", "src", "dst", "tmp", "pos", "end", "row", "col", "map", "net", "run", "use", "raw", "sum":
+		return true
+	}
+	return false
+}
+
+// cutEscapes ends a value at the first \n, \r, \t or \x escape: what
+// follows is the rest of a string literal, not the secret.
+func cutEscapes(v string) string {
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] == '\\' {
+			switch v[i+1] {
+			case 'n', 'r', 't', 'x', 'u':
+				return v[:i]
+			}
+		}
+	}
+	return v
 }
 
 // isDottedName reports whether v is a chain of identifiers joined by dots

@@ -78,7 +78,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 // JavaScript or CSS, as bundlers write them.
 func isMinified(data []byte, at int, path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".js", ".cjs", ".mjs", ".css", ".jsx", ".ts":
+	case ".js", ".cjs", ".mjs", ".css", ".jsx", ".ts", ".html", ".htm", ".svg", ".vue":
 	default:
 		return false
 	}

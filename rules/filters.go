@@ -49,7 +49,37 @@ func isPlaceholder(v string) bool {
 			return true
 		}
 	}
-	return tooRegular(v)
+	return hasBraceTemplate(v) || tooRegular(v)
+}
+
+// hasBraceTemplate reports whether v holds a {name} or {name:arg} template
+// field, as format strings and vigil's own rule examples do.
+func hasBraceTemplate(v string) bool {
+	for {
+		i := strings.IndexByte(v, '{')
+		if i < 0 {
+			return false
+		}
+		v = v[i+1:]
+		j := strings.IndexByte(v, '}')
+		if j < 0 {
+			return false
+		}
+		name, _, _ := strings.Cut(v[:j], ":")
+		if name != "" && isTemplateName(name) {
+			return true
+		}
+	}
+}
+
+func isTemplateName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '-' || c == '.' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // tooRegular catches values with very few distinct characters

@@ -197,7 +197,17 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 		if h.pos < s.lastEnd[h.rule] {
 			continue // this rule already searched the window holding the hit
 		}
-		ws, we := m.window(data, h.pos, m.rules[h.rule].Multiline)
+		rule := m.rules[h.rule]
+		ws, we := m.window(data, h.pos, rule.Multiline)
+		if rule.Assignment {
+			name, ok := assignedName(data, h.pos, ws, we)
+			if !ok {
+				continue
+			}
+			ws = name
+		} else if rule.Lookbehind > 0 {
+			ws = max(ws, h.pos-rule.Lookbehind)
+		}
 		s.lastEnd[h.rule] = we
 		m.search(data, ws, we, h.rule, env, s)
 	}

@@ -34,6 +34,14 @@ type Rule struct {
 	SecretGroup int    `toml:"secret_group"`
 	// Multiline lets the regex see up to 64 KiB after the keyword's line.
 	Multiline bool `toml:"multiline"`
+	// Assignment says the keyword is part of a name that is assigned a
+	// value (name = value, name: value): hits not followed by an
+	// assignment operator are skipped before the regex runs, and the
+	// regex starts at the name.
+	Assignment bool `toml:"assignment"`
+	// Lookbehind bounds how far before a hit the regex starts (0: the
+	// start of the line).
+	Lookbehind int `toml:"lookbehind"`
 	// Entropy is the minimum Shannon entropy of the secret, in bits per
 	// character.
 	Entropy float64 `toml:"entropy"`

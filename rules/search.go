@@ -32,6 +32,41 @@ func (m *Matcher) window(data []byte, pos int, multiline bool) (int, int) {
 	return ls, le
 }
 
+// assignedName checks that the keyword at pos is part of a name followed
+// by an assignment operator (=, :, =>, :=, ==, ??=, ||=) — after closing
+// quotes or brackets and an optional ": Type" annotation — and returns
+// where the name starts. Most keyword hits in code (func token(), map[key])
+// end here, without running a regex.
+func assignedName(data []byte, pos, ws, we int) (int, bool) {
+	start := pos
+	for start > ws && isNameByte(data[start-1]) {
+		start--
+	}
+	i := pos
+	for i < we && isNameByte(data[i]) {
+		i++
+	}
+	for n := 0; i < we && n < 3 && (data[i] == '"' || data[i] == '\'' || data[i] == '`' || data[i] == ']' || data[i] == '\\'); n++ {
+		i++
+	}
+	for i < we && (data[i] == ' ' || data[i] == '\t') {
+		i++
+	}
+	if i >= we {
+		return 0, false
+	}
+	switch data[i] {
+	case '=', ':', '!', '?', '|', '-':
+		return start, true
+	}
+	return 0, false
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '_' || c == '.' || c == '-' || c == '[' || c == ']' || c == '$' || c == '@'
+}
+
 // search runs rule r's regex over data[ws:we] and adds accepted candidates.
 func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
 	rule := m.rules[r]

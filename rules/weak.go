@@ -8,8 +8,11 @@ import "strings"
 // and symbols at the end are ignored (admin123, password!).
 func isWeakPassword(v string) bool {
 	low := strings.ToLower(v)
-	if weakPasswords(low) {
+	if weakPasswords(low) || weakPasswords(unLeet(low)) {
 		return true
+	}
+	if letters := lettersOnly(low); len(letters) >= 4 && len(letters) < len(low) && weakPasswords(letters) {
+		return true // pa%2Fssword, passwo^rd, p.a.s.s
 	}
 	stem := strings.TrimRight(low, "0123456789!@#$%^&*._-")
 	if stem == "" {
@@ -42,4 +45,19 @@ func weakPasswords(s string) bool {
 		return true
 	}
 	return false
+}
+
+// unLeet undoes the usual digit-for-letter swaps (s3cr3t, p4ssw0rd).
+func unLeet(s string) string {
+	return strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s").Replace(s)
+}
+
+func lettersOnly(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
