@@ -74,6 +74,12 @@ func (a *RangeAPI) Count(ctx context.Context, d Digest) (int64, error) {
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
+		// url.Error repeats the URL, hash prefix included: keep it out of
+		// messages and logs.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return 0, fmt.Errorf("%w: range API %s did not answer within %v", ErrCouldNotCheck, u.Host, timeout)
 		}

@@ -28,6 +28,7 @@ var (
 type AccessToken struct {
 	Algorithm   string // header alg, HS256 for tokens Twilio accepts
 	ContentType string // header cty, twilio-fpa;v=1
+	Type        string // header typ, JWT
 	Region      string // header twr, if the token is pinned to a region
 
 	ID         string    // jti: <API key SID>-<unix time>
@@ -81,7 +82,7 @@ func ParseAccessToken(s string) (*AccessToken, error) {
 		return nil, fmt.Errorf("%w: signature: %v", ErrNotAccessToken, err)
 	}
 	t := &AccessToken{
-		Algorithm: h.Alg, ContentType: h.Cty, Region: h.Twr,
+		Algorithm: h.Alg, ContentType: h.Cty, Type: h.Typ, Region: h.Twr,
 		ID: p.Jti, KeySID: p.Iss, AccountSID: p.Sub,
 		Grants:       make(map[string]any, len(p.Grants)),
 		signingInput: hEnc + "." + pEnc,

@@ -9,6 +9,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 		Use:   "twilio",
 		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
 	}
-	_ = a
+	cmd.AddCommand(newTwilioTokenCmd(a))
 	return cmd
 }
