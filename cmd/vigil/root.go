@@ -39,12 +39,16 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print vigil's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			v := "(devel)"
-			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-				v = bi.Main.Version
-			}
-			fmt.Fprintf(a.stdout, "vigil %s\n", v)
+			fmt.Fprintf(a.stdout, "vigil %s\n", buildVersion())
 			return nil
 		},
 	}
+}
+
+// buildVersion is the module version vigil was built from.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }

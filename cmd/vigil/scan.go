@@ -1,17 +1,176 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/report"
+	"github.com/vigilsec/vigil/source/files"
 )
 
+// scanFlags are the flags of 'vigil scan'.
+type scanFlags struct {
+	format        string
+	output        string
+	exclude       []string
+	maxFileSize   string
+	configPath    string
+	noConfig      bool
+	baseline      string
+	writeBaseline string
+	showSecrets   bool
+	confidence    string
+	workers       int
+	color         string
+}
+
 func newScanCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var f scanFlags
+	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Find secrets in files, directories or stdin (-)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("not implemented yet")
+		Long: `Scan files and directories (default: the current directory) for secrets.
+Use - to read stdin. Findings go to stdout; a summary and anything that could
+not be scanned go to stderr.
+
+Exit codes: 0 nothing found, 1 findings, 2 usage error, 3 the scan could not
+read everything it was asked to (it lists what), 130 interrupted.`,
+		Example: `  vigil scan .
+  vigil scan --format sarif --output vigil.sarif .
+  git diff | vigil scan -
+  vigil scan --baseline .vigil-baseline.json src/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), a, f, args)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: text, json or sarif")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "do not scan paths matching `GLOB` (repeatable; ** spans directories)")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip text files larger than `SIZE` and report the scan incomplete (default 256MB; 0 = no cap)")
+	fl.StringVar(&f.configPath, "config", "", "read configuration from `FILE` (default: .vigil.toml in the current directory)")
+	fl.BoolVar(&f.noConfig, "no-config", false, "ignore .vigil.toml")
+	fl.StringVar(&f.baseline, "baseline", "", "do not report findings recorded in baseline `FILE`")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record every current finding as accepted in baseline `FILE` and exit 0")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in clear (text and JSON only; never in SARIF)")
+	fl.StringVar(&f.confidence, "confidence", "", "report findings at or above `LEVEL`: low, medium or high (default medium)")
+	fl.IntVar(&f.workers, "workers", 0, "matching goroutines (default: number of CPUs)")
+	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
+	return cmd
+}
+
+func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
+	if !slices.Contains([]string{"text", "json", "sarif"}, f.format) {
+		return usageError(fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	setup, err := newScanSetup(a, f, args)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	res, err := setup.run(ctx, a)
+	if err != nil {
+		return err
+	}
+	rep := &report.Report{
+		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
+		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
+		Suppressed: res.suppressed, Below: res.below,
+	}
+	if f.writeBaseline != "" {
+		if err := report.NewBaseline(res.findings, started).Write(f.writeBaseline); err != nil {
+			return runtimeError(fmt.Errorf("write baseline: %w", err), "")
+		}
+		a.warnf("wrote %d findings to baseline %s", len(res.findings), f.writeBaseline)
+		report.Summary(a.stderr, rep)
+		return scanExit(rep, true)
+	}
+	if err := writeReport(a, f, rep); err != nil {
+		return err
+	}
+	report.Summary(a.stderr, rep)
+	return scanExit(rep, false)
+}
+
+// scanExit maps a finished scan to its exit code: an incomplete scan (or
+// one that read nothing) is 3 whatever it found, findings are 1.
+func scanExit(rep *report.Report, baselineWritten bool) error {
+	if len(rep.Stats.Incomplete()) > 0 {
+		return incomplete()
+	}
+	if rep.Stats.Items == 0 {
+		return runtimeError(errors.New("nothing was scanned: every path was empty, excluded or binary"), "check the paths and --exclude; a scan that read nothing does not pass")
+	}
+	if len(rep.Findings) > 0 && !baselineWritten {
+		return found()
+	}
+	return nil
+}
+
+// writeReport writes the report in the chosen format to stdout or --output
+// (atomically, so a failed run never leaves half a report).
+func writeReport(a *app, f scanFlags, rep *report.Report) error {
+	write := func(w io.Writer, color bool) error {
+		switch f.format {
+		case "json":
+			return report.JSON(w, rep)
+		case "sarif":
+			return report.SARIF(w, rep)
+		}
+		return report.Text(w, rep, report.TextOptions{Color: color})
+	}
+	if f.output == "" || f.output == "-" {
+		color := f.color == "always" || f.color == "auto" && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == ""
+		return write(a.stdout, color)
+	}
+	if err := writeFileAtomic(f.output, func(w io.Writer) error { return write(w, f.color == "always") }); err != nil {
+		return runtimeError(fmt.Errorf("write report: %w", err), "")
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func sourceFor(a *app, paths []string, opts files.Options) vigil.Source {
+	var srcs vigil.Sources
+	var dirs []string
+	for _, p := range paths {
+		if p == "-" {
+			srcs = append(srcs, files.NewStream(a.stdin, "stdin", "stdin", opts.ChunkSize))
+			continue
+		}
+		dirs = append(dirs, p)
+	}
+	if len(dirs) > 0 {
+		srcs = append(srcs, files.New(dirs, opts))
+	}
+	return srcs
 }

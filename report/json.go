@@ -1,0 +1,120 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/vigilsec/vigil"
+)
+
+// SchemaVersion is the version of the JSON report schema. It changes only
+// when a field is removed or changes meaning; new fields may be added.
+const SchemaVersion = 1
+
+// JSONReport is the JSON report. Its fields are the documented, stable
+// schema (see README, "JSON output").
+type JSONReport struct {
+	Schema   int           `json:"schema_version"`
+	Tool     string        `json:"tool"`
+	Version  string        `json:"version"`
+	Started  time.Time     `json:"started,omitzero"`
+	Findings []JSONFinding `json:"findings"`
+	Summary  JSONSummary   `json:"summary"`
+}
+
+// JSONFinding is one finding in the JSON report.
+type JSONFinding struct {
+	Rule        string            `json:"rule"`
+	Provider    string            `json:"provider"`
+	Description string            `json:"description"`
+	Confidence  string            `json:"confidence"`
+	Secret      string            `json:"secret"`
+	Redacted    bool              `json:"redacted"`
+	Parts       map[string]string `json:"parts,omitempty"`
+	Fingerprint string            `json:"fingerprint"`
+	Location    vigil.Origin      `json:"location"`
+	Verdict     JSONVerdict       `json:"verdict"`
+	Details     map[string]string `json:"details,omitempty"`
+	Verifier    string            `json:"verifier,omitempty"`
+	Hint        string            `json:"hint,omitempty"`
+	Present     *bool             `json:"present,omitempty"`
+	Occurrences int               `json:"occurrences,omitempty"`
+}
+
+// JSONVerdict is a verification outcome.
+type JSONVerdict struct {
+	Status string            `json:"status"`
+	Reason string            `json:"reason,omitempty"`
+	Facts  map[string]string `json:"facts,omitempty"`
+}
+
+// JSONSummary says what the scan read and skipped.
+type JSONSummary struct {
+	Findings   int            `json:"findings"`
+	Items      int            `json:"items_scanned"`
+	Bytes      int64          `json:"bytes_scanned"`
+	DurationMS int64          `json:"duration_ms"`
+	Skipped    map[string]int `json:"skipped,omitempty"`
+	Incomplete []JSONSkip     `json:"incomplete,omitempty"`
+	Suppressed int            `json:"suppressed_by_baseline,omitempty"`
+	Below      int            `json:"below_confidence,omitempty"`
+	Complete   bool           `json:"complete"`
+}
+
+// JSONSkip is an item the scan could not read.
+type JSONSkip struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Error  string `json:"error,omitempty"`
+}
+
+// ToJSON converts a Report to its JSON form.
+func ToJSON(r *Report) JSONReport {
+	out := JSONReport{Schema: SchemaVersion, Tool: "vigil", Version: r.Version, Started: r.Started, Findings: []JSONFinding{}}
+	for _, f := range r.Findings {
+		jf := JSONFinding{
+			Rule: f.RuleID, Provider: f.Provider, Description: f.Description,
+			Confidence: f.Confidence.String(), Secret: secretText(f.Secret, r.ShowSecrets),
+			Redacted: !r.ShowSecrets, Fingerprint: f.Fingerprint(), Location: f.Origin,
+			Verdict: JSONVerdict{Status: f.Verdict.Status.String(), Reason: f.Verdict.Reason, Facts: f.Verdict.Facts},
+			Details: f.Details, Verifier: f.Verifier, Hint: f.Hint, Present: f.Present, Occurrences: f.Occurrences,
+		}
+		if len(f.Parts) > 0 {
+			jf.Parts = map[string]string{}
+			for _, p := range f.Parts {
+				jf.Parts[p.Name] = secretText(p.Value, r.ShowSecrets)
+			}
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	s := &out.Summary
+	s.Findings = len(r.Findings)
+	s.Items, s.Bytes, s.DurationMS = r.Stats.Items, r.Stats.Bytes, r.Stats.Duration.Milliseconds()
+	s.Suppressed, s.Below = r.Suppressed, r.Below
+	if counts := r.Stats.SkipCounts(); len(counts) > 0 {
+		s.Skipped = map[string]int{}
+		for _, k := range slices.Sorted(maps.Keys(counts)) {
+			s.Skipped[string(k)] = counts[k]
+		}
+	}
+	for _, sk := range r.Stats.Incomplete() {
+		js := JSONSkip{Path: sk.Origin.Path, Reason: string(sk.Reason)}
+		if sk.Err != nil {
+			js.Error = sk.Err.Error()
+		}
+		s.Incomplete = append(s.Incomplete, js)
+	}
+	s.Complete = len(s.Incomplete) == 0
+	return out
+}
+
+// JSON writes the report as indented JSON.
+func JSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(ToJSON(r))
+}

@@ -1,0 +1,171 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/vigilsec/vigil"
+)
+
+// TextOptions tune the text report.
+type TextOptions struct {
+	// Color uses ANSI colours; set it only when writing to a terminal.
+	Color bool
+}
+
+type palette struct{ bold, red, yellow, dim, green, reset string }
+
+func newPalette(on bool) palette {
+	if !on {
+		return palette{}
+	}
+	return palette{"\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[2m", "\x1b[32m", "\x1b[0m"}
+}
+
+// Text writes one block per finding: location, rule, confidence, the
+// redacted secret and its parts, what verification said, and a hint.
+func Text(w io.Writer, r *Report, opts TextOptions) error {
+	p := newPalette(opts.Color)
+	var b strings.Builder
+	for _, f := range r.Findings {
+		conf := f.Confidence.String()
+		switch f.Confidence {
+		case vigil.High:
+			conf = p.red + conf + p.reset
+		case vigil.Medium:
+			conf = p.yellow + conf + p.reset
+		default:
+			conf = p.dim + conf + p.reset
+		}
+		loc := f.Origin.Path
+		if f.Origin.Line > 0 {
+			loc = fmt.Sprintf("%s:%d:%d", loc, f.Origin.Line, f.Origin.Column)
+		}
+		fmt.Fprintf(&b, "%s%s%s: %s [%s] %s\n", p.bold, loc, p.reset, f.RuleID, conf, f.Description)
+		fmt.Fprintf(&b, "    secret: %s", secretText(f.Secret, r.ShowSecrets))
+		for _, part := range f.Parts {
+			fmt.Fprintf(&b, "  %s: %s", part.Name, secretText(part.Value, r.ShowSecrets))
+		}
+		b.WriteByte('\n')
+		if c := f.Origin.Commit; c != nil {
+			fmt.Fprintf(&b, "    commit: %s %s <%s> %s\n", c.SHA, c.Author, c.Email, c.Date.Format("2006-01-02"))
+		}
+		if l := f.Origin.Layer; l != nil {
+			fmt.Fprintf(&b, "    layer: %d %s %s\n", l.Index, l.Digest, l.CreatedBy)
+		}
+		if f.Present != nil {
+			if *f.Present {
+				b.WriteString("    still present\n")
+			} else {
+				b.WriteString("    removed since, but still in history\n")
+			}
+		}
+		if f.Occurrences > 1 {
+			fmt.Fprintf(&b, "    found in %d places\n", f.Occurrences)
+		}
+		if len(f.Details) > 0 {
+			fmt.Fprintf(&b, "    %s\n", kv(f.Details))
+		}
+		if f.Verdict.Status != vigil.NotVerified {
+			fmt.Fprintf(&b, "    verified: %s", verdictText(f.Verdict, p))
+			if f.Verdict.Reason != "" {
+				fmt.Fprintf(&b, " (%s)", f.Verdict.Reason)
+			}
+			if len(f.Verdict.Facts) > 0 {
+				fmt.Fprintf(&b, " — %s", kv(f.Verdict.Facts))
+			}
+			b.WriteByte('\n')
+		}
+		if f.Hint != "" {
+			fmt.Fprintf(&b, "    %shint: %s%s\n", p.dim, f.Hint, p.reset)
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func verdictText(v vigil.Verdict, p palette) string {
+	switch v.Status {
+	case vigil.Valid:
+		return p.red + p.bold + "LIVE" + p.reset
+	case vigil.Invalid:
+		return p.green + "invalid" + p.reset
+	}
+	return p.yellow + v.Status.String() + p.reset
+}
+
+func kv(m map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+"="+m[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+// Summary writes the one-paragraph account of what was scanned, what was
+// found and what was skipped. Skips that make the scan incomplete are
+// listed one per line.
+func Summary(w io.Writer, r *Report) {
+	st := r.Stats
+	counts := map[vigil.Confidence]int{}
+	for _, f := range r.Findings {
+		counts[f.Confidence]++
+	}
+	var by []string
+	for _, c := range []vigil.Confidence{vigil.High, vigil.Medium, vigil.Low} {
+		if counts[c] > 0 {
+			by = append(by, fmt.Sprintf("%d %s", counts[c], c))
+		}
+	}
+	found := fmt.Sprintf("%d findings", len(r.Findings))
+	if len(r.Findings) == 1 {
+		found = "1 finding"
+	}
+	if len(by) > 0 {
+		found += " (" + strings.Join(by, ", ") + ")"
+	}
+	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
+	if r.Suppressed > 0 {
+		fmt.Fprintf(w, "vigil: %d findings suppressed by the baseline\n", r.Suppressed)
+	}
+	if r.Below > 0 {
+		fmt.Fprintf(w, "vigil: %d findings below the confidence floor (see --confidence)\n", r.Below)
+	}
+	counts2 := st.SkipCounts()
+	var skipped []string
+	for _, reason := range slices.Sorted(maps.Keys(counts2)) {
+		if !reason.Incomplete() {
+			skipped = append(skipped, fmt.Sprintf("%d %s", counts2[reason], reason))
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "vigil: skipped %s\n", strings.Join(skipped, ", "))
+	}
+	inc := st.Incomplete()
+	if len(inc) > 0 {
+		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(inc))
+		for i, sk := range inc {
+			if i == 50 {
+				fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(inc)-50)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", sk)
+		}
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

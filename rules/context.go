@@ -1,0 +1,787 @@
+package rules
+
+import (
+	"encoding/base64"
+	"path"
+	"strings"
+
+	"github.com/vigilsec/vigil"
+)
+
+// genericInput is what a reviewer sees around a generic candidate.
+type genericInput struct {
+	secret string
+	name   string // the key it is assigned to: db_password, apiKey
+	kind   string // the rule's generic kind: password, secret, token, key…
+	quoted bool   // the value was written between quotes
+	before []byte // the line up to the secret
+	after  []byte // the line after the secret
+	path   string
+	// minified is set for very long lines of script or style sheets,
+	// where names are mangled and assignments are not configuration.
+	minified bool
+}
+
+// scoreGeneric rates a generic secret the way a reviewer would: by the
+// value's shape, the name it is assigned to and where the file lives. ok is
+// false when the value is plainly not a secret: a reference to an
+// environment variable or template, code, a placeholder, a hash, a path.
+func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
+	v := strings.TrimSpace(in.secret)
+	if v == "" || pathKind(in.path) == pathNoise || in.minified {
+		return 0, false
+	}
+	var conf vigil.Confidence
+	var ok bool
+	switch in.kind {
+	case "uuid":
+		conf, ok = scoreUUID(in)
+	case "basic":
+		conf, ok = scoreBasic(v)
+	case "bearer":
+		conf, ok = scoreOpaque(v, 16)
+	case "url":
+		if isWeakPassword(v) {
+			return 0, false
+		}
+		conf, ok = scorePassword(v, in.name)
+	case "cli":
+		conf, ok = scorePassword(v, "")
+	case "default", "setter":
+		in.quoted = true
+		conf, ok = scoreAssignment(v, in)
+	default:
+		conf, ok = scoreAssignment(v, in)
+	}
+	if !ok {
+		return 0, false
+	}
+	if k := pathKind(in.path); k == pathDocs || k == pathTest {
+		// Credentials in tests and docs are often real ones pasted in
+		// (CredData labels them so); only take the edge off the surest.
+		conf = min(conf, vigil.Medium)
+	}
+	return conf, true
+}
+
+// scoreAssignment scores "name = value" for the password, secret, token,
+// key and auth kinds.
+func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
+	words := nameWords(in.name)
+	if !in.quoted && insideString(in.before) {
+		in.quoted = true // "db.password=xyz" inside a string literal is a literal
+	}
+	if !in.quoted && proseFollows(in.after) {
+		return 0, false // "password: PostgreSQL instance password" is documentation
+	}
+	if !nameIsSecret(words) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
+		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) {
+		return 0, false
+	}
+	if len(words) == 1 && (words[0] == "key" || words[0] == "keys") {
+		// A bare "key" is a map or table key far more often than an API
+		// key: only a clearly random value counts.
+		if c, ok := scoreOpaque(v, 16); !ok || c < vigil.High {
+			return 0, false
+		}
+	}
+	if startsTemplate(in.after) {
+		return 0, false // v1-source-{{ .Branch }}: the value goes on as a template
+	}
+	if !isASCII(v) {
+		// Human-language text ("キーをここに入力"): secrets are ASCII.
+		if nameKind(words) == "password" {
+			return vigil.Low, true
+		}
+		return 0, false
+	}
+	if nameKind(words) == "password" {
+		return scorePassword(v, in.name)
+	}
+	if isWordLike(v) {
+		return 0, false // ETag, Content-Type, ENTER_KEY_VALUE: words, not keys
+	}
+	if isWeakPassword(v) {
+		return vigil.Low, true
+	}
+	if nameKind(words) == "secret" {
+		return scoreOpaque(v, 6)
+	}
+	return scoreOpaque(v, 8)
+}
+
+// scorePassword scores a value that a name says is a password. Short and
+// plain values are real passwords too (CredData counts them), unless they
+// are the defaults and examples everyone writes.
+func scorePassword(v, name string) (vigil.Confidence, bool) {
+	if isReference(v) || isLiteralKeyword(v) || isPlaceholder(v) || echoesName(v, nameWords(name)) {
+		return 0, false
+	}
+	switch {
+	case namesASecret(v), isConstantName(v), strings.Contains(v, " ") && isWordLike(v), isCamelCase(v), isRegexy(v):
+		return 0, false // "Invalid Password", SECRET_ACCESS_KEY, ResetPassword, (.+?)
+	case isWeakPassword(v), englishLike(v):
+		return vigil.Low, true
+	case len(v) < 4, strings.Count(v, " ") >= 2:
+		return vigil.Low, true
+	case len(v) >= 12 && entropy(v) >= 3.3 && hasMix(v):
+		return vigil.High, true
+	}
+	return vigil.Medium, true
+}
+
+// scoreOpaque scores a value that should be random: an API key, token or
+// secret. minLen is the shortest value that counts as more than a guess.
+func scoreOpaque(v string, minLen int) (vigil.Confidence, bool) {
+	if isReference(v) || isPlaceholder(v) || isLiteralKeyword(v) {
+		return 0, false
+	}
+	e := entropy(v)
+	switch {
+	case len(v) < minLen || e < 2.5 || strings.Contains(v, " "):
+		return vigil.Low, true
+	case len(v) >= 20 && e >= 3.5 && (hasMix(v) || isHexString(v)):
+		return vigil.High, true
+	case englishLike(v):
+		return vigil.Low, true
+	}
+	return vigil.Medium, true
+}
+
+// scoreUUID scores a UUID by the name it is given: a UUID assigned to a
+// key, token or secret is an API key; one named as an identifier is
+// reported (CredData labels them credentials) but a step lower; a bare one
+// is low.
+func scoreUUID(in genericInput) (vigil.Confidence, bool) {
+	if isPlaceholder(strings.ReplaceAll(in.secret, "-", "")) {
+		return 0, false
+	}
+	words := nameWords(in.name)
+	switch {
+	case len(words) == 0:
+		return vigil.Low, true
+	case hasWord(words, "public", "pub"):
+		return 0, false
+	case nameIsSecret(words), hasWord(words, "license", "licence", "access", "subscription", "tenant", "client"):
+		return vigil.High, true
+	case identifierName(words):
+		return vigil.Medium, true
+	}
+	return vigil.Low, true
+}
+
+// scoreBasic scores the base64 of an HTTP Basic header.
+func scoreBasic(v string) (vigil.Confidence, bool) {
+	raw, err := base64.StdEncoding.DecodeString(padBase64(v))
+	if err == nil && printable(raw) {
+		user, pw, ok := strings.Cut(string(raw), ":")
+		if !ok {
+			return vigil.Low, true
+		}
+		if isPlaceholder(pw) || isWeakPassword(pw) || pw == user {
+			return 0, false
+		}
+		return vigil.High, true
+	}
+	if len(v)%4 == 0 && entropy(v) >= 3.0 && !isWordLike(v) {
+		return vigil.Medium, true
+	}
+	return 0, false
+}
+
+// nameWords splits an identifier into lower-case words: dbPassword,
+// DB_PASSWORD and db-password all give [db password].
+func nameWords(name string) []string {
+	var words []string
+	var cur []byte
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			cur = append(cur, c)
+		case 'A' <= c && c <= 'Z':
+			// A capital starts a word unless it continues an acronym.
+			if len(cur) > 0 && (!isUpper(name[i-1]) || i+1 < len(name) && isLowerByte(name[i+1])) {
+				flush()
+			}
+			cur = append(cur, c)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+func isUpper(c byte) bool     { return 'A' <= c && c <= 'Z' }
+func isLowerByte(c byte) bool { return 'a' <= c && c <= 'z' }
+
+func hasWord(words []string, want ...string) bool {
+	for _, w := range words {
+		for _, x := range want {
+			if w == x {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// secretWords are words that make a name a secret's name.
+func isSecretWord(w string) bool {
+	switch w {
+	case "password", "passwd", "passphrase", "pwd", "pass", "pw", "passcode", "secret", "secrets",
+		"token", "tokens", "key", "apikey", "api", "auth", "authorization", "credential", "credentials",
+		"cred", "creds", "bearer", "session", "cookie", "salt", "private", "signing", "encryption",
+		"encrypt", "cipher", "hmac", "mac", "seed", "otp", "totp", "pin", "access", "refresh", "sid",
+		"jwt", "oauth", "consumer", "master", "license", "licence":
+		return true
+	}
+	for _, s := range []string{"password", "passwd", "pwd", "pass", "secret", "token", "key"} {
+		if strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return strings.HasPrefix(w, "pass")
+}
+
+// nameIsSecret reports whether a name says its value is a secret: it holds
+// a secret word, its last word is not one that makes it metadata about a
+// secret (password_length, token_type, secret_name), and it does not say
+// the value is public.
+func nameIsSecret(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	found := false
+	for _, w := range words {
+		if isSecretWord(w) {
+			found = true
+		}
+		switch w {
+		case "public", "pub", "publishable", "passport", "passenger", "passive", "bypass", "compass",
+			"keyboard", "keycode", "keystroke", "keyframe", "keyframes", "keyword", "keywords", "monkey",
+			"turkey", "donkey", "hockey", "jockey", "tokenizer", "tokenize", "tokenized", "tokens_used":
+			return false
+		}
+	}
+	if !found {
+		return false
+	}
+	last := words[len(words)-1]
+	switch last {
+	case "length", "len", "size", "count", "min", "max", "type", "types", "name", "names", "file",
+		"files", "path", "dir", "url", "uri", "endpoint", "field", "fields", "label", "hint", "prompt",
+		"placeholder", "policy", "regex", "pattern", "format", "header", "param", "params", "env",
+		"var", "enabled", "required", "expiry", "expires", "expiration", "ttl", "timeout", "version",
+		"mode", "hash", "hashed", "digest", "prefix", "suffix", "error", "errors", "message", "msg",
+		"text", "title", "description", "reset", "changed", "updated", "at", "by", "validator",
+		"strategy", "provider", "backend", "store", "storage", "manager", "service", "config",
+		"settings", "option", "options", "flag", "method", "algorithm", "alg", "scheme", "mechanism",
+		"generator", "factory", "handler", "callback", "fn", "func", "class", "id", "ids", "index",
+		"location", "ref", "reference", "arn", "parameter", "input", "column", "table", "attribute",
+		"attr", "property", "prop", "props", "confirmation", "strength", "rules", "rule", "retries",
+		"attempts", "sent", "used", "valid", "invalid", "check", "verify", "verified", "exists",
+		"available", "source", "target", "bytes", "bits", "mask", "encoding", "charset", "spec",
+		"action", "code", "char", "chars", "complexity", "form", "view", "page", "screen", "button",
+		"link", "template", "event", "request", "response", "result", "status", "state":
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "sort", "primary", "foreign", "cache", "partition", "row", "map", "dict", "lookup", "group",
+			"unique", "composite", "routing", "i18n", "translation", "locale", "shortcut", "hot", "csrf",
+			"xsrf", "page", "next", "continuation", "pagination", "cursor", "sync", "idempotency":
+			return false
+		}
+	}
+	return true
+}
+
+// isAssignmentKind reports whether a generic kind is found by name =
+// value assignments, where the name decides which rule reports it. (The
+// "xml" kind is scored the same way but has one rule for every name.)
+func isAssignmentKind(kind string) bool {
+	switch kind {
+	case "password", "secret", "token", "key", "auth":
+		return true
+	}
+	return false
+}
+
+// nameKind is the kind of secret a name declares, read from its last
+// secret word, the head of the compound: authToken is a token, secretKey a
+// key, dbPassword a password.
+func nameKind(words []string) string {
+	for i := len(words) - 1; i >= 0; i-- {
+		switch w := words[i]; {
+		case w == "password" || w == "passwd" || w == "passphrase" || w == "pwd" || w == "pw" ||
+			w == "passcode" || strings.HasSuffix(w, "password") || strings.HasPrefix(w, "pass") ||
+			strings.HasSuffix(w, "pass") || strings.HasSuffix(w, "pwd"):
+			return "password"
+		case w == "token" || w == "tokens" || w == "bearer" || w == "session" || w == "cookie" ||
+			w == "jwt" || strings.HasSuffix(w, "token"):
+			return "token"
+		case w == "key" || w == "apikey" || strings.HasSuffix(w, "key"):
+			return "key"
+		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "signing" ||
+			w == "encryption" || w == "encrypt" || w == "cipher" || w == "hmac" || strings.HasSuffix(w, "secret"):
+			return "secret"
+		case w == "auth" || w == "authorization" || w == "credential" || w == "credentials" ||
+			w == "cred" || w == "creds" || strings.HasPrefix(w, "auth"):
+			return "auth"
+		}
+	}
+	return ""
+}
+
+// identifierName reports whether a name marks its value as an identifier
+// (id, uuid, collectionId) rather than a secret.
+func identifierName(words []string) bool {
+	last := words[len(words)-1]
+	return last == "id" || last == "uuid" || last == "guid" || last == "ids"
+}
+
+// isLiteralKeyword is a language literal, not a value.
+func isLiteralKeyword(v string) bool {
+	switch strings.ToLower(strings.Trim(v, `"'`)) {
+	case "null", "nil", "none", "true", "false", "undefined", "empty", "blank", "string", "str",
+		"required", "optional", "n/a", "na", "tbd", "todo", "secret", "password", "token", "key":
+		return true
+	}
+	return false
+}
+
+// echoesName reports whether the value repeats its own name (password:
+// password, API_KEY=api_key), as templates do.
+func echoesName(v string, words []string) bool {
+	lv := strings.ToLower(strings.Trim(v, "_-. "))
+	if lv == strings.Join(words, "_") || lv == strings.Join(words, "") || lv == strings.Join(words, "-") {
+		return true
+	}
+	return hasWord(words, lv)
+}
+
+// isNonSecretValue recognises values with a shape that is never a secret:
+// paths, URLs, file names, password hashes, sentences.
+func isNonSecretValue(v string) bool {
+	low := strings.ToLower(v)
+	switch {
+	case looksLikePath(v):
+		return true
+	case strings.Contains(low, "://"):
+		return true
+	case isHashFormat(v):
+		return true
+	case strings.HasPrefix(v, "$2a$") || strings.HasPrefix(v, "$2b$") || strings.HasPrefix(v, "$2y$") ||
+		strings.HasPrefix(v, "$argon2") || strings.HasPrefix(v, "$pbkdf2") || strings.HasPrefix(v, "$6$") ||
+		strings.HasPrefix(v, "$5$") || strings.HasPrefix(v, "$1$") || strings.HasPrefix(v, "{crypt}") ||
+		strings.HasPrefix(low, "{ssha") || strings.HasPrefix(low, "{sha"):
+		return true
+	case strings.Count(v, " ") >= 3:
+		return true
+	case hasVersion(v):
+		return true // io.jsonwebtoken:jjwt-api:0.11.2
+	}
+	for _, ext := range []string{".pem", ".key", ".crt", ".cer", ".p12", ".pfx", ".jks", ".json", ".yaml", ".yml", ".txt", ".env", ".conf"} {
+		if strings.HasSuffix(low, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikePath reports whether v is a file path (/etc/ssl/key.pem,
+// ./secrets/token): rooted or relative, with segments that read as names
+// rather than base64.
+func looksLikePath(v string) bool {
+	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "~/") || strings.HasPrefix(v, "../")) {
+		return false
+	}
+	for _, seg := range strings.Split(v, "/") {
+		if len(seg) > 12 && hasMix(seg) && entropy(seg) > 3.5 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasVersion reports whether v holds a dotted version number (1.2.3,
+// v0.11), as package coordinates do.
+func hasVersion(v string) bool {
+	for i := 0; i+4 < len(v); i++ {
+		if '0' <= v[i] && v[i] <= '9' && v[i+1] == '.' && '0' <= v[i+2] && v[i+2] <= '9' {
+			j := i + 3
+			for j < len(v) && '0' <= v[j] && v[j] <= '9' {
+				j++
+			}
+			if j < len(v) && v[j] == '.' && j+1 < len(v) && '0' <= v[j+1] && v[j+1] <= '9' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isHashFormat recognises modular-crypt and Django-style password hashes
+// (algo$iterations$salt$hash): a hash of a password, not the password.
+func isHashFormat(v string) bool {
+	if strings.HasPrefix(v, "{") {
+		if i := strings.IndexByte(v, '}'); i > 0 {
+			v = v[i+1:] // {CRYPT}, {SSHA}
+		}
+	}
+	parts := strings.Split(v, "$")
+	if len(parts) < 4 {
+		return false
+	}
+	algo := parts[0]
+	if algo == "" {
+		algo = parts[1]
+	}
+	return isIdent(strings.ReplaceAll(algo, "-", "_")) && len(parts[len(parts)-1]) >= 16
+}
+
+// looksLikeCode reports whether an unquoted value in a source file is an
+// expression (a variable, a call, a member) rather than a literal.
+func looksLikeCode(v string, in genericInput) bool {
+	if !in.quoted && (strings.ContainsAny(v, "()[]{}") || strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*")) {
+		return true
+	}
+	if isDottedName(v) && (!in.quoted || strings.Count(v, ".") >= 2) {
+		return true // settings.CLIENT_SECRET, allauth.account.forms.ChangePasswordForm
+	}
+	if in.quoted || !isSourceFile(in.path) {
+		return false
+	}
+	// In code an unquoted value is a name, unless it is clearly random.
+	return !(entropy(v) >= 3.5 && hasMix(v) && !strings.Contains(v, "."))
+}
+
+// isSourceFile reports whether a path is program source, where unquoted
+// values are expressions; config files (.env, .yaml, .properties) hold
+// literals.
+func isSourceFile(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".go", ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".java", ".kt", ".kts", ".rb",
+		".php", ".cs", ".c", ".h", ".cc", ".cpp", ".hpp", ".rs", ".swift", ".scala", ".groovy", ".vue",
+		".m", ".mm", ".pl", ".lua", ".dart", ".ex", ".exs", ".clj", ".cljs", ".cljc", ".r", ".jl", ".fs", ".vb":
+		return true
+	}
+	return false
+}
+
+// insideString reports whether the text before a value leaves an open
+// double-quoted string: "spring.datasource.password=xyz" in Java source.
+func insideString(before []byte) bool {
+	n := 0
+	for i, c := range before {
+		if c == '"' && (i == 0 || before[i-1] != '\\') {
+			n++
+		}
+	}
+	return n%2 == 1
+}
+
+// isCamelCase reports whether v is a camelCase or PascalCase identifier
+// made of words: ResetPassword, defaultValue, Base32EncodedKey.
+func isCamelCase(v string) bool {
+	upper, digits := 0, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case isUpper(c):
+			if i > 0 {
+				upper++
+			}
+		case isLowerByte(c):
+		case '0' <= c && c <= '9':
+			digits++
+		default:
+			return false
+		}
+	}
+	return upper > 0 && digits <= 2 && 2*(len(v)-digits) >= 7*(upper+1)
+}
+
+// isRegexy reports whether v is a regular expression, not a value.
+func isRegexy(v string) bool {
+	for _, p := range []string{`\s`, `\d`, `\w`, ".+", ".*", "[a-", "[0-", "(?", "+?", "*?"} {
+		if strings.Contains(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsTemplate reports whether the text right after a value opens a
+// template expression, so the value is only its literal prefix.
+func startsTemplate(after []byte) bool {
+	t := string(after)
+	return strings.HasPrefix(t, "{{") || strings.HasPrefix(t, "${") || strings.HasPrefix(t, "<%") || strings.HasPrefix(t, "{%")
+}
+
+// proseFollows reports whether an unquoted value is followed by more words
+// on its line, as in documentation: "password: the password of the user".
+func proseFollows(after []byte) bool {
+	t := strings.TrimLeft(string(after), " \t")
+	if len(t) == len(after) || t == "" {
+		return false
+	}
+	n := 0
+	for n < len(t) && (isLowerByte(t[n]) || isUpper(t[n])) {
+		n++
+	}
+	return n >= 2
+}
+
+// namesASecret reports whether a value spells out the kind of secret it
+// stands for (rootpassword, test_password, randomSecretString,
+// your-api-token): a placeholder, not a credential.
+func namesASecret(v string) bool {
+	low := strings.ToLower(v)
+	for _, w := range []string{"password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "-key", "_key", "key_", "key-"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isConstantName reports whether v is an UPPER_SNAKE_CASE name such as
+// SECRET_ACCESS_KEY or SERPENT:FRAMES: the name of a variable, setting or
+// key, not its value.
+func isConstantName(v string) bool {
+	if !strings.ContainsAny(v, "_:.") {
+		return false
+	}
+	letters := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case isUpper(c):
+			letters++
+		case c == '_' || c == ':' || c == '.' || '0' <= c && c <= '9':
+		default:
+			return false
+		}
+	}
+	return letters >= 3
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isDottedName reports whether v is a chain of identifiers joined by dots
+// (a member access), not a random value.
+func isDottedName(v string) bool {
+	if !strings.Contains(v, ".") {
+		return false
+	}
+	for _, seg := range strings.Split(v, ".") {
+		if !isIdent(seg) {
+			return false
+		}
+	}
+	return entropy(v) < 4.0 || !hasMix(v)
+}
+
+func isHexString(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !isHexDigit(v[i]) {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
+// isReference reports whether v names a secret instead of holding one:
+// environment variables, templates, function calls, config lookups.
+func isReference(v string) bool {
+	if v == "" || v == "?" {
+		return true
+	}
+	low := strings.ToLower(v)
+	for _, p := range []string{"${", "$(", "{{", "}}", "%(", "#{", "<%", "%>", "process.env", "os.getenv", "os.environ",
+		"getenv(", "env[", "env.", "system.getenv", "secrets.", "vault:", "ssm:", "arn:aws:secretsmanager",
+		"{$", "@{", "$env:", "%env", "[[", "]]"} {
+		if strings.Contains(low, p) {
+			return true
+		}
+	}
+	if strings.IndexByte("$%@:", v[0]) >= 0 && len(v) > 1 && isIdent(strings.Trim(v[1:], "%")) {
+		return true
+	}
+	if v[0] == '$' && len(v) > 1 && (isLowerByte(v[1]) || isUpper(v[1]) || v[1] == '_') {
+		return true // $this->token, $config['secret']: a PHP or shell variable
+	}
+	if shellVar(v) {
+		return true
+	}
+	return strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")
+}
+
+// shellVar reports whether v holds a shell or batch variable ($RANDOM,
+// $DB_PASS, %RANDOM%), so its real value is elsewhere.
+func shellVar(v string) bool {
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] != '$' && v[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(v) && (isUpper(v[j]) || v[j] == '_' || j > i+1 && '0' <= v[j] && v[j] <= '9') {
+			j++
+		}
+		if j-i-1 >= 3 && (v[i] == '$' || j < len(v) && v[j] == '%') {
+			return true
+		}
+	}
+	return false
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// hasMix reports whether v mixes at least three of lower, upper, digit and
+// symbol characters, as generated secrets do.
+func hasMix(v string) bool {
+	var lo, up, di, sy bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lo = true
+		case 'A' <= c && c <= 'Z':
+			up = true
+		case '0' <= c && c <= '9':
+			di = true
+		default:
+			sy = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{lo, up, di, sy} {
+		if b {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+// isWordLike reports whether v reads as words or an identifier (Content-Type,
+// ENTER_KEY_VALUE, camelCase, plain words) rather than random characters:
+// letters only, and either joined by separators, camelCase, or with the
+// vowels and short consonant runs of real words.
+func isWordLike(v string) bool {
+	lower, upper := 0, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower++
+		case 'A' <= c && c <= 'Z':
+			upper++
+		case c == '_' || c == '.' || c == '-' || c == ' ':
+		default:
+			return false
+		}
+	}
+	switch {
+	case lower+upper == 0:
+		return false
+	case strings.ContainsAny(v, "_.- "), isCamelCase(v):
+		return true
+	case lower == 0 || upper == 0:
+		return vowelRatio(v) >= 0.3 && consonantRun(v) <= 3
+	}
+	return false
+}
+
+func consonantRun(v string) int {
+	run, longest := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i] | 0x20; c {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			run = 0
+		default:
+			run++
+			longest = max(longest, run)
+		}
+	}
+	return longest
+}
+
+func vowelRatio(v string) float64 {
+	letters, vowels := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i] | 0x20; {
+		case c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u':
+			vowels++
+			letters++
+		case 'a' <= c && c <= 'z':
+			letters++
+		}
+	}
+	if letters == 0 {
+		return 0
+	}
+	return float64(vowels) / float64(letters)
+}
+
+type pathClass int
+
+const (
+	pathNormal pathClass = iota
+	pathTest             // tests, fixtures, examples
+	pathDocs             // documentation
+	pathNoise            // lock files, minified bundles, source maps
+)
+
+// pathKind classifies a path the way a reviewer would discount it.
+func pathKind(p string) pathClass {
+	low := strings.ToLower(p)
+	base := path.Base(low)
+	switch {
+	case strings.HasSuffix(base, ".lock"), strings.HasSuffix(base, "-lock.json"), strings.HasSuffix(base, ".lock.json"),
+		base == "go.sum", base == "pnpm-lock.yaml", strings.HasSuffix(base, ".min.js"),
+		strings.HasSuffix(base, ".min.css"), strings.HasSuffix(base, ".map"), strings.HasSuffix(base, ".snap"):
+		return pathNoise
+	}
+	switch path.Ext(base) {
+	case ".md", ".rst", ".adoc", ".txt", ".html", ".htm":
+		return pathDocs
+	}
+	for _, seg := range strings.Split(low, "/") {
+		switch seg {
+		case "docs", "doc", "documentation":
+			return pathDocs
+		case "test", "tests", "testdata", "__tests__", "spec", "specs", "fixtures", "fixture",
+			"examples", "example", "samples", "sample", "mocks", "mock", "testing":
+			return pathTest
+		}
+	}
+	if strings.Contains(base, "_test.") || strings.Contains(base, ".test.") || strings.Contains(base, ".spec.") ||
+		strings.HasPrefix(base, "test_") || strings.Contains(base, "example") || strings.Contains(base, "sample") {
+		return pathTest
+	}
+	return pathNormal
+}

@@ -1,0 +1,118 @@
+package rules
+
+import (
+	"math"
+	"strings"
+)
+
+// entropy is the Shannon entropy of s in bits per byte.
+func entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	var h float64
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// placeholderWords mark values written by people for people: documentation,
+// templates and tests. Matched case-insensitively inside the value.
+var placeholderWords = [...]string{
+	"xxxx", "****", "....", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
+	"example", "placeholder", "changeme", "change_me", "change-me", "dummy",
+	"sample", "redacted", "insert", "replace", "your_", "your-", "yourkey",
+	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
+	"not-a-real", "secret_here", "key_here", "token_here", "here_",
+	"abcdef0123", "0123456789", "1234567890", "abcdefghij", "qwerty",
+	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo",
+}
+
+// isPlaceholder reports whether a secret value is obviously not real: a
+// template, a documentation example, or too regular to be random.
+func isPlaceholder(v string) bool {
+	if v == "" {
+		return true
+	}
+	low := strings.ToLower(v)
+	for _, w := range placeholderWords {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return tooRegular(v)
+}
+
+// tooRegular catches values with very few distinct characters
+// (aaaa…, 0000…, abababab) and long arithmetic runs (abcdefgh, 98765432).
+func tooRegular(v string) bool {
+	var seen [256]bool
+	distinct := 0
+	for i := 0; i < len(v); i++ {
+		if !seen[v[i]] {
+			seen[v[i]] = true
+			distinct++
+		}
+	}
+	if len(v) >= 8 && distinct <= 3 {
+		return true
+	}
+	if len(v) >= 24 && distinct <= 5 {
+		return true
+	}
+	run := 1
+	for i := 1; i < len(v); i++ {
+		d := int(v[i]) - int(v[i-1])
+		if d == 1 || d == -1 {
+			run++
+			if run >= 8 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return repeatsUnit(v)
+}
+
+// repeatsUnit reports whether v is a short unit repeated (abcabcabc).
+func repeatsUnit(v string) bool {
+	n := len(v)
+	for u := 1; u <= 4 && u*3 <= n; u++ {
+		ok := true
+		for i := u; i < n; i++ {
+			if v[i] != v[i-u] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAnyFold reports whether s contains any of words (lower-case)
+// ignoring ASCII case.
+func containsAnyFold(s string, words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	low := strings.ToLower(s)
+	for _, w := range words {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package files
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/vigilsec/vigil"
+)
+
+// Chunking of large inputs: chunks end on a line boundary where one is
+// near, and each chunk after the first repeats the tail of the previous one
+// so that a secret spanning the boundary (a PEM key) is seen whole.
+const (
+	DefaultChunkSize = 4 << 20
+	overlapSize      = 16 << 10
+)
+
+// chunkReader cuts a stream into chunks.
+type chunkReader struct {
+	r         io.Reader
+	origin    vigil.Origin
+	size      int
+	carry     []byte // bytes read but not yet yielded
+	overlap   []byte // tail of the previous chunk
+	line      int    // line number of the next chunk's first new byte
+	overLines int    // newlines inside overlap
+	started   bool
+	eof       bool
+}
+
+func newChunkReader(r io.Reader, origin vigil.Origin, size int, head []byte) *chunkReader {
+	if size <= 0 {
+		size = DefaultChunkSize
+	}
+	return &chunkReader{r: r, origin: origin, size: size, carry: head, line: 1}
+}
+
+// next returns the next chunk, or io.EOF.
+func (c *chunkReader) next() (vigil.Chunk, error) {
+	if c.eof && len(c.carry) == 0 {
+		return vigil.Chunk{}, io.EOF
+	}
+	buf := make([]byte, len(c.overlap), len(c.overlap)+c.size)
+	copy(buf, c.overlap)
+	buf = append(buf, c.carry...)
+	c.carry = nil
+	for empty := 0; len(buf)-len(c.overlap) < c.size && !c.eof; {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := c.r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case errors.Is(err, io.EOF):
+			c.eof = true
+		case err != nil:
+			return vigil.Chunk{}, err
+		case n == 0:
+			if empty++; empty > 100 {
+				return vigil.Chunk{}, io.ErrNoProgress
+			}
+		}
+	}
+	if c.started && len(buf) == len(c.overlap) {
+		return vigil.Chunk{}, io.EOF
+	}
+	end := len(buf)
+	if !c.eof {
+		// Cut after the last newline in the second half, if any.
+		if i := bytes.LastIndexByte(buf[len(c.overlap)+(len(buf)-len(c.overlap))/2:], '\n'); i >= 0 {
+			end = len(c.overlap) + (len(buf)-len(c.overlap))/2 + i + 1
+		}
+		c.carry = append([]byte(nil), buf[end:]...)
+	}
+	data := buf[:end]
+	o := c.origin
+	o.Line = c.line - c.overLines
+	ch := vigil.Chunk{Data: data, Origin: o, Overlap: len(c.overlap), Continued: c.started}
+	c.started = true
+	// The next chunk starts with a tail of this one, from a line start
+	// where the tail holds one, and its first line number accounts for
+	// the repeated lines.
+	c.line += bytes.Count(data[len(c.overlap):], []byte{'\n'})
+	tail := data[max(0, len(data)-overlapSize):]
+	if len(data) > overlapSize {
+		if i := bytes.IndexByte(tail, '\n'); i >= 0 {
+			tail = tail[i+1:]
+		}
+	}
+	c.overlap = append([]byte(nil), tail...)
+	c.overLines = bytes.Count(c.overlap, []byte{'\n'})
+	return ch, nil
+}

@@ -1,0 +1,318 @@
+// Package files is the vigil Source for files and directories on disk, and
+// for streams such as stdin.
+package files
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/rules"
+)
+
+// DefaultMaxFileSize is the size above which a text file is not scanned
+// (and the scan is reported incomplete) unless the cap is raised.
+const DefaultMaxFileSize = 256 << 20
+
+// Options configure a Source.
+type Options struct {
+	// MaxFileSize caps the size of a file to scan; 0 means
+	// DefaultMaxFileSize, a negative value means no cap.
+	MaxFileSize int64
+	// Exclude lists globs (see rules.MatchGlob) of paths not to scan.
+	Exclude []string
+	// Readers is the number of files read at once; 0 means a default
+	// suited to the machine.
+	Readers int
+	// ChunkSize is the largest chunk yielded; 0 means DefaultChunkSize.
+	ChunkSize int
+}
+
+// Source scans files and directory trees.
+type Source struct {
+	roots []string
+	opts  Options
+}
+
+// New returns a Source over the given paths (files or directories).
+func New(paths []string, opts Options) *Source {
+	if opts.MaxFileSize == 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	return &Source{roots: paths, opts: opts}
+}
+
+// job is a file to read.
+type job struct {
+	path string // on disk
+	name string // slash path for reports
+}
+
+// Chunks walks every root and yields the chunks of every text file. A root
+// that does not exist is an error; files that cannot be read are yielded as
+// skips.
+func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) error {
+	for _, root := range s.roots {
+		if _, err := os.Stat(root); err != nil {
+			return fmt.Errorf("scan %s: %w", root, unwrapPathError(err))
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job, 256)
+	out := make(chan vigil.Chunk, 64)
+
+	var walkErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		for _, root := range s.roots {
+			if err := s.walk(ctx, root, jobs, out); err != nil {
+				walkErr = err
+				return
+			}
+		}
+	}()
+	var readers sync.WaitGroup
+	for range s.opts.Readers {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for j := range jobs {
+				s.readFile(ctx, j, out)
+			}
+		}()
+	}
+	go func() {
+		readers.Wait()
+		wg.Wait()
+		close(out)
+	}()
+
+	var err error
+	for c := range out {
+		if err != nil {
+			continue // drain so every goroutine can end
+		}
+		if e := yield(c); e != nil {
+			err = e
+			cancel()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if walkErr != nil && !errors.Is(walkErr, context.Canceled) {
+		return walkErr
+	}
+	return ctx.Err()
+}
+
+// send delivers a chunk unless the scan was cancelled.
+func send(ctx context.Context, out chan<- vigil.Chunk, c vigil.Chunk) bool {
+	select {
+	case out <- c:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func skip(ctx context.Context, out chan<- vigil.Chunk, name string, reason vigil.SkipReason, err error) {
+	send(ctx, out, vigil.Chunk{Skip: &vigil.Skip{Origin: vigil.Origin{Source: "file", Path: name}, Reason: reason, Err: err}})
+}
+
+// walk enumerates root. Symbolic links are never followed: a link to a
+// file inside the root is scanned at the target's own path, and a link out
+// of the root is reported as skipped.
+func (s *Source) walk(ctx context.Context, root string, jobs chan<- job, out chan<- vigil.Chunk) error {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = real
+	}
+	// A root given as a symbolic link is followed; names keep the
+	// path the user gave.
+	walkRoot := root
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		walkRoot = absRoot
+	}
+	return filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if walkRoot != root {
+			rel, _ := filepath.Rel(walkRoot, p)
+			p = filepath.Join(root, rel)
+		}
+		name := filepath.ToSlash(p)
+		if err != nil {
+			skip(ctx, out, name, vigil.SkipUnreadable, unwrapPathError(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && d.Name() == ".git" {
+				return fs.SkipDir
+			}
+			if p != root && s.excluded(name) {
+				skip(ctx, out, name+"/", vigil.SkipExcluded, nil)
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if s.excluded(name) {
+			skip(ctx, out, name, vigil.SkipExcluded, nil)
+			return nil
+		}
+		switch t := d.Type(); {
+		case t&fs.ModeSymlink != 0:
+			skip(ctx, out, name, vigil.SkipSymlink, symlinkNote(p, absRoot))
+			return nil
+		case !t.IsRegular():
+			skip(ctx, out, name, vigil.SkipDevice, nil)
+			return nil
+		}
+		select {
+		case jobs <- job{path: p, name: name}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+}
+
+func symlinkNote(p, absRoot string) error {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return fmt.Errorf("dangling link: %w", unwrapPathError(err))
+	}
+	if abs, err := filepath.Abs(target); err == nil {
+		if rel, err := filepath.Rel(absRoot, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return fmt.Errorf("link to %s, scanned at its own path", filepath.ToSlash(rel))
+		}
+	}
+	return errors.New("link points outside the scanned root: not followed")
+}
+
+func (s *Source) excluded(name string) bool {
+	name = strings.TrimPrefix(name, "./")
+	for _, g := range s.opts.Exclude {
+		if rules.MatchGlob(g, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// readFile yields the chunks of one file, or a skip.
+func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
+	name := strings.TrimPrefix(j.name, "./")
+	if skipByExtension(name) {
+		skip(ctx, out, name, vigil.SkipBinary, nil)
+		return
+	}
+	f, err := os.Open(j.path)
+	if err != nil {
+		skip(ctx, out, name, vigil.SkipUnreadable, unwrapPathError(err))
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		skip(ctx, out, name, vigil.SkipUnreadable, unwrapPathError(err))
+		return
+	}
+	if !st.Mode().IsRegular() {
+		skip(ctx, out, name, vigil.SkipDevice, nil)
+		return
+	}
+	if s.opts.MaxFileSize > 0 && st.Size() > s.opts.MaxFileSize {
+		skip(ctx, out, name, vigil.SkipTooLarge, fmt.Errorf("%d bytes is over the %d byte cap (--max-file-size)", st.Size(), s.opts.MaxFileSize))
+		return
+	}
+	origin := vigil.Origin{Source: "file", Path: name}
+	emit := func(c vigil.Chunk) bool { return send(ctx, out, c) }
+	if err := streamChunks(f, st.Size(), origin, s.opts.ChunkSize, emit); err != nil {
+		skip(ctx, out, name, vigil.SkipUnreadable, err)
+	}
+}
+
+// streamChunks sniffs r and emits its chunks, or a binary skip, until emit
+// returns false. size is the expected size, or -1 when unknown.
+func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
+	if chunkSize <= 0 {
+		chunkSize = DefaultChunkSize
+	}
+	headSize := sniffSize
+	if size > 0 && size <= int64(chunkSize) {
+		headSize = int(size) // small files are read in one go
+	}
+	head := make([]byte, headSize)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return err
+	}
+	head = head[:n]
+	if isBinary(head[:min(len(head), sniffSize)]) {
+		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: vigil.SkipBinary}})
+		return nil
+	}
+	if size > 0 && int64(n) == size && utf16BOM(head) == 0 && size <= int64(chunkSize) {
+		emit(vigil.Chunk{Data: head, Origin: withLine(origin)})
+		return nil
+	}
+	if utf16BOM(head) != 0 {
+		rest, err := io.ReadAll(io.LimitReader(r, int64(chunkSize)*16))
+		if err != nil {
+			return err
+		}
+		r = strings.NewReader(string(decodeUTF16(append(head, rest...))))
+		head = nil
+	}
+	cr := newChunkReader(r, origin, chunkSize, head)
+	for {
+		c, err := cr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !emit(c) {
+			return nil
+		}
+	}
+}
+
+func withLine(o vigil.Origin) vigil.Origin {
+	o.Line = 1
+	return o
+}
+
+// unwrapPathError drops the *fs.PathError wrapper when the path is already
+// in the message, so messages do not repeat it.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
