@@ -201,7 +201,7 @@ func grantsPayload(gs []Grant) (map[string]any, error) {
 			return nil, fmt.Errorf("%w: nil grant", ErrUnknownGrant)
 		}
 		key := g.Key()
-		if lookupGrant(key) == nil || lookupGrant(key).key != key {
+		if spec := lookupGrant(key); spec == nil || spec.key != key {
 			return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownGrant, key, knownGrantNames())
 		}
 		if _, dup := out[key]; dup {
