@@ -27,6 +27,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	// One line per top-level command; each lives in its own file.
 	root.AddCommand(newScanCmd(a))
+	root.AddCommand(newPassphraseCmd(a))
 	root.AddCommand(newTwilioCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	return root

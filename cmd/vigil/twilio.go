@@ -10,6 +10,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
 	}
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
-	_ = a
+	cmd.AddCommand(newTwilioTokenCmd(a))
 	return cmd
 }
