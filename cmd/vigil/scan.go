@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,10 +31,27 @@ type scanFlags struct {
 	confidence    string
 	workers       int
 	color         string
+
+	// modes are the other things vigil scans besides files: git history,
+	// staged changes, images. Each lives in its own scan_*.go file.
+	modes []scanMode
+	// verify asks providers whether findings are live (scan_verify.go).
+	verify verifyFlags
+}
+
+// scanMode is a kind of scan other than files and stdin. A mode registers
+// its flags, says whether the user asked for it, builds the source, and may
+// rework the findings once the scan is done (history scans fold the same
+// secret found in many commits into one finding).
+type scanMode interface {
+	register(fl *pflag.FlagSet)
+	active() bool
+	source(ctx context.Context, a *app, paths []string, opts files.Options) (vigil.Source, error)
+	finish(ctx context.Context, a *app, findings []vigil.Finding) ([]vigil.Finding, error)
 }
 
 func newScanCmd(a *app) *cobra.Command {
-	var f scanFlags
+	f := scanFlags{modes: []scanMode{&gitMode{}, &imageMode{}}}
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Find secrets in files, directories or stdin (-)",
@@ -64,6 +82,10 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	fl.StringVar(&f.confidence, "confidence", "", "report findings at or above `LEVEL`: low, medium or high (default medium)")
 	fl.IntVar(&f.workers, "workers", 0, "matching goroutines (default: number of CPUs)")
 	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
+	for _, m := range f.modes {
+		m.register(fl)
+	}
+	f.verify.register(fl)
 	return cmd
 }
 
@@ -74,13 +96,16 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	setup, err := newScanSetup(a, f, args)
+	setup, err := newScanSetup(ctx, a, f, args)
 	if err != nil {
 		return err
 	}
 	started := time.Now()
 	res, err := setup.run(ctx, a)
 	if err != nil {
+		return err
+	}
+	if err := f.verify.apply(ctx, a, res); err != nil {
 		return err
 	}
 	rep := &report.Report{

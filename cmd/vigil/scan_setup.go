@@ -25,6 +25,8 @@ type scanSetup struct {
 	baseline *report.Baseline
 	floor    vigil.Confidence
 	workers  int
+	// mode is the active scan mode, or nil for files and stdin.
+	mode scanMode
 }
 
 // scanResult is what a scan found, after the baseline and the floor.
@@ -34,7 +36,7 @@ type scanResult struct {
 	suppressed, below int
 }
 
-func newScanSetup(a *app, f scanFlags, paths []string) (*scanSetup, error) {
+func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*scanSetup, error) {
 	cfg, err := loadConfig(f, paths)
 	if err != nil {
 		return nil, err
@@ -73,15 +75,30 @@ func newScanSetup(a *app, f scanFlags, paths []string) (*scanSetup, error) {
 			opts.MaxFileSize = -1
 		}
 	}
-	for _, p := range paths {
-		if p == "-" {
+	for _, m := range f.modes {
+		if !m.active() {
 			continue
 		}
-		if _, err := os.Stat(p); err != nil {
-			return nil, usageError(fmt.Errorf("cannot scan %s: %w", p, unwrapPath(err)))
+		if s.mode != nil {
+			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
 		}
+		s.mode = m
 	}
-	s.source = sourceFor(a, paths, opts)
+	if s.mode != nil {
+		if s.source, err = s.mode.source(ctx, a, paths, opts); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, p := range paths {
+			if p == "-" {
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				return nil, usageError(fmt.Errorf("cannot scan %s: %w", p, unwrapPath(err)))
+			}
+		}
+		s.source = sourceFor(a, paths, opts)
+	}
 	if f.baseline != "" {
 		if s.baseline, err = report.ReadBaseline(f.baseline); err != nil {
 			return nil, withHint(usageError(err), "write a fresh one with 'vigil scan --write-baseline FILE'")
@@ -193,6 +210,11 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 		return nil, runtimeError(err, "")
 	}
 	res.stats = stats
+	if s.mode != nil {
+		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
+			return nil, runtimeError(err, "")
+		}
+	}
 	report.Sort(res.findings)
 	return res, nil
 }
