@@ -145,6 +145,12 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 		return g.PyPIToken(), true, nil
 	case "b64of":
 		return base64.StdEncoding.EncodeToString([]byte(arg)), true, nil
+	case "byte":
+		b, err := hex.DecodeString(arg)
+		if err != nil || len(b) != 1 {
+			return "", false, fmt.Errorf("{byte:HH} needs two hex digits, not %q", arg)
+		}
+		return string(b), true, nil
 	}
 	return "", false, nil
 }
