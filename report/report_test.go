@@ -23,9 +23,9 @@ func sample() *Report {
 	fs := []vigil.Finding{
 		{
 			RuleID: "twilio-auth-token", Provider: "twilio", Description: "Twilio Auth Token",
-			Secret: vigil.NewSecret(strings.Repeat("f", 32)),
-			Parts:  []vigil.Part{{Name: "account_sid", Value: vigil.NewSecret("AC" + strings.Repeat("0", 32))}},
-			Origin: vigil.Origin{Source: "file", Path: "app/.env", Line: 2, Column: 19},
+			Secret:     vigil.NewSecret(strings.Repeat("f", 32)),
+			Parts:      []vigil.Part{{Name: "account_sid", Value: vigil.NewSecret("AC" + strings.Repeat("0", 32))}},
+			Origin:     vigil.Origin{Source: "file", Path: "app/.env", Line: 2, Column: 19},
 			Confidence: vigil.High, Verifier: "twilio", Hint: "Rotate it now.",
 			Verdict: vigil.Verdict{Status: vigil.Valid, Facts: map[string]string{"account": "Acme Prod", "type": "Full"}},
 		},

@@ -379,7 +379,8 @@ func identifierName(words []string) bool {
 func isLiteralKeyword(v string) bool {
 	switch strings.ToLower(strings.Trim(v, `"'`)) {
 	case "null", "nil", "none", "true", "false", "undefined", "empty", "blank", "string", "str",
-		"required", "optional", "n/a", "na", "tbd", "todo", "secret", "password", "token", "key":
+		"required", "optional", "n/a", "na", "tbd", "todo", "secret", "password", "token", "key",
+		"auth", "credential", "credentials", "login", "pass", "pwd", "passwd", "user", "username", "email":
 		return true
 	}
 	return false
