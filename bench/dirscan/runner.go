@@ -1,0 +1,190 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// measurement is one tool's run over one tree.
+type measurement struct {
+	tool   string
+	wall   time.Duration
+	maxRSS int64 // bytes
+	hits   map[string]bool
+	err    error
+}
+
+func buildVigil(work string) (string, error) {
+	bin := filepath.Join(work, "vigil")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/vigil")
+	cmd.Stderr = os.Stderr
+	return bin, cmd.Run()
+}
+
+func findGitleaks(flagPath string) string {
+	if flagPath != "" {
+		return flagPath
+	}
+	if p, err := exec.LookPath("gitleaks"); err == nil {
+		return p
+	}
+	home, _ := os.UserHomeDir()
+	p := filepath.Join(home, ".cache", "vigil-peers", "bin", "gitleaks")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
+}
+
+// timed runs a command and measures its wall time and peak RSS.
+func timed(name string, args ...string) (time.Duration, int64, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = nil, nil
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var rss int64
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024
+		}
+	}
+	return wall, rss, err
+}
+
+func treeBytes(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func runVigil(bin, dir, out string) measurement {
+	wall, rss, err := timed(bin, "scan", dir, "--format", "json", "--output", out, "--no-config")
+	m := measurement{tool: "vigil", wall: wall, maxRSS: rss}
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		err = nil // findings
+	}
+	m.err = err
+	var rep struct {
+		Findings []struct {
+			Location struct {
+				Path string `json:"path"`
+				Line int    `json:"line"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if data, err := os.ReadFile(out); err == nil && json.Unmarshal(data, &rep) == nil {
+		m.hits = map[string]bool{}
+		for _, f := range rep.Findings {
+			m.hits[hitKey(dir, f.Location.Path, f.Location.Line)] = true
+		}
+	}
+	return m
+}
+
+func runGitleaks(bin, dir, out string) measurement {
+	wall, rss, err := timed(bin, "dir", dir, "--no-banner", "--report-format", "json", "--report-path", out, "--exit-code", "0", "--log-level", "error")
+	m := measurement{tool: "gitleaks", wall: wall, maxRSS: rss, err: err}
+	var leaks []struct {
+		File      string `json:"File"`
+		StartLine int    `json:"StartLine"`
+	}
+	if data, err := os.ReadFile(out); err == nil && json.Unmarshal(data, &leaks) == nil {
+		m.hits = map[string]bool{}
+		for _, l := range leaks {
+			m.hits[hitKey(dir, l.File, l.StartLine)] = true
+		}
+	}
+	return m
+}
+
+func hitKey(dir, path string, line int) string {
+	path = filepath.ToSlash(path)
+	path = strings.TrimPrefix(path, filepath.ToSlash(dir)+"/")
+	return fmt.Sprintf("%s:%d", path, line)
+}
+
+// benchTree runs both tools over dir and prints the comparison.
+func benchTree(title, dir string, m *manifest, vigilBin, gitleaks, work string) error {
+	bytes := treeBytes(dir)
+	fmt.Printf("== %s: %.1f MB\n", title, float64(bytes)/1e6)
+	var runs []measurement
+	runs = append(runs, runVigil(vigilBin, dir, filepath.Join(work, "vigil.json")))
+	if gitleaks != "" {
+		runs = append(runs, runGitleaks(gitleaks, dir, filepath.Join(work, "gitleaks.json")))
+	}
+	fmt.Printf("%-9s %9s %9s %10s %8s\n", "tool", "wall", "MB/s", "peak RSS", "findings")
+	for _, r := range runs {
+		if r.err != nil {
+			return fmt.Errorf("%s: %w", r.tool, r.err)
+		}
+		fmt.Printf("%-9s %8.2fs %9.1f %7.1f MB %8d\n", r.tool, r.wall.Seconds(), float64(bytes)/1e6/r.wall.Seconds(), float64(r.maxRSS)/1e6, len(r.hits))
+	}
+	if len(runs) == 2 {
+		fmt.Printf("vigil is %.1f× gitleaks' throughput, with %.2f× its peak memory\n",
+			runs[1].wall.Seconds()/runs[0].wall.Seconds(), float64(runs[0].maxRSS)/float64(runs[1].maxRSS))
+	}
+	if m != nil {
+		for _, r := range runs {
+			plantedScore(r, m)
+		}
+	}
+	fmt.Println()
+	return nil
+}
+
+// plantedScore prints how many planted secrets a tool found, and how many
+// look-alikes it reported, overall and for Twilio.
+func plantedScore(r measurement, m *manifest) {
+	var found, secrets, wrong, lookalikes, twFound, twSecrets, twWrong int
+	var missed []string
+	for _, p := range m.Plants {
+		hit := r.hits[fmt.Sprintf("%s:%d", p.File, p.Line)]
+		switch {
+		case p.Secret:
+			secrets++
+			if hit {
+				found++
+			} else if p.Twilio {
+				missed = append(missed, describe(p))
+			}
+			if p.Twilio {
+				twSecrets++
+				if hit {
+					twFound++
+				}
+			}
+		default:
+			lookalikes++
+			if hit {
+				wrong++
+				if p.Twilio {
+					twWrong++
+				}
+			}
+		}
+	}
+	fmt.Printf("%-9s planted secrets found %d/%d (Twilio %d/%d); look-alikes reported %d/%d (Twilio %d)\n",
+		r.tool, found, secrets, twFound, twSecrets, wrong, lookalikes, twWrong)
+	for i, s := range missed {
+		if i == 5 {
+			fmt.Printf("          … and %d more missed Twilio plants\n", len(missed)-5)
+			break
+		}
+		fmt.Printf("          missed: %s\n", s)
+	}
+}
