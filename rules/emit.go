@@ -13,12 +13,18 @@ import (
 // suppresses only that rule.
 const allowMarker = "vigil:allow"
 
-// emit turns the surviving candidates into findings.
+// emit turns the surviving candidates into findings. The same secret of
+// the same rule found again in the chunk is folded into the first finding
+// (Occurrences), so a minified bundle or a log repeating one key does not
+// flood the report.
 func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	data := c.Data
 	if m.opts.Allow != nil && m.opts.Allow.path(c.Origin.Path) {
 		return
 	}
+	var out []vigil.Finding
+	seen := map[[2]string]int{}
+	lines := lineCache{}
 	for i := range s.cands {
 		cand := &s.cands[i]
 		rule := m.rules[cand.rule]
@@ -41,7 +47,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 				before:   data[ls:cand.start],
 				after:    data[cand.end:le],
 				path:     c.Origin.Path,
-				minified: isMinified(data, cand.start, c.Origin.Path),
+				minified: lines.long(data, cand.start) && minifiable(c.Origin.Path),
 			})
 			if !ok {
 				continue
@@ -70,24 +76,43 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		if len(cand.details) > 0 {
 			f.Details = maps.Clone(cand.details)
 		}
+		key := [2]string{rule.ID, cand.secret}
+		if j, dup := seen[key]; dup {
+			out[j].Occurrences = max(out[j].Occurrences, 1) + 1
+			continue
+		}
+		seen[key] = len(out)
+		out = append(out, f)
+	}
+	for _, f := range out {
 		emit(f)
 	}
 }
 
-// isMinified reports whether the line at offset at is a long line of
-// JavaScript or CSS, as bundlers write them.
-func isMinified(data []byte, at int, path string) bool {
+// lineCache remembers the last line measured, so that many findings on one
+// long line cost one scan of it.
+type lineCache struct{ start, end int }
+
+// long reports whether the line holding offset at is over 1000 bytes.
+func (lc *lineCache) long(data []byte, at int) bool {
+	if at < lc.start || at >= lc.end || lc.end == 0 {
+		lc.start = bytes.LastIndexByte(data[:at], '\n') + 1
+		lc.end = len(data)
+		if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
+			lc.end = at + i
+		}
+	}
+	return lc.end-lc.start > 1000
+}
+
+// minifiable reports whether a file is a script or style sheet, whose long
+// lines are bundler output rather than configuration.
+func minifiable(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".js", ".cjs", ".mjs", ".css", ".jsx", ".ts", ".html", ".htm", ".svg", ".vue":
-	default:
-		return false
+		return true
 	}
-	start := bytes.LastIndexByte(data[:at], '\n') + 1
-	end := len(data)
-	if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
-		end = at + i
-	}
-	return end-start > 1000
+	return false
 }
 
 func lineEnd(data []byte, at int) int {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/fakecred"
 )
 
 // FuzzParseFile feeds arbitrary rule files to the loader: it must return a
@@ -29,8 +30,8 @@ func FuzzParseFile(f *testing.F) {
 // FuzzMatch runs the default rules over arbitrary input: no panic, and every
 // finding lies inside the chunk with a sane line and column.
 func FuzzMatch(f *testing.F) {
-	f.Add("TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\nTWILIO_AUTH_TOKEN=f0e1d2c3b4a5968778695a4b3c2d1e0f\n", 0)
-	f.Add("password = \"hunter2hunter2\"  # vigil:allow=x,y\n-----BEGIN RSA PRIVATE KEY-----\nMIIB\n", 3)
+	f.Add(fakecred.New(1).MustExpand("TWILIO_ACCOUNT_SID=AC{hex:32}\nTWILIO_AUTH_TOKEN={hex:32}\n"), 0)
+	f.Add(fakecred.New(2).MustExpand("password = \"{alnum:14}\"  # vigil:allow=x,y\n-----BEGIN RSA PRIVATE KEY-----\nMIIB\n"), 3)
 	f.Add(strings.Repeat("key=", 2000), 10)
 	f.Fuzz(func(t *testing.T, text string, overlap int) {
 		m := NewMatcher(mustDefault(t), Options{Now: func() time.Time { return time.Unix(1800000000, 0) }})

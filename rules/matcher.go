@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -51,11 +52,22 @@ type compiled struct {
 	secretGroups []int
 	// nameGroups hold the key a generic secret is assigned to.
 	nameGroups []int
+	// anchored is the regex anchored at its start, for assignment rules.
+	anchored *regexp.Regexp
+	requires [][]byte // lower-case
 }
 
 // maxLineWindow bounds the text a regex sees around a keyword hit on very
 // long lines (minified files), so matching stays linear in the input.
 const maxLineWindow = 2048
+
+// assignmentWindow is how much of a line an assignment rule reads from the
+// start of the name: name, operator and a value of a few hundred bytes.
+const assignmentWindow = 1024
+
+// assignmentTailWindow is how much an assignment_tail rule reads: enough for
+// `name = os.getenv("NAME", "fallback")` or `name = x or "fallback"`.
+const assignmentTailWindow = 256
 
 // multilineWindow is how far past its keyword line a multi-line rule looks.
 const multilineWindow = 64 << 10
@@ -82,6 +94,12 @@ func NewMatcher(set *Set, opts Options) *Matcher {
 			case n == "name":
 				c.nameGroups = append(c.nameGroups, i)
 			}
+		}
+		if r.Assignment {
+			c.anchored = regexp.MustCompile(`^(?:` + r.Regex.String() + `)`)
+		}
+		for _, q := range r.Requires {
+			c.requires = append(c.requires, []byte(strings.ToLower(q)))
 		}
 		c.stop = lower(r.Stopwords)
 		c.deny = lower(r.DenyContext)
@@ -193,22 +211,47 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 
 	m.collectHits(data, s)
 	env := checkEnv{now: m.opts.Now().Unix()}
+	bundle := minifiable(c.Origin.Path)
 	for _, h := range s.hits {
 		if h.pos < s.lastEnd[h.rule] {
 			continue // this rule already searched the window holding the hit
 		}
 		rule := m.rules[h.rule]
 		ws, we := m.window(data, h.pos, rule.Multiline)
+		if bundle && rule.Generic != "" && we-ws >= maxLineWindow {
+			// A long line of a script or style sheet is bundler output:
+			// names there are mangled, not configuration.
+			s.lastEnd[h.rule] = we
+			continue
+		}
 		if rule.Assignment {
-			name, ok := assignedName(data, h.pos, ws, we)
+			// One anchored attempt at the name holding the keyword: a
+			// line full of assignments costs one short match each.
+			name, end, ok := assignedName(data, h.pos, ws, we)
 			if !ok {
 				continue
 			}
-			ws = name
-		} else if rule.Lookbehind > 0 {
+			s.lastEnd[h.rule] = h.pos + 1
+			if rule.AssignmentTail {
+				end = min(we, name+assignmentTailWindow)
+			}
+			end = min(end, name+assignmentWindow)
+			if rule.requires != nil && !containsAnyLower(data[name:end], rule.requires) {
+				continue
+			}
+			m.searchAt(data, name, end, h.rule, env, s)
+			continue
+		}
+		if rule.Lookbehind > 0 {
 			ws = max(ws, h.pos-rule.Lookbehind)
 		}
+		if rule.Lookahead > 0 {
+			we = min(we, h.pos+rule.Lookahead)
+		}
 		s.lastEnd[h.rule] = we
+		if rule.requires != nil && !containsAnyLower(data[ws:we], rule.requires) {
+			continue
+		}
 		m.search(data, ws, we, h.rule, env, s)
 	}
 	if len(s.cands) == 0 {
@@ -283,6 +326,26 @@ func forHexRuns(data []byte, f func(start int)) {
 			f(lo)
 		}
 	}
+}
+
+// containsAnyLower reports whether text contains any of the lower-case
+// literals, ignoring ASCII case.
+func containsAnyLower(text []byte, lits [][]byte) bool {
+	for _, l := range lits {
+		if len(l) == 0 {
+			continue
+		}
+		for i := 0; i+len(l) <= len(text); i++ {
+			j := 0
+			for j < len(l) && foldByte(text[i+j]) == l[j] {
+				j++
+			}
+			if j == len(l) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // forUUIDs calls f with the start of every 8-4-4-4-12 hex UUID.

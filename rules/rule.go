@@ -39,9 +39,19 @@ type Rule struct {
 	// assignment operator are skipped before the regex runs, and the
 	// regex starts at the name.
 	Assignment bool `toml:"assignment"`
-	// Lookbehind bounds how far before a hit the regex starts (0: the
-	// start of the line).
+	// AssignmentTail lets an assignment rule read the rest of the line
+	// after the operator, for secrets that come later than the first value
+	// (os.getenv("X") or "fallback").
+	AssignmentTail bool `toml:"assignment_tail"`
+	// Requires lists literals (matched ignoring ASCII case) of which at
+	// least one must appear in the text the regex would read; a cheap
+	// check that spares the regex on most hits.
+	Requires []string `toml:"requires"`
+	// Lookbehind and Lookahead bound how far before and after a hit the
+	// regex looks (0: to the start or end of the line). Tight bounds keep
+	// lines full of hits cheap.
 	Lookbehind int `toml:"lookbehind"`
+	Lookahead  int `toml:"lookahead"`
 	// Entropy is the minimum Shannon entropy of the secret, in bits per
 	// character.
 	Entropy float64 `toml:"entropy"`

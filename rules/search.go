@@ -35,10 +35,12 @@ func (m *Matcher) window(data []byte, pos int, multiline bool) (int, int) {
 // assignedName checks that the keyword at pos is part of a name followed
 // by an assignment operator (=, :, =>, :=, ==, ??=, ||=) — after closing
 // quotes or brackets and an optional ": Type" annotation — and returns
-// where the name starts. Most keyword hits in code (func token(), map[key])
-// end here, without running a regex.
-func assignedName(data []byte, pos, ws, we int) (int, bool) {
-	start := pos
+// where the name starts and where the assigned value ends at the latest
+// (the closing quote, or the end of an unquoted word), so the rule's regex
+// reads only the assignment. Most keyword hits in code (func token(),
+// map[key]) end here, without running a regex.
+func assignedName(data []byte, pos, ws, we int) (start, end int, ok bool) {
+	start = pos
 	for start > ws && isNameByte(data[start-1]) {
 		start--
 	}
@@ -53,13 +55,50 @@ func assignedName(data []byte, pos, ws, we int) (int, bool) {
 		i++
 	}
 	if i >= we {
-		return 0, false
+		return 0, 0, false
 	}
 	switch data[i] {
 	case '=', ':', '!', '?', '|', '-':
-		return start, true
+	default:
+		return 0, 0, false
 	}
-	return 0, false
+	return start, valueEnd(data, i, we), true
+}
+
+// valueEnd finds where the value after an operator at op ends: past the
+// closing quote of a quoted value (allowing a type annotation, a decoding
+// call or a string prefix before it), or at the end of an unquoted word.
+func valueEnd(data []byte, op, we int) int {
+	i := op
+	for i < we && (data[i] == '=' || data[i] == ':' || data[i] == '!' || data[i] == '?' || data[i] == '|' || data[i] == '-' || data[i] == '>') {
+		i++
+	}
+	// Skip spaces, a ": Type" annotation's type and a second operator,
+	// and a short call or prefix such as bytes.fromhex( or b".
+	limit := min(we, i+96)
+	for i < limit {
+		c := data[i]
+		if c == '"' || c == '\'' || c == '`' {
+			q := c
+			j := i + 1
+			for j < we && data[j] != q && data[j] != '\n' {
+				if data[j] == '\\' && j+1 < we && data[j+1] != '\n' {
+					j++
+				}
+				j++
+			}
+			return min(we, j+2)
+		}
+		if c == '\n' {
+			return i
+		}
+		i++
+	}
+	// Unquoted: the value runs to the next space.
+	for i < we && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r' {
+		i++
+	}
+	return min(we, i+1)
 }
 
 func isNameByte(c byte) bool {
@@ -69,8 +108,21 @@ func isNameByte(c byte) bool {
 
 // search runs rule r's regex over data[ws:we] and adds accepted candidates.
 func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
+	m.addMatches(data, ws, r, m.rules[r].Regex.FindAllSubmatchIndex(data[ws:we], -1), env, s)
+}
+
+// searchAt tries rule r's regex anchored at ws, once.
+func (m *Matcher) searchAt(data []byte, ws, we, r int, env checkEnv, s *scratch) {
+	if loc := m.rules[r].anchored.FindSubmatchIndex(data[ws:we]); loc != nil {
+		m.addMatches(data, ws, r, [][]int{loc}, env, s)
+	}
+}
+
+// addMatches turns regex matches (group spans relative to ws, group 0 at
+// index 0) into candidates that pass the rule's checks.
+func (m *Matcher) addMatches(data []byte, ws, r int, locs [][]int, env checkEnv, s *scratch) {
 	rule := m.rules[r]
-	for _, loc := range rule.Regex.FindAllSubmatchIndex(data[ws:we], -1) {
+	for _, loc := range locs {
 		a, b := firstGroup(loc, rule.secretGroups)
 		if a < 0 {
 			continue

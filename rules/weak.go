@@ -41,7 +41,7 @@ func weakPasswords(s string) bool {
 		"open", "opensesame", "sesame", "valid", "invalid", "wrong", "incorrect", "correct", "right",
 		"new", "old", "other", "another", "bad", "good", "empty", "blank", "none", "null", "nopass",
 		"nopassword", "your_password", "your-password", "yourpass", "mypass", "pw", "pword", "passphrase",
-		"credentials", "credential", "private", "public", "key", "value", "string", "text":
+		"credentials", "credential", "private", "public", "key", "value", "string", "text", "fallback":
 		return true
 	}
 	return false
