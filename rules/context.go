@@ -84,12 +84,17 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	}
 	if len(words) == 1 && (words[0] == "key" || words[0] == "keys") {
 		// A bare "key" is a map or table key far more often than an API
-		// key: only a clearly random token counts.
-		if c, ok := scoreOpaque(v, 16); !ok || c < vigil.High || !isTokenChars(v) || identLike(v) {
+		// key: only a random token counts, and in source code only a
+		// clearly random one.
+		floor := vigil.Medium
+		if isSourceFile(in.path) {
+			floor = vigil.High
+		}
+		if c, ok := scoreOpaque(v, 16); !ok || c < floor || !isTokenChars(v) || identLike(v) || !hasDigitAndLetter(v) {
 			return 0, false
 		}
 	}
-	if len(words) == 1 && words[0] == "pass" && (strings.ContainsAny(v, "/ ") || identLike(v) || isCamelCase(v)) {
+	if len(words) == 1 && words[0] == "pass" && (strings.ContainsAny(v, "/ ") || identLike(v) || isCamelCase(v) || capitalizedWord(v)) {
 		return 0, false // "--- PASS: TestVet/2": a test status, not a password
 	}
 	if startsTemplate(in.after) {
@@ -253,7 +258,7 @@ func isSecretWord(w string) bool {
 	switch w {
 	case "password", "passwd", "passphrase", "pwd", "pass", "pw", "passcode", "secret", "secrets",
 		"token", "tokens", "key", "apikey", "api", "auth", "authorization", "credential", "credentials",
-		"cred", "creds", "bearer", "session", "cookie", "salt", "private", "signing", "encryption",
+		"cred", "creds", "bearer", "session", "cookie", "salt", "signing", "encryption",
 		"encrypt", "cipher", "hmac", "mac", "seed", "otp", "totp", "pin", "access", "refresh", "sid",
 		"jwt", "oauth", "consumer", "master", "license", "licence":
 		return true
@@ -390,10 +395,25 @@ func isLiteralKeyword(v string) bool {
 // password, API_KEY=api_key), as templates do.
 func echoesName(v string, words []string) bool {
 	lv := strings.ToLower(strings.Trim(v, "_-. "))
-	if lv == strings.Join(words, "_") || lv == strings.Join(words, "") || lv == strings.Join(words, "-") {
+	joined := strings.Join(words, "")
+	if lv == strings.Join(words, "_") || lv == joined || lv == strings.Join(words, "-") {
+		return true
+	}
+	// generateKey: "generateKey1024": the value is the name with a suffix.
+	if len(joined) >= 6 && strings.HasPrefix(lettersAndDigits(lv), joined) {
 		return true
 	}
 	return hasWord(words, lv)
+}
+
+func lettersAndDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if isLowerByte(s[i]) || '0' <= s[i] && s[i] <= '9' {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // isNonSecretValue recognises values with a shape that is never a secret:
@@ -429,10 +449,15 @@ func isNonSecretValue(v string) bool {
 // ./secrets/token): rooted or relative, with segments that read as names
 // rather than base64.
 func looksLikePath(v string) bool {
-	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "~/") || strings.HasPrefix(v, "../")) {
+	sep := "/"
+	switch {
+	case strings.HasPrefix(v, "/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "~/"), strings.HasPrefix(v, "../"):
+	case strings.Count(v, `\`) >= 2 && !strings.Contains(v, "/"):
+		sep = `\` // C:\Users\me, SOFTWARE\Microsoft\OneDrive
+	default:
 		return false
 	}
-	for _, seg := range strings.Split(v, "/") {
+	for _, seg := range strings.Split(v, sep) {
 		if len(seg) > 12 && hasMix(seg) && entropy(seg) > 3.5 {
 			return false
 		}
@@ -479,7 +504,7 @@ func isHashFormat(v string) bool {
 // looksLikeCode reports whether an unquoted value in a source file is an
 // expression (a variable, a call, a member) rather than a literal.
 func looksLikeCode(v string, in genericInput) bool {
-	if !in.quoted && (strings.ContainsAny(v, "()[]{}") || strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*")) {
+	if !in.quoted && (strings.ContainsAny(v, "()[]{}") || strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*") || arithmetic(v)) {
 		return true
 	}
 	if isDottedName(v) && (!in.quoted || strings.Count(v, ".") >= 2) {
@@ -535,6 +560,20 @@ func isCamelCase(v string) bool {
 	return capitals && identLike(v)
 }
 
+// capitalizedWord reports whether v is a capitalised run of letters
+// (TestAscii, Ready): a name or a heading, not a password.
+func capitalizedWord(v string) bool {
+	if len(v) < 2 || !isUpper(v[0]) || !isLowerByte(v[1]) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isUpper(v[i]) && !isLowerByte(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // isRegexy reports whether v is a regular expression, not a value.
 func isRegexy(v string) bool {
 	for _, p := range []string{`\s`, `\d`, `\w`, ".+", ".*", "[a-", "[0-", "(?", "+?", "*?"} {
@@ -562,6 +601,9 @@ func proseFollows(after []byte) bool {
 	n := 0
 	for n < len(t) && (isLowerByte(t[n]) || isUpper(t[n])) {
 		n++
+	}
+	if n < len(t) && strings.IndexByte("=:-_.", t[n]) >= 0 {
+		return false // another key=value pair, not prose
 	}
 	return n >= 2
 }
@@ -609,6 +651,27 @@ func isASCII(v string) bool {
 	return true
 }
 
+func hasDigitAndLetter(v string) bool {
+	return strings.ContainsAny(v, "0123456789") && strings.IndexFunc(v, func(r rune) bool {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}) >= 0
+}
+
+// arithmetic reports whether v holds an operator between names or numbers
+// (memoryMap.pc*1024, a+b): an expression.
+func arithmetic(v string) bool {
+	for i := 1; i+1 < len(v); i++ {
+		if strings.IndexByte("*%^", v[i]) >= 0 && isNameChar(v[i-1]) && isNameChar(v[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameChar(c byte) bool {
+	return isLowerByte(c) || isUpper(c) || '0' <= c && c <= '9' || c == '_' || c == '.'
+}
+
 // isTokenChars reports whether v uses only the characters of generated
 // tokens (base64, base64url, hex) with padding only at the end.
 func isTokenChars(v string) bool {
@@ -629,7 +692,7 @@ func identLike(v string) bool {
 	n := 0
 	for _, w := range nameWords(v) {
 		w = strings.TrimRight(w, "0123456789")
-		if len(w) >= 3 && (englishLike(w) || isSecretWord(w) || commonShortWord(w)) {
+		if len(w) >= 3 && (englishWord(w) || isSecretWord(w) || commonShortWord(w)) {
 			n++
 		}
 	}
@@ -789,40 +852,9 @@ func isWordLike(v string) bool {
 	case strings.ContainsAny(v, "_.- "), isCamelCase(v):
 		return true
 	case lower == 0 || upper == 0:
-		return vowelRatio(v) >= 0.3 && consonantRun(v) <= 3
+		return englishLike(v)
 	}
 	return false
-}
-
-func consonantRun(v string) int {
-	run, longest := 0, 0
-	for i := 0; i < len(v); i++ {
-		switch c := v[i] | 0x20; c {
-		case 'a', 'e', 'i', 'o', 'u', 'y':
-			run = 0
-		default:
-			run++
-			longest = max(longest, run)
-		}
-	}
-	return longest
-}
-
-func vowelRatio(v string) float64 {
-	letters, vowels := 0, 0
-	for i := 0; i < len(v); i++ {
-		switch c := v[i] | 0x20; {
-		case c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u':
-			vowels++
-			letters++
-		case 'a' <= c && c <= 'z':
-			letters++
-		}
-	}
-	if letters == 0 {
-		return 0
-	}
-	return float64(vowels) / float64(letters)
 }
 
 type pathClass int

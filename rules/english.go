@@ -6,7 +6,15 @@ import "strings"
 // word or words: promise, helloworld, sunshine) rather than random letters,
 // by how many of its letter pairs are common in English. Example values in
 // code are words; generated secrets are not.
-func englishLike(v string) bool {
+func englishLike(v string) bool { return englishPairs(v, 4, 0.9) }
+
+// englishWord is englishLike for a short part of an identifier (test, key,
+// index): fewer letter pairs, a looser share.
+func englishWord(v string) bool { return englishPairs(v, 2, 0.8) }
+
+// englishPairs reports whether at least minPairs letter pairs of v exist
+// and at least share of them are common in English.
+func englishPairs(v string, minPairs int, share float64) bool {
 	low := strings.ToLower(v)
 	pairs, common := 0, 0
 	for i := 0; i+1 < len(low); i++ {
@@ -22,7 +30,7 @@ func englishLike(v string) bool {
 			common++
 		}
 	}
-	return pairs >= 3 && common*100 >= pairs*85
+	return pairs >= minPairs && float64(common) >= share*float64(pairs)
 }
 
 // commonBigrams are the most frequent letter pairs of English text, each
