@@ -34,6 +34,9 @@ type Options struct {
 	Readers int
 	// ChunkSize is the largest chunk yielded; 0 means DefaultChunkSize.
 	ChunkSize int
+	// Archives, when set, opens the archives met in the walk so that
+	// their members are scanned (see source/archive).
+	Archives Archives
 }
 
 // Source scans files and directory trees.
@@ -244,14 +247,10 @@ func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 		skip(ctx, out, name, vigil.SkipDevice, nil)
 		return
 	}
-	if s.opts.MaxFileSize > 0 && st.Size() > s.opts.MaxFileSize {
-		skip(ctx, out, name, vigil.SkipTooLarge, fmt.Errorf("%d bytes is over the %d byte cap (--max-file-size)", st.Size(), s.opts.MaxFileSize))
-		return
-	}
 	origin := vigil.Origin{Source: "file", Path: name}
 	emit := func(c vigil.Chunk) bool { return send(ctx, out, c) }
-	if err := streamChunks(f, st.Size(), origin, s.opts.ChunkSize, emit); err != nil {
-		skip(ctx, out, name, vigil.SkipUnreadable, err)
+	if err := Item(ctx, f, st.Size(), origin, s.opts, emit); err != nil {
+		skip(ctx, out, name, vigil.SkipUnreadable, unwrapPathError(err))
 	}
 }
 
@@ -275,6 +274,13 @@ func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, e
 		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: vigil.SkipBinary}})
 		return nil
 	}
+	return chunkHead(r, head, size, origin, chunkSize, emit)
+}
+
+// chunkHead emits the chunks of a text item whose first bytes, head, have
+// been read from r already.
+func chunkHead(r io.Reader, head []byte, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
+	n := len(head)
 	if size > 0 && int64(n) == size && utf16BOM(head) == 0 && size <= int64(chunkSize) {
 		emit(vigil.Chunk{Data: head, Origin: withLine(origin)})
 		return nil
