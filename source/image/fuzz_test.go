@@ -40,15 +40,18 @@ func FuzzOpenTarball(f *testing.F) {
 			return
 		}
 		defer s.Close()
+		var found []vigil.Finding
 		s.Chunks(context.Background(), func(c vigil.Chunk) error {
 			o := c.Origin
 			if c.Skip != nil {
 				o = c.Skip.Origin
 			}
-			f := vigil.Finding{Origin: o}
-			s.Annotate(&f)
+			found = append(found, vigil.Finding{Origin: o})
 			return nil
 		})
+		for i := range found {
+			s.Annotate(&found[i]) // after Chunks, as documented
+		}
 	})
 }
 
