@@ -257,24 +257,7 @@ func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 // streamChunks sniffs r and emits its chunks, or a binary skip, until emit
 // returns false. size is the expected size, or -1 when unknown.
 func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
-	if chunkSize <= 0 {
-		chunkSize = DefaultChunkSize
-	}
-	headSize := sniffSize
-	if size > 0 && size <= int64(chunkSize) {
-		headSize = int(size) // small files are read in one go
-	}
-	head := make([]byte, headSize)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return err
-	}
-	head = head[:n]
-	if isBinary(head[:min(len(head), sniffSize)]) {
-		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: vigil.SkipBinary}})
-		return nil
-	}
-	return chunkHead(r, head, size, origin, chunkSize, emit)
+	return Item(context.Background(), r, size, origin, Options{ChunkSize: chunkSize, MaxFileSize: -1}, emit)
 }
 
 // chunkHead emits the chunks of a text item whose first bytes, head, have

@@ -232,3 +232,28 @@ func TestFilesOptionsApply(t *testing.T) {
 		t.Errorf("skips %v", reasons)
 	}
 }
+
+// TestLegacyDockerSave reads the docker save format of Docker before 25:
+// uncompressed ID/layer.tar files, a repeated layer stored as a symbolic
+// link to the first, and digests only in the config's diff_ids.
+func TestLegacyDockerSave(t *testing.T) {
+	layer := string(tarOf(t, entry{name: "etc/app.conf", body: "MARK-L\n"}))
+	d := digestOf([]byte(layer))
+	cfg := `{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["` + d + `","` + d + `"]},` +
+		`"history":[{"created_by":"COPY app.conf /etc/"},{"created_by":"COPY app.conf /etc/ again"}]}`
+	p := writeFile(t, "legacy.tar", tarOf(t,
+		entry{name: "manifest.json", body: `[{"Config":"cfg.json","RepoTags":["vigil.test/legacy:1"],"Layers":["aaa/layer.tar","bbb/layer.tar"]}]`},
+		entry{name: "cfg.json", body: cfg},
+		entry{name: "aaa/layer.tar", body: layer},
+		entry{name: "bbb/layer.tar", link: "../aaa/layer.tar"},
+	))
+	s := openImage(t, p, Options{})
+	res := scan(t, s)
+	for i, key := range []string{"etc/app.conf@0", "etc/app.conf@1"} {
+		f := findingAt(t, res, key, "MARK-L")
+		s.Annotate(&f)
+		if l := f.Origin.Layer; l.Digest != d || l.Index != i || *f.Present != (i == 1) {
+			t.Errorf("%s: layer %+v present %v", key, l, *f.Present)
+		}
+	}
+}
