@@ -40,7 +40,9 @@ type Commit struct {
 	Message string    `json:"message,omitempty"`
 }
 
-// Layer identifies the image layer that added a secret.
+// Layer identifies the image layer that added a secret. Index counts from
+// 0, the base layer; a value set in the image config (ENV, LABEL) has Index
+// -1, the config's digest, and the history step that set it.
 type Layer struct {
 	Digest    string `json:"digest"`
 	Index     int    `json:"index"`
@@ -61,8 +63,10 @@ func (o Origin) String() string {
 		}
 		fmt.Fprintf(&b, " @%s", sha)
 	}
-	if o.Layer != nil && o.Layer.Digest != "" {
+	if o.Layer != nil && o.Layer.Digest != "" && o.Layer.Index >= 0 {
 		fmt.Fprintf(&b, " (layer %d %s)", o.Layer.Index, shortDigest(o.Layer.Digest))
+	} else if o.Layer != nil && o.Layer.Digest != "" {
+		fmt.Fprintf(&b, " (image config %s)", shortDigest(o.Layer.Digest))
 	}
 	return b.String()
 }

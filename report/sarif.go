@@ -209,8 +209,10 @@ func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
 	if c := f.Origin.Commit; c != nil {
 		msg += " (commit " + c.SHA + ")"
 	}
-	if l := f.Origin.Layer; l != nil {
+	if l := f.Origin.Layer; l != nil && l.Index >= 0 {
 		msg += fmt.Sprintf(" (image layer %d %s)", l.Index, l.Digest)
+	} else if l != nil {
+		msg += fmt.Sprintf(" (image config %s)", l.Digest)
 	}
 	res := sarifResult{
 		RuleID: f.RuleID, RuleIndex: ruleIndex, Level: level,

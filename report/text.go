@@ -54,14 +54,24 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 			fmt.Fprintf(&b, "    commit: %s %s <%s> %s\n", c.SHA, c.Author, c.Email, c.Date.Format("2006-01-02"))
 		}
 		if l := f.Origin.Layer; l != nil {
-			fmt.Fprintf(&b, "    layer: %d %s %s\n", l.Index, l.Digest, l.CreatedBy)
-		}
-		if f.Present != nil {
-			if *f.Present {
-				b.WriteString("    still present\n")
+			if l.Index < 0 {
+				fmt.Fprintf(&b, "    image config %s", l.Digest)
+				if l.CreatedBy != "" {
+					fmt.Fprintf(&b, ", set by: %s", l.CreatedBy)
+				}
+				b.WriteByte('\n')
 			} else {
-				b.WriteString("    removed since, but still in history\n")
+				fmt.Fprintf(&b, "    layer: %d %s %s\n", l.Index, l.Digest, l.CreatedBy)
 			}
+		}
+		switch {
+		case f.Present == nil:
+		case *f.Present:
+			b.WriteString("    still present\n")
+		case f.Origin.Layer != nil:
+			b.WriteString("    deleted or replaced by a later layer, but still in the image\n")
+		default:
+			b.WriteString("    removed since, but still in history\n")
 		}
 		if f.Occurrences > 1 {
 			fmt.Fprintf(&b, "    found in %d places\n", f.Occurrences)

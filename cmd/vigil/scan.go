@@ -37,6 +37,8 @@ type scanFlags struct {
 	modes []scanMode
 	// verify asks providers whether findings are live (scan_verify.go).
 	verify verifyFlags
+	// archive opens archives and sets their limits (scan_archive.go).
+	archive archiveFlags
 }
 
 // scanMode is a kind of scan other than files and stdin. A mode registers
@@ -86,6 +88,7 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 		m.register(fl)
 	}
 	f.verify.register(fl)
+	f.archive.register(fl)
 	return cmd
 }
 

@@ -75,6 +75,9 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 			opts.MaxFileSize = -1
 		}
 	}
+	if opts.Archives, err = f.archive.reader(a, opts); err != nil {
+		return nil, err
+	}
 	for _, m := range f.modes {
 		if !m.active() {
 			continue

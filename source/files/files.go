@@ -34,6 +34,9 @@ type Options struct {
 	Readers int
 	// ChunkSize is the largest chunk yielded; 0 means DefaultChunkSize.
 	ChunkSize int
+	// Archives, when set, opens the archives met in the walk so that
+	// their members are scanned (see source/archive).
+	Archives Archives
 }
 
 // Source scans files and directory trees.
@@ -244,37 +247,23 @@ func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 		skip(ctx, out, name, vigil.SkipDevice, nil)
 		return
 	}
-	if s.opts.MaxFileSize > 0 && st.Size() > s.opts.MaxFileSize {
-		skip(ctx, out, name, vigil.SkipTooLarge, fmt.Errorf("%d bytes is over the %d byte cap (--max-file-size)", st.Size(), s.opts.MaxFileSize))
-		return
-	}
 	origin := vigil.Origin{Source: "file", Path: name}
 	emit := func(c vigil.Chunk) bool { return send(ctx, out, c) }
-	if err := streamChunks(f, st.Size(), origin, s.opts.ChunkSize, emit); err != nil {
-		skip(ctx, out, name, vigil.SkipUnreadable, err)
+	if err := Item(ctx, f, st.Size(), origin, s.opts, emit); err != nil {
+		skip(ctx, out, name, vigil.SkipUnreadable, unwrapPathError(err))
 	}
 }
 
 // streamChunks sniffs r and emits its chunks, or a binary skip, until emit
 // returns false. size is the expected size, or -1 when unknown.
 func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
-	if chunkSize <= 0 {
-		chunkSize = DefaultChunkSize
-	}
-	headSize := sniffSize
-	if size > 0 && size <= int64(chunkSize) {
-		headSize = int(size) // small files are read in one go
-	}
-	head := make([]byte, headSize)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return err
-	}
-	head = head[:n]
-	if isBinary(head[:min(len(head), sniffSize)]) {
-		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: vigil.SkipBinary}})
-		return nil
-	}
+	return Item(context.Background(), r, size, origin, Options{ChunkSize: chunkSize, MaxFileSize: -1}, emit)
+}
+
+// chunkHead emits the chunks of a text item whose first bytes, head, have
+// been read from r already.
+func chunkHead(r io.Reader, head []byte, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
+	n := len(head)
 	if size > 0 && int64(n) == size && utf16BOM(head) == 0 && size <= int64(chunkSize) {
 		emit(vigil.Chunk{Data: head, Origin: withLine(origin)})
 		return nil
