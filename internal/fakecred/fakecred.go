@@ -94,11 +94,14 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 			return "", fmt.Errorf("template %q: %w", tmpl, err)
 		}
 		out.WriteString(tmpl[:i])
-		if ok {
-			out.WriteString(v)
-		} else {
-			out.WriteString(tmpl[i : i+j+1])
+		if !ok {
+			// Not a placeholder (a JSON object, a Go block): keep the
+			// brace and look for placeholders inside.
+			out.WriteByte('{')
+			tmpl = tmpl[i+1:]
+			continue
 		}
+		out.WriteString(v)
 		tmpl = tmpl[i+j+1:]
 	}
 }
@@ -137,6 +140,17 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 	case "pem":
 		s, err := g.PEM(arg)
 		return s, err == nil, err
+	case "pemjson":
+		s, err := g.PEM(arg)
+		return strings.ReplaceAll(s, "\n", `\n`), err == nil, err
+	case "b64pem":
+		s, err := g.PEM(arg)
+		return base64.StdEncoding.EncodeToString([]byte(s)), err == nil, err
+	case "k8s-jwt":
+		return g.JWT(map[string]any{"alg": "RS256", "kid": g.String(B64URL, 43)}, map[string]any{
+			"iss": "kubernetes/serviceaccount", "kubernetes.io/serviceaccount/namespace": "default",
+			"kubernetes.io/serviceaccount/service-account.name": "deployer", "sub": "system:serviceaccount:default:deployer",
+		}), true, nil
 	case "basic":
 		return base64.StdEncoding.EncodeToString([]byte(arg + ":" + g.String(Base62, 16))), true, nil
 	case "pypi":
@@ -163,6 +177,14 @@ func Checksum62(s string) string {
 		n /= 62
 	}
 	return string(out[:])
+}
+
+func (g *Gen) bytes(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(g.r.IntN(256))
+	}
+	return b
 }
 
 // UUID returns a random version-4 UUID.
@@ -211,9 +233,23 @@ func (g *Gen) PyPIToken() string {
 }
 
 // PEM returns a freshly generated private key: rsa, ec, ed25519, pkcs8,
-// openssh, or rsa-encrypted (legacy Proc-Type armour).
+// openssh, or rsa-encrypted (legacy Proc-Type armour); dsa,
+// pkcs8-encrypted and pgp are key-shaped random bytes in the right armour.
 func (g *Gen) PEM(kind string) (string, error) {
 	switch kind {
+	case "dsa", "pkcs8-encrypted":
+		typ := map[string]string{"dsa": "DSA PRIVATE KEY", "pkcs8-encrypted": "ENCRYPTED PRIVATE KEY"}[kind]
+		return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: g.bytes(440)})), nil
+	case "pgp":
+		body := base64.StdEncoding.EncodeToString(g.bytes(600))
+		var b strings.Builder
+		b.WriteString("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n")
+		for len(body) > 64 {
+			b.WriteString(body[:64] + "\n")
+			body = body[64:]
+		}
+		b.WriteString(body + "\n=" + g.String(B64, 4) + "\n-----END PGP PRIVATE KEY BLOCK-----\n")
+		return b.String(), nil
 	case "rsa", "pkcs8", "rsa-encrypted":
 		k, err := rsa.GenerateKey(crand.Reader, 1024)
 		if err != nil {

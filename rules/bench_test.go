@@ -1,0 +1,55 @@
+package rules
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/vigilsec/vigil"
+)
+
+// goSourceTree reads the text files of the Go toolchain's source tree into
+// memory, skipping the benchmark when it is absent.
+func goSourceTree(b *testing.B) (files [][]byte, total int64) {
+	b.Helper()
+	root := filepath.Join(runtime.GOROOT(), "src")
+	if _, err := os.Stat(root); err != nil {
+		b.Skipf("no Go source tree at %s", root)
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil || bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0 {
+			return nil // unreadable or binary: the scanner skips those too
+		}
+		files = append(files, data)
+		total += int64(len(data))
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return files, total
+}
+
+// BenchmarkMatcherGoSource runs the default Matcher over the Go source tree,
+// single-threaded, and reports throughput (go test -bench GoSource ./rules/).
+func BenchmarkMatcherGoSource(b *testing.B) {
+	files, total := goSourceTree(b)
+	m := defaultMatcher(b)
+	b.SetBytes(total)
+	b.ResetTimer()
+	findings := 0
+	for b.Loop() {
+		findings = 0
+		for _, data := range files {
+			m.Match(vigil.Chunk{Data: data}, func(vigil.Finding) { findings++ })
+		}
+	}
+	b.ReportMetric(float64(findings), "findings")
+}
