@@ -34,6 +34,7 @@ const (
 	B64URL = Base62 + "-_"
 	Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	LowAln = "0123456789abcdefghijklmnopqrstuvwxyz"
+	B32Low = "abcdefghijklmnopqrstuvwxyz234567"
 )
 
 // Gen makes random credential-shaped values.
@@ -120,7 +121,7 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 	n, _ := strconv.Atoi(arg)
 	classes := map[string]string{
 		"hex": Hex, "HEX": HexUp, "alnum": Base62, "lower": Lower, "upper": Upper,
-		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln,
+		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln, "b32low": B32Low,
 	}
 	if alpha, ok := classes[kind]; ok {
 		if n <= 0 {
