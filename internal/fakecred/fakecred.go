@@ -85,7 +85,7 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 			out.WriteString(tmpl)
 			return out.String(), nil
 		}
-		j := strings.IndexByte(tmpl[i:], '}')
+		j := closingBrace(tmpl[i:])
 		if j < 0 {
 			out.WriteString(tmpl)
 			return out.String(), nil
@@ -105,6 +105,24 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 		out.WriteString(v)
 		tmpl = tmpl[i+j+1:]
 	}
+}
+
+// closingBrace returns the index of the brace that closes s[0], counting
+// nested braces ({b64of:{"k":"v"}}), or -1.
+func closingBrace(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // MustExpand is Expand for tests with known-good templates.
