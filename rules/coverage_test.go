@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"io/fs"
 	"slices"
 	"testing"
 
@@ -61,6 +62,22 @@ func TestExamplesNotClaimed(t *testing.T) {
 					t.Errorf("%s example %d is also reported by %s (%s): %q", r.ID, i, f.RuleID, other.Provider, text)
 				}
 			}
+		}
+	}
+}
+
+// TestRuleFilesClean checks that the rule files themselves, which vigil
+// scans when it scans its own repository, hold templates and no finding.
+func TestRuleFilesClean(t *testing.T) {
+	m := defaultMatcher(t)
+	names, err := fs.Glob(builtin, "data/*.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, _ := builtin.ReadFile(name)
+		for _, f := range matchText(m, "rules/"+name, string(data)) {
+			t.Errorf("rules/%s:%d: %s finds %q", name, f.Origin.Line, f.RuleID, f.Secret.Reveal())
 		}
 	}
 }

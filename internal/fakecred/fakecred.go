@@ -35,6 +35,7 @@ const (
 	Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	LowAln = "0123456789abcdefghijklmnopqrstuvwxyz"
 	B32Low = "abcdefghijklmnopqrstuvwxyz234567"
+	Bech32 = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
 )
 
 // Gen makes random credential-shaped values.
@@ -139,7 +140,7 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 	n, _ := strconv.Atoi(arg)
 	classes := map[string]string{
 		"hex": Hex, "HEX": HexUp, "alnum": Base62, "lower": Lower, "upper": Upper,
-		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln, "b32low": B32Low,
+		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln, "b32low": B32Low, "bech32": Bech32,
 	}
 	if alpha, ok := classes[kind]; ok {
 		if n <= 0 {
