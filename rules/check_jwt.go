@@ -67,10 +67,10 @@ func isTwilioFPA(header map[string]any) bool {
 }
 
 // checkJWT accepts any well-formed JWT that is not a Twilio Access Token
-// (the Twilio rule reports those).
+// or a Kubernetes service-account token (their own rules report those).
 func checkJWT(s string, env checkEnv) checkResult {
 	header, claims, ok := jwtParts(s)
-	if !ok || isTwilioFPA(header) {
+	if !ok || isTwilioFPA(header) || isKubernetesToken(claims) {
 		return checkResult{}
 	}
 	d := map[string]string{}

@@ -31,7 +31,7 @@ func checkPrivateKey(s string, _ checkEnv) checkResult {
 	var b64 strings.Builder
 	encrypted := strings.Contains(kind, "ENCRYPTED")
 	for _, line := range strings.Split(body, "\n") {
-		line = strings.Trim(line, " \t\r\"',+")
+		line = trimQuoting(line)
 		if strings.Contains(line, ":") {
 			if strings.HasPrefix(line, "Proc-Type") && strings.Contains(line, "ENCRYPTED") {
 				encrypted = true
@@ -58,6 +58,24 @@ func checkPrivateKey(s string, _ checkEnv) checkResult {
 		res.confidence = vigil.Medium
 	}
 	return res
+}
+
+// trimQuoting removes the string-literal syntax around one line of a key
+// written in code ("MIIE…" +, 'MIIE…',) but not a '+' that belongs to the
+// base64 text.
+func trimQuoting(line string) string {
+	line = strings.TrimSpace(line)
+	if rest, ok := strings.CutSuffix(line, "+"); ok {
+		if r := strings.TrimSpace(rest); strings.HasSuffix(r, `"`) || strings.HasSuffix(r, "'") {
+			line = r
+		}
+	}
+	if rest, ok := strings.CutPrefix(line, "+"); ok {
+		if r := strings.TrimSpace(rest); strings.HasPrefix(r, `"`) || strings.HasPrefix(r, "'") {
+			line = r
+		}
+	}
+	return strings.Trim(line, " \t\r\"',\\")
 }
 
 func padBase64(s string) string {

@@ -44,12 +44,16 @@ func lookupCheck(name string) checkFunc {
 		return checkRandomAlnum
 	case "basic-auth":
 		return checkBasicAuth
+	case "kubernetes-token":
+		return checkKubernetesToken
+	case "base64-private-key":
+		return checkBase64PrivateKey
 	}
 	return nil
 }
 
 func checkNames() []string {
-	names := []string{"github-checksum", "jwt", "twilio-access-token", "private-key", "pypi-macaroon", "not-hex", "random-alnum", "basic-auth"}
+	names := []string{"github-checksum", "jwt", "twilio-access-token", "private-key", "pypi-macaroon", "not-hex", "random-alnum", "basic-auth", "kubernetes-token", "base64-private-key"}
 	sort.Strings(names)
 	return names
 }

@@ -78,8 +78,11 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if !in.quoted && insideString(in.before) {
 		in.quoted = true // "db.password=xyz" inside a string literal is a literal
 	}
+	if publicBefore(in.before, in.name) {
+		return 0, false // "public key: …"
+	}
 	if !nameIsSecret(words) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
-		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) {
+		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) || isRegexy(v) {
 		return 0, false
 	}
 	if len(words) == 1 && (words[0] == "key" || words[0] == "keys") {
@@ -94,11 +97,21 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 			return 0, false
 		}
 	}
+	if onlyAlgorithmWords(words) {
+		// "encryption: aes256-cbc", "cipher = AES": a choice of algorithm
+		// unless the value is a long random token.
+		if c, ok := scoreOpaque(v, 16); !ok || c < vigil.Medium || len(v) < 16 || !isTokenChars(v) || identLike(v) || !hasDigitAndLetter(v) {
+			return 0, false
+		}
+	}
 	if len(words) == 1 && words[0] == "pass" && (strings.ContainsAny(v, "/ ") || identLike(v) || isCamelCase(v) || capitalizedWord(v)) {
 		return 0, false // "--- PASS: TestVet/2": a test status, not a password
 	}
 	if startsTemplate(in.after) {
 		return 0, false // v1-source-{{ .Branch }}: the value goes on as a template
+	}
+	if structuredToken(v) || encodedPlaceholder(v) {
+		return 0, false
 	}
 	if !isASCII(v) {
 		// Human-language text ("キーをここに入力"): secrets are ASCII.
@@ -259,7 +272,7 @@ func isSecretWord(w string) bool {
 	case "password", "passwd", "passphrase", "pwd", "pass", "pw", "passcode", "secret", "secrets",
 		"token", "tokens", "key", "apikey", "api", "auth", "authorization", "credential", "credentials",
 		"cred", "creds", "bearer", "session", "cookie", "salt", "signing", "encryption",
-		"encrypt", "cipher", "hmac", "mac", "seed", "otp", "totp", "pin", "access", "refresh", "sid",
+		"encrypt", "cipher", "hmac", "seed", "otp", "totp", "pin", "access", "refresh", "sid",
 		"jwt", "oauth", "consumer", "master", "license", "licence":
 		return true
 	}
@@ -293,6 +306,9 @@ func nameIsSecret(words []string) bool {
 	}
 	if !found {
 		return false
+	}
+	for len(words) > 1 && strings.Trim(words[len(words)-1], "0123456789") == "" {
+		words = words[:len(words)-1] // PuTTY-User-Key-File-3: judge by "file"
 	}
 	last := words[len(words)-1]
 	switch last {
@@ -560,6 +576,34 @@ func isCamelCase(v string) bool {
 	return capitals && identLike(v)
 }
 
+// onlyAlgorithmWords reports whether the only secret words of a name are
+// ones that also name algorithms and modes (encryption, cipher, signing).
+func onlyAlgorithmWords(words []string) bool {
+	n := 0
+	for _, w := range words {
+		switch w {
+		case "encryption", "encrypt", "cipher", "signing":
+			n++
+		default:
+			if isSecretWord(w) {
+				return false
+			}
+		}
+	}
+	return n > 0
+}
+
+// publicBefore reports whether the word before a name says the value is
+// public ("public key: …", "pub key = …").
+func publicBefore(before []byte, name string) bool {
+	t := strings.TrimRight(strings.ToLower(string(before)), " \t\"'`:=")
+	if i := strings.LastIndex(t, strings.ToLower(name)); i >= 0 {
+		t = t[:i]
+	}
+	t = strings.TrimRight(t, " \t_-")
+	return strings.HasSuffix(t, "public") || strings.HasSuffix(t, " pub")
+}
+
 // capitalizedWord reports whether v is a capitalised run of letters
 // (TestAscii, Ready): a name or a heading, not a password.
 func capitalizedWord(v string) bool {
@@ -576,7 +620,7 @@ func capitalizedWord(v string) bool {
 
 // isRegexy reports whether v is a regular expression, not a value.
 func isRegexy(v string) bool {
-	for _, p := range []string{`\s`, `\d`, `\w`, ".+", ".*", "[a-", "[0-", "(?", "+?", "*?"} {
+	for _, p := range []string{`\s`, `\S`, `\d`, `\w`, `\r?`, `\n?`, ".+", ".*", "[a-", "[A-", "[0-", "]{", "]+", "(?", "+?", "*?"} {
 		if strings.Contains(v, p) {
 			return true
 		}
@@ -584,11 +628,53 @@ func isRegexy(v string) bool {
 	return false
 }
 
+// structuredToken reports whether v is base64url JSON that carries no
+// secret: an unsigned JWT (alg none, or an empty signature) or a lone JSON
+// header segment.
+func structuredToken(v string) bool {
+	if !strings.HasPrefix(v, "eyJ") {
+		return false
+	}
+	segs := strings.Split(v, ".")
+	switch {
+	case len(segs) == 1:
+		if len(v) < 24 {
+			return true // a fragment of a JSON header
+		}
+		var obj map[string]any
+		return decodeSegment(segs[0], &obj) == nil && len(v) < 100
+	case len(segs) == 3 && segs[2] == "":
+		return true
+	case len(segs) == 3:
+		var hdr map[string]any
+		if decodeSegment(segs[0], &hdr) == nil {
+			alg, _ := hdr["alg"].(string)
+			return strings.EqualFold(alg, "none")
+		}
+	}
+	return false
+}
+
+// encodedPlaceholder reports whether v is the base64 of a placeholder or a
+// weak default (cGFzc3dvcmQ= is "password"), as Kubernetes manifests and
+// examples write them. The base64 of a real password is still reported.
+func encodedPlaceholder(v string) bool {
+	if len(v) < 8 || len(v)%4 != 0 {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(raw) < 4 || !printable(raw) {
+		return false
+	}
+	d := string(raw)
+	return isPlaceholder(d) || isWeakPassword(d) || namesASecret(d) || strings.Count(d, "-") >= 3 && isWordLike(d)
+}
+
 // startsTemplate reports whether the text right after a value opens a
 // template expression, so the value is only its literal prefix.
 func startsTemplate(after []byte) bool {
 	t := string(after)
-	return strings.HasPrefix(t, "{{") || strings.HasPrefix(t, "${") || strings.HasPrefix(t, "<%") || strings.HasPrefix(t, "{%")
+	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "${") || strings.HasPrefix(t, "<%")
 }
 
 // proseFollows reports whether an unquoted value is followed by more words

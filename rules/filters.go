@@ -28,7 +28,7 @@ func entropy(s string) float64 {
 // placeholderWords mark values written by people for people: documentation,
 // templates and tests. Matched case-insensitively inside the value.
 var placeholderWords = [...]string{
-	"xxxx", "****", "....", "…", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
+	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
 	"example", "placeholder", "changeme", "change_me", "change-me", "dummy",
 	"sample", "redacted", "insert", "replace", "your_", "your-", "yourkey",
 	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
@@ -98,6 +98,9 @@ func tooRegular(v string) bool {
 	}
 	if len(v) >= 24 && distinct <= 5 {
 		return true
+	}
+	if strings.Contains(v, "00000000") {
+		return true // a zeroed example (…-0000-0000-000000000000)
 	}
 	run := 1
 	for i := 1; i < len(v); i++ {

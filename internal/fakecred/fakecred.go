@@ -34,6 +34,8 @@ const (
 	B64URL = Base62 + "-_"
 	Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	LowAln = "0123456789abcdefghijklmnopqrstuvwxyz"
+	B32Low = "abcdefghijklmnopqrstuvwxyz234567"
+	Bech32 = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
 )
 
 // Gen makes random credential-shaped values.
@@ -84,7 +86,7 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 			out.WriteString(tmpl)
 			return out.String(), nil
 		}
-		j := strings.IndexByte(tmpl[i:], '}')
+		j := closingBrace(tmpl[i:])
 		if j < 0 {
 			out.WriteString(tmpl)
 			return out.String(), nil
@@ -93,16 +95,35 @@ func (g *Gen) Expand(tmpl string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("template %q: %w", tmpl, err)
 		}
+		out.WriteString(tmpl[:i])
 		if !ok {
-			// Not a placeholder: keep the brace and look further on.
-			out.WriteString(tmpl[:i+1])
+			// Not a placeholder (a JSON object, a Go block): keep the
+			// brace and look for placeholders inside.
+			out.WriteByte('{')
 			tmpl = tmpl[i+1:]
 			continue
 		}
-		out.WriteString(tmpl[:i])
 		out.WriteString(v)
 		tmpl = tmpl[i+j+1:]
 	}
+}
+
+// closingBrace returns the index of the brace that closes s[0], counting
+// nested braces ({b64of:{"k":"v"}}), or -1.
+func closingBrace(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // MustExpand is Expand for tests with known-good templates.
@@ -119,7 +140,7 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 	n, _ := strconv.Atoi(arg)
 	classes := map[string]string{
 		"hex": Hex, "HEX": HexUp, "alnum": Base62, "lower": Lower, "upper": Upper,
-		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln,
+		"digits": Digits, "b64": B64, "b64url": B64URL, "base32": Base32, "lowalnum": LowAln, "b32low": B32Low, "bech32": Bech32,
 	}
 	if alpha, ok := classes[kind]; ok {
 		if n <= 0 {
@@ -139,6 +160,17 @@ func (g *Gen) placeholder(p string) (string, bool, error) {
 	case "pem":
 		s, err := g.PEM(arg)
 		return s, err == nil, err
+	case "pemjson":
+		s, err := g.PEM(arg)
+		return strings.ReplaceAll(s, "\n", `\n`), err == nil, err
+	case "b64pem":
+		s, err := g.PEM(arg)
+		return base64.StdEncoding.EncodeToString([]byte(s)), err == nil, err
+	case "k8s-jwt":
+		return g.JWT(map[string]any{"alg": "RS256", "kid": g.String(B64URL, 43)}, map[string]any{
+			"iss": "kubernetes/serviceaccount", "kubernetes.io/serviceaccount/namespace": "default",
+			"kubernetes.io/serviceaccount/service-account.name": "deployer", "sub": "system:serviceaccount:default:deployer",
+		}), true, nil
 	case "basic":
 		return base64.StdEncoding.EncodeToString([]byte(arg + ":" + g.String(Base62, 16))), true, nil
 	case "pypi":
@@ -171,6 +203,14 @@ func Checksum62(s string) string {
 		n /= 62
 	}
 	return string(out[:])
+}
+
+func (g *Gen) bytes(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(g.r.IntN(256))
+	}
+	return b
 }
 
 // UUID returns a random version-4 UUID.
@@ -219,9 +259,23 @@ func (g *Gen) PyPIToken() string {
 }
 
 // PEM returns a freshly generated private key: rsa, ec, ed25519, pkcs8,
-// openssh, or rsa-encrypted (legacy Proc-Type armour).
+// openssh, or rsa-encrypted (legacy Proc-Type armour); dsa,
+// pkcs8-encrypted and pgp are key-shaped random bytes in the right armour.
 func (g *Gen) PEM(kind string) (string, error) {
 	switch kind {
+	case "dsa", "pkcs8-encrypted":
+		typ := map[string]string{"dsa": "DSA PRIVATE KEY", "pkcs8-encrypted": "ENCRYPTED PRIVATE KEY"}[kind]
+		return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: g.bytes(440)})), nil
+	case "pgp":
+		body := base64.StdEncoding.EncodeToString(g.bytes(600))
+		var b strings.Builder
+		b.WriteString("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n")
+		for len(body) > 64 {
+			b.WriteString(body[:64] + "\n")
+			body = body[64:]
+		}
+		b.WriteString(body + "\n=" + g.String(B64, 4) + "\n-----END PGP PRIVATE KEY BLOCK-----\n")
+		return b.String(), nil
 	case "rsa", "pkcs8", "rsa-encrypted":
 		k, err := rsa.GenerateKey(crand.Reader, 1024)
 		if err != nil {
