@@ -189,6 +189,7 @@ func TestTwilioFaults(t *testing.T) {
 		{twiliotest.Fault{Kind: twiliotest.FaultStatus, Status: 404}, "HTTP 404, Twilio error 20404"},
 	} {
 		t.Run(tt.fault.String(), func(t *testing.T) {
+			t.Parallel()
 			w := newTwilioWorld(t, twiliotest.Options{})
 			w.srv.Inject(tt.fault)
 			for _, f := range []vigil.Finding{tokenFinding(w.prod.SID, w.prod.AuthToken), keyFinding(w.standard, w.prod.SID), keyFinding(w.standard, "")} {
