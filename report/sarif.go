@@ -220,6 +220,12 @@ func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
 		PartialFingerprints: map[string]string{"vigilSecret/v1": f.Fingerprint()},
 		Properties:          map[string]any{"confidence": f.Confidence.String(), "verdict": f.Verdict.Status.String()},
 	}
+	if f.Verdict.Reason != "" {
+		res.Properties["verdictReason"] = f.Verdict.Reason
+	}
+	if len(f.Verdict.Facts) > 0 {
+		res.Properties["verdictFacts"] = f.Verdict.Facts
+	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifactFor(path)}}
 	if f.Origin.Line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Origin.Line, StartColumn: max(1, f.Origin.Column), EndLine: f.Origin.EndLine}
