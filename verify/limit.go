@@ -32,55 +32,63 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// limiter is a token bucket per host. Reservations may drive a bucket
-// below zero, so waiters queue in arrival order and, over any interval of
-// length T, at most burst + rate·T requests start for one host.
+// limiter paces requests to each host with the generic cell rate
+// algorithm (a token bucket of Burst tokens refilled at Rate): a request
+// may start at t when t ≥ TAT − (Burst−1)/Rate, and each start moves the
+// host's theoretical arrival time TAT on by 1/Rate. The check is made
+// when a request is about to start, not when it is queued, so a waiter
+// that wakes late does not let the next ones bunch up: over any interval
+// T, at most Burst + Rate·T requests start for one host.
 type limiter struct {
-	rate  float64 // tokens per second; 0 or less: no limit
-	burst float64
-	clock clock
+	interval time.Duration // 1/rate; 0: no limit
+	tau      time.Duration // (burst−1)·interval
+	clock    clock
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
+	mu  sync.Mutex
+	tat map[string]time.Time
 }
 
 func newLimiter(rate float64, burst int, c clock) *limiter {
-	return &limiter{rate: rate, burst: float64(max(burst, 1)), clock: c, buckets: map[string]*bucket{}}
+	l := &limiter{clock: c, tat: map[string]time.Time{}}
+	if rate > 0 {
+		l.interval = time.Duration(math.Ceil(float64(time.Second) / rate))
+		l.tau = time.Duration(max(burst, 1)-1) * l.interval
+	}
+	return l
 }
 
-// reserve takes a token for host and says how long to wait before using it.
-func (l *limiter) reserve(host string) time.Duration {
-	if l.rate <= 0 {
+// take starts a request to host now if the pace allows, returning 0, or
+// says how long to wait before asking again.
+func (l *limiter) take(host string) time.Duration {
+	if l.interval == 0 {
 		return 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
-	b := l.buckets[host]
-	if b == nil {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[host] = b
+	tat := l.tat[host]
+	if tat.Before(now) {
+		tat = now
 	}
-	if now.After(b.last) {
-		b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-		b.last = now
+	if allow := tat.Add(-l.tau); now.Before(allow) {
+		return allow.Sub(now)
 	}
-	b.tokens--
-	if b.tokens >= 0 {
-		return 0
-	}
-	return time.Duration(math.Ceil(-b.tokens / l.rate * float64(time.Second)))
+	l.tat[host] = tat.Add(l.interval)
+	return 0
 }
 
-// wait blocks until host may receive one more request.
+// wait blocks until a request to host may start.
 func (l *limiter) wait(ctx context.Context, host string) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d := l.take(host)
+		if d == 0 {
+			return nil
+		}
+		if err := l.clock.Sleep(ctx, d); err != nil {
+			return err
+		}
 	}
-	return l.clock.Sleep(ctx, l.reserve(host))
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -198,7 +199,11 @@ func TestProviderFaults(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			srv := faultServer(t, kind)
-			v, _, _ := newTestVerifier(t, Options{Timeout: 200 * time.Millisecond, Concurrency: len(fx), BaseURLs: map[string]string{"*": srv.URL}})
+			timeout := 10 * time.Second
+			if kind == "hang" {
+				timeout = 200 * time.Millisecond
+			}
+			v, _, _ := newTestVerifier(t, Options{Timeout: timeout, Concurrency: len(fx), BaseURLs: map[string]string{"*": srv.URL}})
 			var fs []vigil.Finding
 			for name, f := range fx {
 				fs = append(fs, f.finding(name, f.secret()))
@@ -218,7 +223,9 @@ func TestProviderFaults(t *testing.T) {
 
 // TestTLSError: a certificate vigil does not trust is a TLS error.
 func TestTLSError(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
 	defer srv.Close()
 	v, _, _ := newTestVerifier(t, Options{BaseURLs: map[string]string{"github": srv.URL}})
 	f := finding("github", "github-pat", "ghp_"+randAlnum(36))
