@@ -185,11 +185,17 @@ func ruleName(id string) string {
 }
 
 func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
+	// A live credential is an error whatever the confidence; one its
+	// provider refused is a note; otherwise the confidence decides.
 	level := "warning"
 	switch {
-	case f.Verdict.Status == vigil.Valid, f.Confidence == vigil.High:
+	case f.Verdict.Status == vigil.Valid:
 		level = "error"
-	case f.Confidence == vigil.Low, f.Verdict.Status == vigil.Invalid:
+	case f.Verdict.Status == vigil.Invalid:
+		level = "note"
+	case f.Confidence == vigil.High:
+		level = "error"
+	case f.Confidence == vigil.Low:
 		level = "note"
 	}
 	msg := fmt.Sprintf("%s (%s confidence)", f.Description, f.Confidence)

@@ -217,7 +217,24 @@ func (v *Verifier) check(ctx context.Context, p *registered, cred Credential) vi
 		return Failed(ctx.Err())
 	}
 	c := &Call{v: v, provider: p.Name, base: p.base, patterns: p.patterns}
-	return p.Check(ctx, c, cred)
+	return scrub(p.Check(ctx, c, cred), cred)
+}
+
+// scrub drops facts that hold the secret, should a provider ever echo it
+// in a field a verifier reads.
+func scrub(v vigil.Verdict, cred Credential) vigil.Verdict {
+	secrets := []string{cred.Secret.Reveal()}
+	for _, name := range []string{"secret_access_key", "session_token"} {
+		secrets = append(secrets, cred.Part(name).Reveal())
+	}
+	for k, val := range v.Facts {
+		for _, s := range secrets {
+			if len(s) >= 8 && strings.Contains(val, s) {
+				delete(v.Facts, k)
+			}
+		}
+	}
+	return v
 }
 
 // Stats sum up a VerifyAll run.
