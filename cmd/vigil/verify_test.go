@@ -183,3 +183,27 @@ func TestRulesCommand(t *testing.T) {
 		t.Fatalf("bad format: exit %d", code)
 	}
 }
+
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"5", "5/s", "300/m", "0", "0.5/s", "-1", "x/s", "5/h", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := parseRate(s); err == nil && r == 0 {
+			t.Fatalf("%q: rate 0 means no limit and must be negative", s)
+		}
+	})
+}
+
+// FuzzFindingsFromReport: any report is read or refused with a message
+// naming the file, never a crash.
+func FuzzFindingsFromReport(f *testing.F) {
+	f.Add([]byte(`{"tool":"vigil","schema_version":1,"findings":[{"rule":"r","secret":"s","confidence":"high","redacted":false,"parts":{"account_sid":"AC"}}]}`))
+	f.Add([]byte(`{"tool":"vigil","schema_version":1,"findings":[{"rule":"r","secret":"s****(9)","redacted":true}]}`))
+	f.Add([]byte("{\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := findingsFromReport("r.json", data); err != nil && !strings.Contains(err.Error(), "r.json") {
+			t.Fatalf("error without the file name: %v", err)
+		}
+	})
+}
