@@ -99,9 +99,11 @@ func cloudProviders() []Provider {
 			}}.provider(),
 		spec{Name: "netlify", URL: "https://api.netlify.com/api/v1/user", Purpose: "the token's user",
 			Auth: bearer, Required: "id", Facts: map[string]string{"email": "email", "name": "full_name"}}.provider(),
-		// Vercel answers an unknown token with 403 and invalidToken: true.
-		spec{Name: "vercel", URL: "https://api.vercel.com/v2/user", Purpose: "the token's user",
-			Auth: bearer, Invalid: []int{401, 403}, Required: "user.id", Facts: map[string]string{"user": "user.username", "email": "user.email"}}.provider(),
+		{
+			Name:      "vercel",
+			Endpoints: []Endpoint{{"GET", "https://api.vercel.com/v2/user", "the token's user"}},
+			Check:     checkVercel,
+		},
 		spec{Name: "doppler", URL: "https://api.doppler.com/v3/me", Purpose: "the token's workplace",
 			Auth: bearer, Required: "workplace", Facts: map[string]string{"workplace": "workplace.name", "token_type": "type", "name": "name"}}.provider(),
 		spec{Name: "terraform", URL: "https://app.terraform.io/api/v2/account/details", Purpose: "the token's user",
@@ -113,4 +115,27 @@ func cloudProviders() []Provider {
 			Auth: func(s string) http.Header { return header("X-API-Key", s) }, Required: "user.id",
 			Facts: map[string]string{"user": "user.username", "team": "user.teamName"}}.provider(),
 	}
+}
+
+// checkVercel asks for the token's user. Vercel answers an unknown token
+// with 403 and "invalidToken": true; a 403 without it is a token that may
+// not read users (one scoped to a team), which is not an answer.
+func checkVercel(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
+	r, err := c.Get(ctx, "https://api.vercel.com/v2/user", bearer(cred.Secret.Reveal()))
+	if err != nil {
+		return Failed(err)
+	}
+	if r.Status == http.StatusForbidden {
+		if v, ok := lookupBody(r, "error.invalidToken"); ok && v == true {
+			return Invalid("HTTP 403, invalidToken")
+		}
+	}
+	if v, done := refused(r, http.StatusUnauthorized); done {
+		return v
+	}
+	facts, ok := pickFacts(r, "user.id", map[string]string{"user": "user.username", "email": "user.email"})
+	if !ok {
+		return Unknown(ReasonBody)
+	}
+	return Valid(facts)
 }

@@ -245,6 +245,7 @@ func TestSpecialAnswers(t *testing.T) {
 		{"cloudflare expired token", "cloudflare", randAlnum(40), 200, `{"success":true,"result":{"id":"t","status":"expired"}}`, vigil.Invalid},
 		{"stripe restricted key", "stripe", "rk_live_" + randAlnum(24), 403, `{"error":{"type":"invalid_request_error","message":"lacks permission"}}`, vigil.Valid},
 		{"gitlab token without read_user", "gitlab", "glpat-" + randAlnum(20), 403, `{"error":"insufficient_scope"}`, vigil.Valid},
+		{"vercel team-scoped token", "vercel", randAlnum(24), 403, `{"error":{"code":"forbidden","message":"You don't have permission to access this resource."}}`, vigil.Unknown},
 		{"github rate limited", "github", "ghp_" + randAlnum(36), 403, `{"message":"API rate limit exceeded"}`, vigil.Unknown},
 		{"slack rate limited", "slack", "xoxb-" + randAlnum(40), 200, `{"ok":false,"error":"ratelimited"}`, vigil.Unknown},
 		{"datadog valid=false", "datadog", randHex(32), 200, `{"valid":false}`, vigil.Invalid},

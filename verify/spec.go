@@ -74,10 +74,8 @@ func pickFacts(r *Response, required string, paths map[string]string) (map[strin
 	if !r.decode(&doc) {
 		return nil, false
 	}
-	if required != "" {
-		if _, ok := lookup(doc, required); !ok {
-			return nil, false
-		}
+	if _, ok := lookup(doc, required); required != "" && !ok {
+		return nil, false
 	}
 	facts := map[string]string{}
 	for name, path := range paths {
@@ -86,6 +84,15 @@ func pickFacts(r *Response, required string, paths map[string]string) (map[strin
 		}
 	}
 	return facts, true
+}
+
+// lookupBody reads one JSON path of an answer.
+func lookupBody(r *Response, path string) (any, bool) {
+	var doc any
+	if !r.decode(&doc) {
+		return nil, false
+	}
+	return lookup(doc, path)
 }
 
 // lookup follows a dotted path through JSON objects; a final "#" is the
