@@ -81,14 +81,7 @@ func checkTelegram(ctx context.Context, c *Call, cred Credential) vigil.Verdict 
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "result.id", map[string]string{"bot": "result.username", "name": "result.first_name"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "result.id", map[string]string{"bot": "result.username", "name": "result.first_name"})
 }
 
 // Payments.
@@ -124,12 +117,9 @@ func checkStripe(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 			return Valid(map[string]string{"mode": mode, "permissions": "restricted: no balance access"})
 		}
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
+	facts, v, done := success(r, []int{http.StatusUnauthorized}, "object", map[string]string{"livemode": "livemode"})
+	if done {
 		return v
-	}
-	facts, ok := pickFacts(r, "object", map[string]string{"livemode": "livemode"})
-	if !ok {
-		return Unknown(ReasonBody)
 	}
 	facts["mode"] = mode
 	return Valid(facts)
@@ -187,14 +177,7 @@ func checkMailgun(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "items", map[string]string{"domains": "total_count"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "items", map[string]string{"domains": "total_count"})
 }
 
 var mailchimpDC = regexp.MustCompile(`-([a-z]{2,4}[0-9]{1,3})$`)
@@ -210,12 +193,5 @@ func checkMailchimp(ctx context.Context, c *Call, cred Credential) vigil.Verdict
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "account_id", map[string]string{"account": "account_name", "email": "email"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "account_id", map[string]string{"account": "account_name", "email": "email"})
 }

@@ -40,12 +40,9 @@ func checkGitHub(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
+	facts, v, done := success(r, []int{http.StatusUnauthorized}, "login", map[string]string{"login": "login", "name": "name", "type": "type"})
+	if done {
 		return v
-	}
-	facts, ok := pickFacts(r, "login", map[string]string{"login": "login", "name": "name", "type": "type"})
-	if !ok {
-		return Unknown(ReasonBody)
 	}
 	if s := r.Header.Get("X-OAuth-Scopes"); s != "" {
 		facts["scopes"] = clip(s, 200)
@@ -68,14 +65,7 @@ func checkGitLab(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 			return Valid(map[string]string{"scopes": "cannot read its user (no read_user or api scope)"})
 		}
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "username", map[string]string{"user": "username", "name": "name", "admin": "is_admin"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "username", map[string]string{"user": "username", "name": "name", "admin": "is_admin"})
 }
 
 // Platforms and infrastructure.
@@ -130,12 +120,5 @@ func checkVercel(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 			return Invalid("HTTP 403, invalidToken")
 		}
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "user.id", map[string]string{"user": "user.username", "email": "user.email"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "user.id", map[string]string{"user": "user.username", "email": "user.email"})
 }

@@ -119,14 +119,7 @@ func checkNewRelic(ctx context.Context, c *Call, cred Credential) vigil.Verdict 
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, http.StatusUnauthorized, http.StatusForbidden); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "data.actor.user", map[string]string{"email": "data.actor.user.email", "name": "data.actor.user.name"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized, http.StatusForbidden}, "data.actor.user", map[string]string{"email": "data.actor.user.email", "name": "data.actor.user.name"})
 }
 
 // Work tools.
@@ -173,12 +166,5 @@ func checkLinear(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 			return Invalid("HTTP 400, AUTHENTICATION_ERROR")
 		}
 	}
-	if v, done := refused(r, http.StatusUnauthorized); done {
-		return v
-	}
-	facts, ok := pickFacts(r, "data.viewer.id", map[string]string{"user": "data.viewer.name", "email": "data.viewer.email"})
-	if !ok {
-		return Unknown(ReasonBody)
-	}
-	return Valid(facts)
+	return answer(r, []int{http.StatusUnauthorized}, "data.viewer.id", map[string]string{"user": "data.viewer.name", "email": "data.viewer.email"})
 }

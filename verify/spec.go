@@ -55,15 +55,35 @@ func (s spec) check(ctx context.Context, c *Call, cred Credential) vigil.Verdict
 	if err != nil {
 		return Failed(err)
 	}
-	if v, done := refused(r, s.Invalid...); done {
+	facts, v, done := success(r, s.Invalid, s.Required, s.Facts)
+	if done {
 		return v
-	}
-	facts, ok := pickFacts(r, s.Required, s.Facts)
-	if !ok {
-		return Unknown(ReasonBody)
 	}
 	if s.Judge != nil {
 		return s.Judge(r, facts)
+	}
+	return Valid(facts)
+}
+
+// success reads an answer the usual way: a status in invalid is a
+// refusal, any other failure Unknown (done is true for both); a 2xx whose
+// JSON holds required yields the facts at paths.
+func success(r *Response, invalid []int, required string, paths map[string]string) (facts map[string]string, v vigil.Verdict, done bool) {
+	if v, done := refused(r, invalid...); done {
+		return nil, v, true
+	}
+	facts, ok := pickFacts(r, required, paths)
+	if !ok {
+		return nil, Unknown(ReasonBody), true
+	}
+	return facts, vigil.Verdict{}, false
+}
+
+// answer is success for checks that report the facts as they are.
+func answer(r *Response, invalid []int, required string, paths map[string]string) vigil.Verdict {
+	facts, v, done := success(r, invalid, required, paths)
+	if done {
+		return v
 	}
 	return Valid(facts)
 }
