@@ -149,17 +149,7 @@ func Summary(w io.Writer, r *Report) {
 		found += " (" + strings.Join(by, ", ") + ")"
 	}
 	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
-	if verdicts[vigil.Valid]+verdicts[vigil.Invalid]+verdicts[vigil.Unknown] > 0 {
-		fmt.Fprintf(w, "vigil: verified: %d live, %d invalid, %d unknown, %d not verifiable\n",
-			verdicts[vigil.Valid], verdicts[vigil.Invalid], verdicts[vigil.Unknown], verdicts[vigil.NotVerified])
-	}
-	if r.NotLive > 0 {
-		fmt.Fprintf(w, "vigil: %d findings not shown: not verified live (--only-verified)", r.NotLive)
-		if r.NotLiveUnknown > 0 {
-			fmt.Fprintf(w, "; %d of them could not be verified (unknown)", r.NotLiveUnknown)
-		}
-		fmt.Fprintln(w)
-	}
+	VerdictSummary(w, r)
 	if r.Suppressed > 0 {
 		fmt.Fprintf(w, "vigil: %d findings suppressed by the baseline\n", r.Suppressed)
 	}
@@ -186,6 +176,26 @@ func Summary(w io.Writer, r *Report) {
 			}
 			fmt.Fprintf(w, "  %s\n", sk)
 		}
+	}
+}
+
+// VerdictSummary writes what verification concluded, when it ran, and
+// what --only-verified left out.
+func VerdictSummary(w io.Writer, r *Report) {
+	verdicts := map[vigil.Status]int{}
+	for _, f := range r.Findings {
+		verdicts[f.Verdict.Status]++
+	}
+	if verdicts[vigil.Valid]+verdicts[vigil.Invalid]+verdicts[vigil.Unknown] > 0 {
+		fmt.Fprintf(w, "vigil: verified: %d live, %d invalid, %d unknown, %d not verifiable\n",
+			verdicts[vigil.Valid], verdicts[vigil.Invalid], verdicts[vigil.Unknown], verdicts[vigil.NotVerified])
+	}
+	if r.NotLive > 0 {
+		fmt.Fprintf(w, "vigil: %d findings not shown: not verified live (--only-verified)", r.NotLive)
+		if r.NotLiveUnknown > 0 {
+			fmt.Fprintf(w, "; %d of them could not be verified (unknown)", r.NotLiveUnknown)
+		}
+		fmt.Fprintln(w)
 	}
 }
 

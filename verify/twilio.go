@@ -95,7 +95,10 @@ func checkTwilioKey(ctx context.Context, c *Call, auth http.Header, sk, ac strin
 			facts["account"] = ac
 			return keyType(ctx, c, auth, ac, facts)
 		case twSuspended, twClientValidation, twPermission:
-			facts["account"] = ac
+			// Twilio refused the key before the account in the path
+			// mattered: it authenticated, but it may be another
+			// account's key.
+			facts["paired_account"] = ac
 			return authenticated(kind, facts)
 		case twAuth:
 			// The key may belong to another account than the SID found

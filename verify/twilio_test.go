@@ -83,7 +83,9 @@ func TestTwilioCredentials(t *testing.T) {
 		{"main key", keyFinding(w.main, w.prod.SID), vigil.Valid, map[string]string{
 			"key_type": "main", "account_name": "Acme Production"}, "", 2},
 		{"restricted key", keyFinding(w.restricted, w.prod.SID), vigil.Valid, map[string]string{
-			"key_type": "restricted", "account": w.prod.SID}, "", 1},
+			"key_type": "restricted", "paired_account": w.prod.SID, "account": ""}, "", 1},
+		{"restricted key next to another account's SID", keyFinding(w.restricted, w.other.SID), vigil.Valid, map[string]string{
+			"key_type": "restricted", "paired_account": w.other.SID, "account": ""}, "", 1},
 		{"restricted key with usage access", keyFinding(w.usage, w.prod.SID), vigil.Valid, map[string]string{
 			"key_type": "standard or restricted"}, "", 2},
 		{"key without SID", keyFinding(w.standard, ""), vigil.Valid, map[string]string{

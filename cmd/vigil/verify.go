@@ -81,7 +81,8 @@ func runVerify(ctx context.Context, a *app, f verifyCmdFlags, path string) error
 	if err := writeReport(a, scanFlags{format: f.format, output: f.output, color: f.color}, rep); err != nil {
 		return err
 	}
-	report.Summary(a.stderr, rep)
+	a.warnf("%d findings from %s", len(findings), path)
+	report.VerdictSummary(a.stderr, rep)
 	if len(rep.Findings) > 0 {
 		return found()
 	}

@@ -60,7 +60,9 @@ func TestScanVerify(t *testing.T) {
 		t.Fatal("the token is in the output")
 	}
 
-	code, out, _ = peopleRun(t, "", fx.env, "scan", "--no-config", "--verify", "--format", "sarif", fx.dir)
+	// The general override reaches Twilio too.
+	env := map[string]string{baseURLsEnv: "github=http://127.0.0.1:9, twilio=" + fx.srv.URL}
+	code, out, _ = peopleRun(t, "", env, "scan", "--no-config", "--verify", "--format", "sarif", fx.dir)
 	if code != 1 || !strings.Contains(out, `"level": "error"`) || !strings.Contains(out, "verified LIVE") {
 		t.Fatalf("exit %d, SARIF:\n%s", code, out)
 	}
