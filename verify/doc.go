@@ -29,10 +29,12 @@
 //
 // Each distinct credential (by vigil.Finding.Fingerprint) is verified once
 // per Verifier however many findings share it. Requests to each host are
-// paced by a token bucket (Options.Rate, Options.Burst), at most
-// Options.Concurrency credentials are verified at once, each request has a
-// timeout, and a 429 with a Retry-After of at most Options.MaxRetryAfter
-// is retried once after that delay.
+// paced (Options.Rate, Options.Burst: a token bucket checked when a
+// request starts, so over any interval T at most Burst + Rate·T requests
+// start for one host), at most Options.Concurrency credentials are
+// verified at once, each request has a timeout, and a 429 with a
+// Retry-After of at most Options.MaxRetryAfter is retried once after that
+// delay. Redirects are not followed.
 //
 // # Endpoints and base URLs
 //
