@@ -25,6 +25,10 @@ type Report struct {
 	// Suppressed counts findings dropped by the baseline, and Below
 	// counts those under the confidence floor.
 	Suppressed, Below int
+	// NotLive counts findings left out because they were not verified
+	// live (--only-verified); NotLiveUnknown counts those among them
+	// whose verification was inconclusive.
+	NotLive, NotLiveUnknown int
 }
 
 // RuleInfo is what reports say about a rule.

@@ -185,11 +185,17 @@ func ruleName(id string) string {
 }
 
 func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
+	// A live credential is an error whatever the confidence; one its
+	// provider refused is a note; otherwise the confidence decides.
 	level := "warning"
 	switch {
-	case f.Verdict.Status == vigil.Valid, f.Confidence == vigil.High:
+	case f.Verdict.Status == vigil.Valid:
 		level = "error"
-	case f.Confidence == vigil.Low, f.Verdict.Status == vigil.Invalid:
+	case f.Verdict.Status == vigil.Invalid:
+		level = "note"
+	case f.Confidence == vigil.High:
+		level = "error"
+	case f.Confidence == vigil.Low:
 		level = "note"
 	}
 	msg := fmt.Sprintf("%s (%s confidence)", f.Description, f.Confidence)
@@ -219,6 +225,12 @@ func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
 		Message:             sarifText{Text: msg},
 		PartialFingerprints: map[string]string{"vigilSecret/v1": f.Fingerprint()},
 		Properties:          map[string]any{"confidence": f.Confidence.String(), "verdict": f.Verdict.Status.String()},
+	}
+	if f.Verdict.Reason != "" {
+		res.Properties["verdictReason"] = f.Verdict.Reason
+	}
+	if len(f.Verdict.Facts) > 0 {
+		res.Properties["verdictFacts"] = f.Verdict.Facts
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifactFor(path)}}
 	if f.Origin.Line > 0 {

@@ -79,7 +79,7 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 		if len(f.Details) > 0 {
 			fmt.Fprintf(&b, "    %s\n", kv(f.Details))
 		}
-		if f.Verdict.Status != vigil.NotVerified {
+		if f.Verdict.Status != vigil.NotVerified || f.Verdict.Reason != "" {
 			fmt.Fprintf(&b, "    verified: %s", verdictText(f.Verdict, p))
 			if f.Verdict.Reason != "" {
 				fmt.Fprintf(&b, " (%s)", f.Verdict.Reason)
@@ -104,6 +104,9 @@ func verdictText(v vigil.Verdict, p palette) string {
 		return p.red + p.bold + "LIVE" + p.reset
 	case vigil.Invalid:
 		return p.green + "invalid" + p.reset
+	}
+	if v.Status == vigil.NotVerified {
+		return p.dim + "not verifiable" + p.reset
 	}
 	return p.yellow + v.Status.String() + p.reset
 }
@@ -135,10 +138,18 @@ func Summary(w io.Writer, r *Report) {
 	if len(r.Findings) == 1 {
 		found = "1 finding"
 	}
+	verdicts := map[vigil.Status]int{}
+	for _, f := range r.Findings {
+		verdicts[f.Verdict.Status]++
+	}
+	if n := verdicts[vigil.Valid]; n > 0 {
+		by = append([]string{fmt.Sprintf("%d LIVE", n)}, by...)
+	}
 	if len(by) > 0 {
 		found += " (" + strings.Join(by, ", ") + ")"
 	}
 	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
+	VerdictSummary(w, r)
 	if r.Suppressed > 0 {
 		fmt.Fprintf(w, "vigil: %d findings suppressed by the baseline\n", r.Suppressed)
 	}
@@ -165,6 +176,26 @@ func Summary(w io.Writer, r *Report) {
 			}
 			fmt.Fprintf(w, "  %s\n", sk)
 		}
+	}
+}
+
+// VerdictSummary writes what verification concluded, when it ran, and
+// what --only-verified left out.
+func VerdictSummary(w io.Writer, r *Report) {
+	verdicts := map[vigil.Status]int{}
+	for _, f := range r.Findings {
+		verdicts[f.Verdict.Status]++
+	}
+	if verdicts[vigil.Valid]+verdicts[vigil.Invalid]+verdicts[vigil.Unknown] > 0 {
+		fmt.Fprintf(w, "vigil: verified: %d live, %d invalid, %d unknown, %d not verifiable\n",
+			verdicts[vigil.Valid], verdicts[vigil.Invalid], verdicts[vigil.Unknown], verdicts[vigil.NotVerified])
+	}
+	if r.NotLive > 0 {
+		fmt.Fprintf(w, "vigil: %d findings not shown: not verified live (--only-verified)", r.NotLive)
+		if r.NotLiveUnknown > 0 {
+			fmt.Fprintf(w, "; %d of them could not be verified (unknown)", r.NotLiveUnknown)
+		}
+		fmt.Fprintln(w)
 	}
 }
 

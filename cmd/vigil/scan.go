@@ -61,12 +61,17 @@ func newScanCmd(a *app) *cobra.Command {
 Use - to read stdin. Findings go to stdout; a summary and anything that could
 not be scanned go to stderr.
 
+With --verify, each distinct credential found is sent to its provider's
+read-only endpoint to learn whether it is live ('vigil rules --verifiers'
+lists them). Verification is off by default.
+
 Exit codes: 0 nothing found, 1 findings, 2 usage error, 3 the scan could not
 read everything it was asked to (it lists what), 130 interrupted.`,
 		Example: `  vigil scan .
   vigil scan --format sarif --output vigil.sarif .
   git diff | vigil scan -
-  vigil scan --baseline .vigil-baseline.json src/`,
+  vigil scan --baseline .vigil-baseline.json src/
+  vigil scan --verify --only-verified .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), a, f, args)
 		},
@@ -116,6 +121,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
 		Suppressed: res.suppressed, Below: res.below,
 	}
+	f.verify.annotate(rep)
 	if f.writeBaseline != "" {
 		if err := report.NewBaseline(res.findings, started).Write(f.writeBaseline); err != nil {
 			return runtimeError(fmt.Errorf("write baseline: %w", err), "")
@@ -143,7 +149,7 @@ func scanExit(rep *report.Report, baselineWritten bool) error {
 	if len(rep.Findings) > 0 && !baselineWritten {
 		return found()
 	}
-	return nil
+	return verifyExit(rep)
 }
 
 // writeReport writes the report in the chosen format to stdout or --output
