@@ -58,16 +58,16 @@ type SkipReason string
 // Reasons to skip. Those marked "incomplete" mean the scan did not look at
 // something it was asked to look at, and the scan must not pass as clean.
 const (
-	SkipBinary     SkipReason = "binary"          // by design
-	SkipExcluded   SkipReason = "excluded"        // by the user's --exclude
-	SkipSymlink    SkipReason = "symlink"         // points outside the scanned root
-	SkipTooLarge   SkipReason = "too-large"       // incomplete: over the size cap
-	SkipUnreadable SkipReason = "unreadable"      // incomplete: I/O or permission error
-	SkipLimit      SkipReason = "limit"           // incomplete: a safety limit (archive bomb, depth)
-	SkipPointer    SkipReason = "lfs-pointer"     // by design: content is not in the repository
-	SkipUnsupport  SkipReason = "unsupported"     // incomplete: a format vigil cannot read
-	SkipSubmodule  SkipReason = "submodule"       // by design: not followed unless asked
-	SkipDevice     SkipReason = "not-a-file"      // by design: device, socket, fifo
+	SkipBinary     SkipReason = "binary"      // by design
+	SkipExcluded   SkipReason = "excluded"    // by the user's --exclude
+	SkipSymlink    SkipReason = "symlink"     // points outside the scanned root
+	SkipTooLarge   SkipReason = "too-large"   // incomplete: over the size cap
+	SkipUnreadable SkipReason = "unreadable"  // incomplete: I/O or permission error
+	SkipLimit      SkipReason = "limit"       // incomplete: a safety limit (archive bomb, depth)
+	SkipPointer    SkipReason = "lfs-pointer" // by design: content is not in the repository
+	SkipUnsupport  SkipReason = "unsupported" // incomplete: a format vigil cannot read
+	SkipSubmodule  SkipReason = "submodule"   // by design: not followed unless asked
+	SkipDevice     SkipReason = "not-a-file"  // by design: device, socket, fifo
 )
 
 // Incomplete reports whether skipping for this reason means the scan did
