@@ -1,0 +1,286 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vigilsec/vigil/webhook"
+)
+
+// Config configures a Handler.
+type Config struct {
+	// Upstream is the app requests are forwarded to. Required.
+	Upstream *url.URL
+	// Keys supplies the Auth Tokens. Required.
+	Keys webhook.TokenSource
+	// PublicURL is the scheme, host, optional port and optional path
+	// prefix Twilio sends requests to; the request URI is appended to it.
+	// Empty: rebuild it from each request (see TrustedProxies).
+	PublicURL string
+	// TrustedProxies are the networks whose X-Forwarded-Proto, -Host, -Port
+	// and -For headers are believed.
+	TrustedProxies []netip.Prefix
+	// AllowCIDRs, when not empty, are the only client networks served.
+	AllowCIDRs []netip.Prefix
+	// MaxBody caps request bodies in bytes (0: webhook.DefaultMaxBody).
+	MaxBody int64
+	// MaxParams caps form parameters (0: webhook.DefaultMaxParams).
+	MaxParams int
+	// ReplayWindow is how long a delivery (by signature and by
+	// I-Twilio-Idempotency-Token) is remembered and refused if seen again.
+	// 0 turns replay refusal off.
+	ReplayWindow time.Duration
+	// ReplayMax caps the deliveries remembered per half-window (0: 1<<20).
+	ReplayMax int
+	// UpstreamTimeout caps the wait for the upstream's response headers
+	// (0: 30s); past it the client gets 504.
+	UpstreamTimeout time.Duration
+	// Transport overrides the transport to the upstream (tests).
+	Transport http.RoundTripper
+	// Logger gets JSON-friendly structured logs; never tokens or bodies.
+	Logger *slog.Logger
+	// Metrics, if set, are updated for every request.
+	Metrics *Metrics
+	// AccessLog logs every forwarded request at info level; refusals and
+	// failures are always logged.
+	AccessLog bool
+}
+
+// Handler is the verifying reverse proxy.
+type Handler struct {
+	cfg       Config
+	validator *webhook.Validator
+	urls      urlBuilder
+	allow     cidrs
+	rp        *httputil.ReverseProxy
+	replay    *replayCache
+	diag      *diagnoser
+	log       *slog.Logger
+	m         *Metrics
+}
+
+// stateKey is the context key of a request's *reqState.
+type stateKey struct{}
+
+// reqState carries what the reverse proxy's hooks learn back to ServeHTTP.
+type reqState struct {
+	outcome  string
+	status   int
+	upstream int // the upstream's status code, 0 if it did not answer
+}
+
+// New checks cfg and returns a Handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Upstream == nil || cfg.Upstream.Scheme == "" || cfg.Upstream.Host == "" {
+		return nil, errors.New("upstream must be an absolute http(s) URL")
+	}
+	if cfg.Keys == nil {
+		return nil, errors.New("no token source")
+	}
+	base, err := checkPublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.UpstreamTimeout <= 0 {
+		cfg.UpstreamTimeout = 30 * time.Second
+	}
+	if cfg.ReplayMax <= 0 {
+		cfg.ReplayMax = 1 << 20
+	}
+	log := orDiscard(cfg.Logger)
+	h := &Handler{
+		cfg:       cfg,
+		validator: &webhook.Validator{Keys: cfg.Keys, MaxBody: cfg.MaxBody, MaxParams: cfg.MaxParams},
+		urls:      urlBuilder{base: base, trusted: cfg.TrustedProxies},
+		allow:     cfg.AllowCIDRs,
+		log:       log,
+		m:         cfg.Metrics,
+	}
+	if cfg.ReplayWindow > 0 {
+		h.replay = newReplayCache(cfg.ReplayWindow, cfg.ReplayMax, nil)
+	}
+	h.diag = newDiagnoser(h.validator, h.urls, log)
+	transport := cfg.Transport
+	if transport == nil {
+		transport = newTransport(cfg.UpstreamTimeout)
+	}
+	h.rp = &httputil.ReverseProxy{
+		Rewrite:        h.rewrite,
+		Transport:      transport,
+		ModifyResponse: h.modifyResponse,
+		ErrorHandler:   h.upstreamError,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	h.diag.startupWarnings(cfg.PublicURL, len(cfg.TrustedProxies) > 0)
+	return h, nil
+}
+
+// checkPublicURL validates --public-url and returns it without a trailing
+// slash.
+func checkPublicURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("public URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("public URL %q: want http(s)://host[:port][/prefix]", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(s, "?#") {
+		return "", fmt.Errorf("public URL %q: must not hold a query or fragment; the request's own query is appended", s)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("public URL %q: must not hold credentials", u.Redacted())
+	}
+	return strings.TrimSuffix(s, "/"), nil
+}
+
+func newTransport(timeout time.Duration) *http.Transport {
+	return &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   1024,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// ServeHTTP checks the request and forwards it, or answers it itself.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	st := &reqState{}
+	h.serve(w, r, st)
+	elapsed := time.Since(start)
+	if h.m != nil {
+		h.m.requests.WithLabelValues(st.outcome).Inc()
+		h.m.latency.WithLabelValues(st.outcome).Observe(elapsed.Seconds())
+	}
+	if st.outcome != OutcomeForwarded || h.cfg.AccessLog {
+		level := slog.LevelInfo
+		switch {
+		case st.status >= 500:
+			level = slog.LevelError
+		case st.outcome != OutcomeForwarded && st.outcome != OutcomeClientGone:
+			level = slog.LevelWarn
+		}
+		h.log.LogAttrs(r.Context(), level, "request",
+			slog.String("outcome", st.outcome), slog.Int("status", st.status),
+			slog.Int("upstream_status", st.upstream), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.String("client", h.urls.clientAddr(r).String()),
+			slog.Duration("duration", elapsed))
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
+	if len(h.allow) > 0 && !h.allow.containsAddr(h.urls.clientAddr(r)) {
+		h.refuse(w, st, OutcomeSourceDenied, http.StatusForbidden)
+		return
+	}
+	req, err := h.validator.Parse(r)
+	if err != nil {
+		h.refuse(w, st, webhook.Reason(err), webhook.StatusCode(err))
+		return
+	}
+	public := h.urls.build(r)
+	m, err := h.validator.Verify(req, public)
+	if err != nil {
+		if errors.Is(err, webhook.ErrSignature) {
+			h.diag.failed(r, req, public)
+		}
+		h.refuse(w, st, webhook.Reason(err), webhook.StatusCode(err))
+		return
+	}
+	h.diag.verified()
+	if h.m != nil {
+		slot := "current"
+		if m.Token > 0 {
+			slot = "outgoing"
+		}
+		h.m.tokenUsed.WithLabelValues(slot).Inc()
+	}
+	var keys []replayKey
+	if h.replay != nil {
+		keys = append(keys, newReplayKey("sig", req.Signature))
+		if id := r.Header.Get(IdempotencyHeader); id != "" {
+			keys = append(keys, newReplayKey("idem", id))
+		}
+		if !h.replay.reserve(keys) {
+			h.refuse(w, st, OutcomeReplay, http.StatusForbidden)
+			return
+		}
+	}
+	st.outcome, st.status = OutcomeForwarded, 0
+	h.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	if h.replay != nil && (st.outcome != OutcomeForwarded || st.upstream >= 500) {
+		h.replay.release(keys)
+	}
+}
+
+func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, status int) {
+	st.outcome, st.status = outcome, status
+	http.Error(w, http.StatusText(status), status)
+}
+
+// rewrite points the outbound request at the upstream and tells it, in
+// X-Forwarded-*, the public scheme and host the signature was checked for.
+func (h *Handler) rewrite(pr *httputil.ProxyRequest) {
+	pr.SetURL(h.cfg.Upstream)
+	pr.SetXForwarded()
+	pub := h.urls.build(pr.In)
+	if scheme, rest, ok := strings.Cut(pub, "://"); ok {
+		pr.Out.Header.Set("X-Forwarded-Proto", scheme)
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[:i]
+		}
+		pr.Out.Header.Set("X-Forwarded-Host", rest)
+	}
+}
+
+func (h *Handler) modifyResponse(resp *http.Response) error {
+	if st, ok := resp.Request.Context().Value(stateKey{}).(*reqState); ok {
+		st.upstream, st.status = resp.StatusCode, resp.StatusCode
+	}
+	return nil
+}
+
+// upstreamError answers 504 when the upstream timed out and 502 when it
+// failed otherwise, and logs why.
+func (h *Handler) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	st, _ := r.Context().Value(stateKey{}).(*reqState)
+	if st == nil {
+		st = &reqState{}
+	}
+	var ne net.Error
+	switch {
+	case r.Context().Err() != nil:
+		st.outcome, st.status = OutcomeClientGone, 499
+		return
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		st.outcome, st.status = OutcomeUpstreamTimeout, http.StatusGatewayTimeout
+	default:
+		st.outcome, st.status = OutcomeUpstreamError, http.StatusBadGateway
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its URL may carry the webhook's query
+	}
+	h.log.LogAttrs(r.Context(), slog.LevelError, "upstream failed",
+		slog.String("upstream", h.cfg.Upstream.Redacted()), slog.Int("status", st.status),
+		slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	http.Error(w, http.StatusText(st.status), st.status)
+}
