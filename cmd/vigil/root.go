@@ -28,6 +28,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	// One line per top-level command; each lives in its own file.
 	root.AddCommand(newScanCmd(a))
 	root.AddCommand(newTwilioCmd(a))
+	root.AddCommand(newWebhookCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	return root
 }
