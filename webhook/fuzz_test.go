@@ -65,3 +65,20 @@ func validUnder(token, publicURL string, body []byte, contentType, sig string) b
 	}
 	return false
 }
+
+// FuzzParseQuery checks the form parser agrees with url.ParseQuery.
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"a=1&b=2", "a=%zz", "a;b", "&&a", "=", "a+b=c+d&a=%41", "a=1&a=2", "%", "a=%2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got, err := parseQuery(q, 1)
+		want, werr := url.ParseQuery(q)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("parseQuery(%q) error %v, url.ParseQuery error %v", q, err, werr)
+		}
+		if err == nil && got.Encode() != want.Encode() {
+			t.Fatalf("parseQuery(%q) = %v, want %v", q, got, want)
+		}
+	})
+}

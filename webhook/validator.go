@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -163,14 +164,50 @@ func (v *Validator) parseForm(body []byte) (url.Values, error) {
 	if limit <= 0 {
 		limit = DefaultMaxParams
 	}
-	if n := bytes.Count(body, []byte("&")) + 1; n > limit {
+	n := bytes.Count(body, []byte("&")) + 1
+	if n > limit {
 		return nil, fmt.Errorf("%w: %d form parameters, at most %d allowed", ErrMalformed, n, limit)
 	}
-	form, err := url.ParseQuery(string(body))
+	form, err := parseQuery(string(body), n)
 	if err != nil {
 		return nil, fmt.Errorf("%w: form body: %w", ErrMalformed, err)
 	}
 	return form, nil
+}
+
+// parseQuery is url.ParseQuery with the map sized up front: the same
+// rules (semicolons refused, '+' is a space, strict percent-encoding),
+// fewer allocations on the hot path.
+func parseQuery(q string, n int) (url.Values, error) {
+	form := make(url.Values, n)
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if strings.IndexByte(kv, ';') >= 0 {
+			return nil, errors.New("invalid semicolon separator in query")
+		}
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err := unescape(k)
+		if err != nil {
+			return nil, err
+		}
+		if v, err = unescape(v); err != nil {
+			return nil, err
+		}
+		form[k] = append(form[k], v)
+	}
+	return form, nil
+}
+
+// unescape skips url.QueryUnescape when there is nothing to decode.
+func unescape(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 // Verify checks req against publicURL, the URL Twilio requested, trying

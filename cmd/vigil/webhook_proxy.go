@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -94,10 +95,17 @@ func runProxy(ctx context.Context, a *app, f *proxyFlags) error {
 	if a.verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	logs := proxy.NewLogBuffer(a.stderr, 100*time.Millisecond)
+	defer logs.Close()
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	cfg, err := f.config()
 	if err != nil {
 		return usageError(err)
+	}
+	if a.getenv("GOGC") == "" {
+		// The proxy's live heap is small and its garbage is per-request:
+		// collecting less often trades a few MiB for a lot of CPU.
+		debug.SetGCPercent(400)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

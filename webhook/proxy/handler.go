@@ -1,10 +1,12 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -74,6 +76,8 @@ type stateKey struct{}
 
 // reqState carries what the reverse proxy's hooks learn back to ServeHTTP.
 type reqState struct {
+	public   string // the public URL the signature was checked for
+	body     []byte // the request body, already read
 	outcome  string
 	status   int
 	upstream int // the upstream's status code, 0 if it did not answer
@@ -120,6 +124,7 @@ func New(cfg Config) (*Handler, error) {
 		ModifyResponse: h.modifyResponse,
 		ErrorHandler:   h.upstreamError,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BufferPool:     newBufferPool(),
 	}
 	h.diag.startupWarnings(cfg.PublicURL, len(cfg.TrustedProxies) > 0)
 	return h, nil
@@ -224,7 +229,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
 			return
 		}
 	}
-	st.outcome, st.status = OutcomeForwarded, 0
+	st.outcome, st.status, st.public, st.body = OutcomeForwarded, 0, public, req.Body
 	h.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
 	if h.replay != nil && (st.outcome != OutcomeForwarded || st.upstream >= 500) {
 		h.replay.release(keys)
@@ -241,7 +246,16 @@ func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, st
 func (h *Handler) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(h.cfg.Upstream)
 	pr.SetXForwarded()
-	pub := h.urls.build(pr.In)
+	pub := ""
+	if st, ok := pr.In.Context().Value(stateKey{}).(*reqState); ok {
+		pub = st.public
+		if len(st.body) > 0 {
+			// An in-memory body lets the transport send headers and body
+			// in one write.
+			pr.Out.Body = io.NopCloser(bytes.NewReader(st.body))
+			pr.Out.ContentLength = int64(len(st.body))
+		}
+	}
 	if scheme, rest, ok := strings.Cut(pub, "://"); ok {
 		pr.Out.Header.Set("X-Forwarded-Proto", scheme)
 		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
