@@ -121,6 +121,7 @@ func runProxy(ctx context.Context, a *app, f *proxyFlags) error {
 	if err != nil {
 		return usageError(err)
 	}
+	defer h.Close()
 	srv := &proxy.Server{
 		Handler: h, Gatherer: reg, CertFile: f.certFile, KeyFile: f.keyFile,
 		ReadHeaderTimeout: f.readHeader, ReadTimeout: f.read, WriteTimeout: f.write, IdleTimeout: f.idle,

@@ -1,16 +1,12 @@
 package proxy
 
 import (
-	"bytes"
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -47,8 +43,8 @@ type Config struct {
 	// UpstreamTimeout caps the wait for the upstream's response headers
 	// (0: 30s); past it the client gets 504.
 	UpstreamTimeout time.Duration
-	// Transport overrides the transport to the upstream (tests).
-	Transport http.RoundTripper
+	// UpstreamTLS configures TLS to an https upstream (nil: system roots).
+	UpstreamTLS *tls.Config
 	// Logger gets JSON-friendly structured logs; never tokens or bodies.
 	Logger *slog.Logger
 	// Metrics, if set, are updated for every request.
@@ -64,20 +60,19 @@ type Handler struct {
 	validator *webhook.Validator
 	urls      urlBuilder
 	allow     cidrs
-	rp        *httputil.ReverseProxy
+	up        *upstream
+	buffers   *bufferPool
 	replay    *replayCache
 	diag      *diagnoser
 	log       *slog.Logger
 	m         *Metrics
 }
 
-// stateKey is the context key of a request's *reqState.
-type stateKey struct{}
-
-// reqState carries what the reverse proxy's hooks learn back to ServeHTTP.
+// reqState is what ServeHTTP learns about a request, for its log line
+// and metrics.
 type reqState struct {
-	public   string // the public URL the signature was checked for
-	body     []byte // the request body, already read
+	start    time.Time
+	client   netip.Addr
 	outcome  string
 	status   int
 	upstream int // the upstream's status code, 0 if it did not answer
@@ -114,18 +109,8 @@ func New(cfg Config) (*Handler, error) {
 		h.replay = newReplayCache(cfg.ReplayWindow, cfg.ReplayMax, nil)
 	}
 	h.diag = newDiagnoser(h.validator, h.urls, log)
-	transport := cfg.Transport
-	if transport == nil {
-		transport = newTransport(cfg.UpstreamTimeout)
-	}
-	h.rp = &httputil.ReverseProxy{
-		Rewrite:        h.rewrite,
-		Transport:      transport,
-		ModifyResponse: h.modifyResponse,
-		ErrorHandler:   h.upstreamError,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BufferPool:     newBufferPool(),
-	}
+	h.up = newUpstream(cfg.Upstream, cfg.UpstreamTLS, cfg.UpstreamTimeout)
+	h.buffers = newBufferPool()
 	h.diag.startupWarnings(cfg.PublicURL, len(cfg.TrustedProxies) > 0)
 	return h, nil
 }
@@ -152,47 +137,42 @@ func checkPublicURL(s string) (string, error) {
 	return strings.TrimSuffix(s, "/"), nil
 }
 
-func newTransport(timeout time.Duration) *http.Transport {
-	return &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   1024,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: timeout,
-		ExpectContinueTimeout: time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-	}
-}
+// Close closes the idle connections to the upstream.
+func (h *Handler) Close() { h.up.closeIdle() }
 
 // ServeHTTP checks the request and forwards it, or answers it itself.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	st := &reqState{}
+	st := &reqState{start: time.Now(), client: h.urls.clientAddr(r)}
+	defer h.record(r, st) // also when the handler aborts with a panic
 	h.serve(w, r, st)
-	elapsed := time.Since(start)
+}
+
+// record updates the metrics and writes the log line of a request.
+func (h *Handler) record(r *http.Request, st *reqState) {
+	elapsed := time.Since(st.start)
 	if h.m != nil {
 		h.m.requests.WithLabelValues(st.outcome).Inc()
 		h.m.latency.WithLabelValues(st.outcome).Observe(elapsed.Seconds())
 	}
-	if st.outcome != OutcomeForwarded || h.cfg.AccessLog {
-		level := slog.LevelInfo
-		switch {
-		case st.status >= 500:
-			level = slog.LevelError
-		case st.outcome != OutcomeForwarded && st.outcome != OutcomeClientGone:
-			level = slog.LevelWarn
-		}
-		h.log.LogAttrs(r.Context(), level, "request",
-			slog.String("outcome", st.outcome), slog.Int("status", st.status),
-			slog.Int("upstream_status", st.upstream), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.String("client", h.urls.clientAddr(r).String()),
-			slog.Duration("duration", elapsed))
+	if st.outcome == OutcomeForwarded && !h.cfg.AccessLog {
+		return
 	}
+	level := slog.LevelInfo
+	switch {
+	case st.status >= 500:
+		level = slog.LevelError
+	case st.outcome != OutcomeForwarded && st.outcome != OutcomeClientGone:
+		level = slog.LevelWarn
+	}
+	h.log.LogAttrs(r.Context(), level, "request",
+		slog.String("outcome", st.outcome), slog.Int("status", st.status),
+		slog.Int("upstream_status", st.upstream), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.String("client", st.client.String()),
+		slog.Duration("duration", elapsed))
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
-	if len(h.allow) > 0 && !h.allow.containsAddr(h.urls.clientAddr(r)) {
+	if len(h.allow) > 0 && !h.allow.containsAddr(st.client) {
 		h.refuse(w, st, OutcomeSourceDenied, http.StatusForbidden)
 		return
 	}
@@ -229,11 +209,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
 			return
 		}
 	}
-	st.outcome, st.status, st.public, st.body = OutcomeForwarded, 0, public, req.Body
-	h.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
-	if h.replay != nil && (st.outcome != OutcomeForwarded || st.upstream >= 500) {
-		h.replay.release(keys)
-	}
+	defer func() {
+		if h.replay != nil && (st.outcome != OutcomeForwarded || st.upstream >= 500) {
+			h.replay.release(keys)
+		}
+	}()
+	h.forward(w, r, req.Body, public, st)
 }
 
 func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, status int) {
@@ -241,57 +222,61 @@ func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, st
 	http.Error(w, http.StatusText(status), status)
 }
 
-// rewrite points the outbound request at the upstream and tells it, in
-// X-Forwarded-*, the public scheme and host the signature was checked for.
-func (h *Handler) rewrite(pr *httputil.ProxyRequest) {
-	pr.SetURL(h.cfg.Upstream)
-	pr.SetXForwarded()
-	pub := ""
-	if st, ok := pr.In.Context().Value(stateKey{}).(*reqState); ok {
-		pub = st.public
-		if len(st.body) > 0 {
-			// An in-memory body lets the transport send headers and body
-			// in one write.
-			pr.Out.Body = io.NopCloser(bytes.NewReader(st.body))
-			pr.Out.ContentLength = int64(len(st.body))
-		}
+// forward sends the request to the upstream and its answer back.
+func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, public string, st *reqState) {
+	hdr := r.Header // the request is ours: reuse its header map
+	removeHopHeaders(hdr)
+	setForwarded(hdr, r, public)
+	resp, done, err := h.up.roundTrip(r, body, hdr)
+	if err != nil {
+		h.upstreamError(w, r, err, st)
+		return
 	}
-	if scheme, rest, ok := strings.Cut(pub, "://"); ok {
-		pr.Out.Header.Set("X-Forwarded-Proto", scheme)
-		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-			rest = rest[:i]
+	st.outcome, st.upstream, st.status = OutcomeForwarded, resp.StatusCode, resp.StatusCode
+	ok, err := copyResponse(w, resp, h.buffers)
+	done(ok)
+	if err != nil {
+		// The status line has gone out: all that is left is to cut the
+		// connection, so that the client sees a truncated response.
+		st.outcome = OutcomeClientGone
+		if r.Context().Err() == nil {
+			st.outcome = OutcomeUpstreamError
+			h.log.LogAttrs(r.Context(), slog.LevelError, "upstream response cut short",
+				slog.String("upstream", h.cfg.Upstream.Redacted()), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		}
-		pr.Out.Header.Set("X-Forwarded-Host", rest)
+		panic(http.ErrAbortHandler)
 	}
 }
 
-func (h *Handler) modifyResponse(resp *http.Response) error {
-	if st, ok := resp.Request.Context().Value(stateKey{}).(*reqState); ok {
-		st.upstream, st.status = resp.StatusCode, resp.StatusCode
+// setForwarded tells the upstream who the client was and which public
+// scheme and host the signature was checked for.
+func setForwarded(hdr http.Header, r *http.Request, public string) {
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if prior := hdr["X-Forwarded-For"]; len(prior) > 0 {
+			ip = strings.Join(prior, ", ") + ", " + ip
+		}
+		hdr["X-Forwarded-For"] = []string{ip}
 	}
-	return nil
+	if scheme, rest, ok := strings.Cut(public, "://"); ok {
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[:i]
+		}
+		hdr["X-Forwarded-Proto"] = []string{scheme}
+		hdr["X-Forwarded-Host"] = []string{rest}
+	}
 }
 
 // upstreamError answers 504 when the upstream timed out and 502 when it
 // failed otherwise, and logs why.
-func (h *Handler) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	st, _ := r.Context().Value(stateKey{}).(*reqState)
-	if st == nil {
-		st = &reqState{}
-	}
-	var ne net.Error
+func (h *Handler) upstreamError(w http.ResponseWriter, r *http.Request, err error, st *reqState) {
 	switch {
 	case r.Context().Err() != nil:
 		st.outcome, st.status = OutcomeClientGone, 499
 		return
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+	case isTimeout(err):
 		st.outcome, st.status = OutcomeUpstreamTimeout, http.StatusGatewayTimeout
 	default:
 		st.outcome, st.status = OutcomeUpstreamError, http.StatusBadGateway
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // its URL may carry the webhook's query
 	}
 	h.log.LogAttrs(r.Context(), slog.LevelError, "upstream failed",
 		slog.String("upstream", h.cfg.Upstream.Redacted()), slog.Int("status", st.status),
