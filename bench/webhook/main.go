@@ -29,6 +29,7 @@ type options struct {
 	rounds, forgeries    int
 	seed                 uint64
 	strict               bool
+	vigilEnv             string
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.forgeries, "forgeries", 100000, "forged requests in the forgery run")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the forgery run")
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 when a performance target is missed too")
+	flag.StringVar(&o.vigilEnv, "vigil-env", "", "extra `VAR=value` for the vigil proxies (e.g. GOMAXPROCS=1)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -90,6 +92,9 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 	}
 	e.procs = append(e.procs, p)
 	tokenEnv := []string{"TWILIO_AUTH_TOKEN=" + token}
+	if o.vigilEnv != "" {
+		tokenEnv = append(tokenEnv, o.vigilEnv)
+	}
 	common := []string{"webhook", "proxy", "--public-url", publicBase, "--upstream-timeout", "2s",
 		"--read-header-timeout", "2s", "--read-timeout", "5s"}
 	p, err = start(ctx, "vigil-proxy", o.out, tokenEnv, o.vigil, append(common, "--listen", e.proxy,
@@ -158,19 +163,29 @@ func run(ctx context.Context, o options) (bool, error) {
 	fmt.Fprintf(w, "webhook proxy bench — %s, %d CPUs, loopback only\n", time.Now().Format(time.RFC3339), runtime.NumCPU())
 	fmt.Fprintf(w, "request: inbound-SMS form webhook, 19 params, %d bytes; every request unique and signed\n\n", len(s.next(e.proxy)))
 
-	targets := []struct{ name, addr string }{{"upstream alone", e.upstream}, {"vigil proxy", e.proxy}}
+	type target struct {
+		name, addr string
+		pid        int // of the proxy measured, 0 for none
+	}
+	targets := []target{{"upstream alone", e.upstream, 0}, {"vigil proxy", e.proxy, e.procs[1].cmd.Process.Pid}}
 	if e.nginx != "" {
-		targets = append(targets, struct{ name, addr string }{"nginx proxy", e.nginx})
+		targets = append(targets, target{"nginx proxy", e.nginx, e.procs[len(e.procs)-1].cmd.Process.Pid})
 	}
 	for _, t := range targets { // warm up
 		load(t.addr, s, o.conns, 0, time.Second)
 	}
 	fmt.Fprintf(w, "throughput: %d connections, as fast as answers come, %s × %d rounds per target\n", o.conns, o.duration, o.rounds)
 	thr := map[string][]result{}
+	cpu := map[string]float64{} // proxy CPU seconds per request
 	for round := range o.rounds {
 		for i := range targets {
 			t := targets[(i+round)%len(targets)]
-			thr[t.name] = append(thr[t.name], load(t.addr, s, o.conns, 0, o.duration))
+			c0 := cpuSeconds(t.pid)
+			r := load(t.addr, s, o.conns, 0, o.duration)
+			if t.pid != 0 {
+				cpu[t.name] += (cpuSeconds(t.pid) - c0) / float64(r.requests) / float64(o.rounds)
+			}
+			thr[t.name] = append(thr[t.name], r)
 		}
 	}
 	best := map[string]result{}
@@ -194,6 +209,11 @@ func run(ctx context.Context, o options) (bool, error) {
 	fmt.Fprintf(w, "\nratios and targets\n")
 	v, u := best["vigil proxy"], best["upstream alone"]
 	fmt.Fprintf(w, "  vigil / upstream alone throughput     %.2f×\n", v.rps()/u.rps())
+	for _, t := range targets {
+		if t.pid != 0 {
+			fmt.Fprintf(w, "  %-15s CPU per request       %.1fµs (user+system, all its processes)\n", t.name, cpu[t.name]*1e6)
+		}
+	}
 	if n, has := best["nginx proxy"]; has {
 		r := v.rps() / n.rps()
 		fmt.Fprintf(w, "  vigil / nginx throughput              %.2f×   target ≥ 0.80×  %s\n", r, verdict(r >= 0.8))

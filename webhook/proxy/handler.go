@@ -151,8 +151,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) record(r *http.Request, st *reqState) {
 	elapsed := time.Since(st.start)
 	if h.m != nil {
-		h.m.requests.WithLabelValues(st.outcome).Inc()
-		h.m.latency.WithLabelValues(st.outcome).Observe(elapsed.Seconds())
+		h.m.observe(st.outcome, elapsed.Seconds())
 	}
 	if st.outcome == OutcomeForwarded && !h.cfg.AccessLog {
 		return
@@ -192,11 +191,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
 	}
 	h.diag.verified()
 	if h.m != nil {
-		slot := "current"
 		if m.Token > 0 {
-			slot = "outgoing"
+			h.m.outgoing.Inc()
+		} else {
+			h.m.current.Inc()
 		}
-		h.m.tokenUsed.WithLabelValues(slot).Inc()
 	}
 	var keys []replayKey
 	if h.replay != nil {

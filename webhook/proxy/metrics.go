@@ -23,6 +23,33 @@ type Metrics struct {
 	tokenUsed *prometheus.CounterVec
 	reloads   *prometheus.CounterVec
 	tokens    prometheus.Gauge
+	// byOutcome holds the series of every known outcome, resolved once:
+	// read-only after NewMetrics, so safe without a lock.
+	byOutcome map[string]outcomeSeries
+	current   prometheus.Counter
+	outgoing  prometheus.Counter
+}
+
+type outcomeSeries struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+// knownOutcomes lists every outcome the Handler records.
+func knownOutcomes() []string {
+	return []string{OutcomeForwarded, OutcomeUpstreamError, OutcomeUpstreamTimeout, OutcomeClientGone,
+		OutcomeSourceDenied, OutcomeReplay, "missing_signature", "duplicate_signature", "malformed",
+		"unsigned_body", "body_too_large", "body_hash", "bad_signature", "no_token", "error"}
+}
+
+// observe records one request.
+func (m *Metrics) observe(outcome string, seconds float64) {
+	s, ok := m.byOutcome[outcome]
+	if !ok {
+		s = outcomeSeries{m.requests.WithLabelValues(outcome), m.latency.WithLabelValues(outcome)}
+	}
+	s.requests.Inc()
+	s.latency.Observe(seconds)
 }
 
 // NewMetrics creates the metrics and registers them with reg (nil: not
@@ -51,6 +78,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Auth Tokens in force, subaccount tokens included.",
 		}),
 	}
+	m.byOutcome = map[string]outcomeSeries{}
+	for _, o := range knownOutcomes() {
+		m.byOutcome[o] = outcomeSeries{m.requests.WithLabelValues(o), m.latency.WithLabelValues(o)}
+	}
+	m.current, m.outgoing = m.tokenUsed.WithLabelValues("current"), m.tokenUsed.WithLabelValues("outgoing")
 	if reg != nil {
 		reg.MustRegister(m.requests, m.latency, m.tokenUsed, m.reloads, m.tokens)
 	}

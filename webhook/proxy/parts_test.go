@@ -1,11 +1,14 @@
 package proxy
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/vigilsec/vigil/webhook"
 )
 
 func TestReplayCache(t *testing.T) {
@@ -109,6 +112,19 @@ func TestParseCIDRs(t *testing.T) {
 	for _, bad := range []string{"10.0.0.0/33", "nope", "1.2.3/8"} {
 		if _, err := ParseCIDRs([]string{bad}); err == nil {
 			t.Errorf("ParseCIDRs(%q) accepted", bad)
+		}
+	}
+}
+
+func TestKnownOutcomesCoverReasons(t *testing.T) {
+	known := map[string]bool{}
+	for _, o := range knownOutcomes() {
+		known[o] = true
+	}
+	for _, err := range []error{webhook.ErrMissingSignature, webhook.ErrDuplicateSignature, webhook.ErrMalformed,
+		webhook.ErrUnsignedBody, webhook.ErrBodyTooLarge, webhook.ErrBodyHash, webhook.ErrSignature, webhook.ErrNoToken, errors.New("x")} {
+		if !known[webhook.Reason(err)] {
+			t.Errorf("outcome %q missing from knownOutcomes", webhook.Reason(err))
 		}
 	}
 }
