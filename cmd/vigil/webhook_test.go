@@ -58,15 +58,38 @@ func randomToken(t *testing.T) string {
 	return hex.EncodeToString(b)
 }
 
+// cliCase is one command line and what it must print and exit with.
+type cliCase struct {
+	name string
+	args []string
+	code int
+	want []string
+}
+
+// runCLICases runs `vigil webhook SUB` for each case.
+func runCLICases(t *testing.T, sub string, env map[string]string, stdin string, tests []cliCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			std, out, errb := testStdio(env, stdin)
+			code := run(context.Background(), append([]string{"webhook", sub}, tc.args...), std)
+			all := out.String() + errb.String()
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, all)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("output lacks %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
 func TestWebhookSign(t *testing.T) {
 	env := map[string]string{"TWILIO_AUTH_TOKEN": "12345"}
 	const base = "https://mycompany.com/myapp.php?foo=1&bar=2"
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want []string
-	}{
+	tests := []cliCase{
 		{"form vector", []string{"--url", base, "--param", "CallSid=CA1234567890ABCDE", "--param", "Digits=1234",
 			"--param", "From=+14158675309", "--param", "To=+18005551212", "--param", "Caller=+14158675309"}, 0,
 			[]string{"X-Twilio-Signature: RSOYDt4T1cUTdK1PDd93/VVr8B8=", "curl -sS -X POST '" + base + "'", "--data-binary 'CallSid=CA1234567890ABCDE&Caller=%2B14158675309"}},
@@ -81,21 +104,7 @@ func TestWebhookSign(t *testing.T) {
 		{"json and param", []string{"--url", base, "--json", "{}", "--param", "a=b"}, 2, []string{"--json cannot be combined"}},
 		{"token on argv refused", []string{"--url", base, "--token", "12345"}, 2, []string{"unknown flag: --token"}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			io, out, errb := testStdio(env, `{"property": "value", "boolean": true}`)
-			code := run(context.Background(), append([]string{"webhook", "sign"}, tc.args...), io)
-			all := out.String() + errb.String()
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s", code, tc.code, all)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-		})
-	}
+	runCLICases(t, "sign", env, `{"property": "value", "boolean": true}`, tests)
 	t.Run("no token", func(t *testing.T) {
 		io, _, errb := testStdio(nil, "")
 		if code := run(context.Background(), []string{"webhook", "sign", "--url", base}, io); code != 2 || !strings.Contains(errb.String(), "TWILIO_AUTH_TOKEN is not set") {
@@ -126,12 +135,7 @@ func TestWebhookCheck(t *testing.T) {
 	open := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	defer open.Close()
 	env := map[string]string{"TWILIO_AUTH_TOKEN": tok}
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want []string
-	}{
+	tests := []cliCase{
 		{"guarded", []string{guarded.URL + "/sms"}, 0, []string{"unsigned request             refused   400", "wrong signature              refused   403", "ok: the endpoint refused"}},
 		{"guarded with control", []string{"--control", guarded.URL + "/sms"}, 0, []string{"correctly signed (control)   accepted  200"}},
 		{"guarded json with control", []string{"--control", "--json", `{"a":1}`, guarded.URL + "/j"}, 0, []string{"accepted  200"}},
@@ -141,21 +145,7 @@ func TestWebhookCheck(t *testing.T) {
 		{"down", []string{"http://127.0.0.1:1/sms"}, 3, []string{"unsigned request:", "hint:"}},
 		{"no url", nil, 2, nil},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			io, out, errb := testStdio(env, "")
-			code := run(context.Background(), append([]string{"webhook", "check"}, tc.args...), io)
-			all := out.String() + errb.String()
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s", code, tc.code, all)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-		})
-	}
+	runCLICases(t, "check", env, "", tests)
 }
 
 var listenRE = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
