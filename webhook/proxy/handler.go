@@ -38,7 +38,8 @@ type Config struct {
 	// I-Twilio-Idempotency-Token) is remembered and refused if seen again.
 	// 0 turns replay refusal off.
 	ReplayWindow time.Duration
-	// ReplayMax caps the deliveries remembered per half-window (0: 1<<20).
+	// ReplayMax caps the deliveries remembered per window (0: 1<<20); past
+	// it the window is shortened (the oldest entries are dropped early).
 	ReplayMax int
 	// UpstreamTimeout caps the wait for the upstream's response headers
 	// (0: 30s); past it the client gets 504.
