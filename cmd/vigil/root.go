@@ -31,6 +31,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newTwilioCmd(a))
 	root.AddCommand(newVerifyCmd(a))
 	root.AddCommand(newRulesCmd(a))
+	root.AddCommand(newWebhookCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	return root
 }

@@ -1,41 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
-
-// syncBuffer is a bytes.Buffer safe for a command writing while the test
-// reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func testStdio(out, errOut *syncBuffer) stdio {
-	return stdio{stdin: strings.NewReader(""), stdout: out, stderr: errOut,
-		getenv: func(string) string { return "" }, isTerminal: func(any) bool { return false }}
-}
 
 // TestTwilioEmulatorCommand starts the emulator from the example seed,
 // uses a printed credential through the SDK client, and stops it.

@@ -1,0 +1,295 @@
+// Command webhookbench measures vigil's webhook proxy on loopback against
+// the upstream alone and nginx as a plain reverse proxy, runs fault
+// scenarios (upstream down or hanging, slowloris, oversized requests) and
+// a fuzzed forgery run. Run it with bench/webhook/run.sh.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+type options struct {
+	vigil, nginx, out    string
+	duration, latencyDur time.Duration
+	conns, latencyConns  int
+	rate                 float64
+	rounds, forgeries    int
+	seed                 uint64
+	strict               bool
+	vigilEnv             string
+}
+
+func main() {
+	var o options
+	serve := flag.String("serve-upstream", "", "internal: run the upstream on `ADDR`")
+	flag.StringVar(&o.vigil, "vigil", "", "vigil binary")
+	flag.StringVar(&o.nginx, "nginx", "nginx", "nginx binary (empty: skip nginx)")
+	flag.StringVar(&o.out, "out", "bench/out/webhook", "directory for logs and the report")
+	flag.DurationVar(&o.duration, "duration", 8*time.Second, "throughput phase per target and round")
+	flag.IntVar(&o.rounds, "rounds", 2, "throughput rounds (targets alternate)")
+	flag.IntVar(&o.conns, "conns", 32, "connections in the throughput phase")
+	flag.DurationVar(&o.latencyDur, "latency-duration", 5*time.Second, "paced latency phase per target")
+	flag.IntVar(&o.latencyConns, "latency-conns", 8, "connections in the latency phase")
+	flag.Float64Var(&o.rate, "rate", 2000, "requests per second in the latency phase")
+	flag.IntVar(&o.forgeries, "forgeries", 100000, "forged requests in the forgery run")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of the forgery run")
+	flag.BoolVar(&o.strict, "strict", false, "exit 1 when a performance target is missed too")
+	flag.StringVar(&o.vigilEnv, "vigil-env", "", "extra `VAR=value` for the vigil proxies (e.g. GOMAXPROCS=1)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *serve != "" {
+		if err := serveUpstream(ctx, *serve); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	ok, err := run(ctx, o)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "webhookbench:", err)
+		os.Exit(2)
+	}
+	if !ok {
+		os.Exit(1)
+	}
+}
+
+// env is the set of processes under test.
+type env struct {
+	upstream, proxy, proxyDown, admin, nginx string
+	procs                                    []*process
+}
+
+func (e *env) stop() {
+	for i := len(e.procs) - 1; i >= 0; i-- {
+		e.procs[i].stop()
+	}
+}
+
+func setup(ctx context.Context, o options, token string) (*env, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	e := &env{upstream: freeAddr(), proxy: freeAddr(), proxyDown: freeAddr(), admin: freeAddr()}
+	p, err := start(ctx, "upstream", o.out, nil, self, "-serve-upstream", e.upstream)
+	if err != nil {
+		return e, err
+	}
+	e.procs = append(e.procs, p)
+	tokenEnv := []string{"TWILIO_AUTH_TOKEN=" + token}
+	if o.vigilEnv != "" {
+		tokenEnv = append(tokenEnv, o.vigilEnv)
+	}
+	common := []string{"webhook", "proxy", "--public-url", publicBase, "--upstream-timeout", "2s",
+		"--read-header-timeout", "2s", "--read-timeout", "5s"}
+	p, err = start(ctx, "vigil-proxy", o.out, tokenEnv, o.vigil, append(common, "--listen", e.proxy,
+		"--upstream", "http://"+e.upstream, "--admin-listen", e.admin)...)
+	if err != nil {
+		return e, err
+	}
+	e.procs = append(e.procs, p)
+	p, err = start(ctx, "vigil-proxy-down", o.out, tokenEnv, o.vigil, append(common, "--listen", e.proxyDown,
+		"--upstream", "http://"+freeAddr())...)
+	if err != nil {
+		return e, err
+	}
+	e.procs = append(e.procs, p)
+	if o.nginx != "" {
+		dir, _ := filepath.Abs(filepath.Join(o.out, "nginx"))
+		os.MkdirAll(dir, 0o755)
+		e.nginx = freeAddr()
+		conf := filepath.Join(dir, "nginx.conf")
+		if err := os.WriteFile(conf, []byte(nginxConf(dir, e.nginx, e.upstream)), 0o644); err != nil {
+			return e, err
+		}
+		p, err = start(ctx, "nginx", o.out, nil, o.nginx, "-c", conf, "-p", dir, "-e", filepath.Join(dir, "nginx-stderr.log"))
+		if err != nil {
+			return e, err
+		}
+		e.procs = append(e.procs, p)
+	}
+	for _, u := range []string{"http://" + e.upstream + "/__stats", "http://" + e.admin + "/healthz", "http://" + e.proxyDown + "/healthz"} {
+		if err := waitHTTP(u); err != nil {
+			return e, err
+		}
+	}
+	if e.nginx != "" {
+		if err := waitHTTP("http://" + e.nginx + "/__stats"); err != nil {
+			return e, fmt.Errorf("nginx: %w (see %s)", err, filepath.Join(o.out, "nginx"))
+		}
+	}
+	return e, nil
+}
+
+func run(ctx context.Context, o options) (bool, error) {
+	if o.vigil == "" {
+		return false, fmt.Errorf("-vigil is required (run bench/webhook/run.sh)")
+	}
+	if o.nginx != "" {
+		if p, err := exec.LookPath(o.nginx); err != nil {
+			return false, fmt.Errorf("nginx not found (apt-get install nginx, or -nginx '' to skip it): %w", err)
+		} else {
+			o.nginx = p
+		}
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return false, err
+	}
+	tb := make([]byte, 16)
+	rand.Read(tb)
+	s := &signer{token: hex.EncodeToString(tb)}
+	e, err := setup(ctx, o, s.token)
+	defer e.stop()
+	if err != nil {
+		return false, err
+	}
+	var rep strings.Builder
+	w := io.MultiWriter(os.Stdout, &rep)
+	fmt.Fprintf(w, "webhook proxy bench — %s, %d CPUs, loopback only\n", time.Now().Format(time.RFC3339), runtime.NumCPU())
+	fmt.Fprintf(w, "request: inbound-SMS form webhook, 19 params, %d bytes; every request unique and signed\n\n", len(s.next(e.proxy)))
+
+	type target struct {
+		name, addr string
+		pid        int // of the proxy measured, 0 for none
+	}
+	targets := []target{{"upstream alone", e.upstream, 0}, {"vigil proxy", e.proxy, e.procs[1].cmd.Process.Pid}}
+	if e.nginx != "" {
+		targets = append(targets, target{"nginx proxy", e.nginx, e.procs[len(e.procs)-1].cmd.Process.Pid})
+	}
+	for _, t := range targets { // warm up
+		load(t.addr, s, o.conns, 0, time.Second)
+	}
+	fmt.Fprintf(w, "throughput: %d connections, as fast as answers come, %s × %d rounds per target\n", o.conns, o.duration, o.rounds)
+	thr := map[string][]result{}
+	cpu := map[string]float64{} // proxy CPU seconds per request
+	for round := range o.rounds {
+		for i := range targets {
+			t := targets[(i+round)%len(targets)]
+			c0 := cpuSeconds(t.pid)
+			r := load(t.addr, s, o.conns, 0, o.duration)
+			if t.pid != 0 {
+				cpu[t.name] += (cpuSeconds(t.pid) - c0) / float64(r.requests) / float64(o.rounds)
+			}
+			thr[t.name] = append(thr[t.name], r)
+		}
+	}
+	best := map[string]result{}
+	for _, t := range targets {
+		rs := thr[t.name]
+		sort.Slice(rs, func(i, j int) bool { return rs[i].rps() > rs[j].rps() })
+		best[t.name] = rs[len(rs)/2] // the median round (upper median for 2)
+		for _, r := range rs {
+			fmt.Fprintf(w, "  %-15s %s\n", t.name, r)
+		}
+	}
+	fmt.Fprintf(w, "\nlatency: %d connections paced to %.0f req/s in all, %s per target\n", o.latencyConns, o.rate, o.latencyDur)
+	lat := map[string]result{}
+	for _, t := range targets {
+		lat[t.name] = load(t.addr, s, o.latencyConns, o.rate, o.latencyDur)
+		fmt.Fprintf(w, "  %-15s %s\n", t.name, lat[t.name])
+	}
+
+	ok := true
+	perfOK := true
+	fmt.Fprintf(w, "\nratios and targets\n")
+	v, u := best["vigil proxy"], best["upstream alone"]
+	fmt.Fprintf(w, "  vigil / upstream alone throughput     %.2f×\n", v.rps()/u.rps())
+	for _, t := range targets {
+		if t.pid != 0 {
+			fmt.Fprintf(w, "  %-15s CPU per request       %.1fµs (user+system, all its processes)\n", t.name, cpu[t.name]*1e6)
+		}
+	}
+	if n, has := best["nginx proxy"]; has {
+		r := v.rps() / n.rps()
+		fmt.Fprintf(w, "  vigil / nginx throughput              %.2f×   target ≥ 0.80×  %s\n", r, verdict(r >= 0.8))
+		perfOK = perfOK && r >= 0.8
+		fmt.Fprintf(w, "  nginx p99 added over upstream (paced) %s\n", (lat["nginx proxy"].pct(.99) - lat["upstream alone"].pct(.99)).Round(time.Microsecond))
+	}
+	added := lat["vigil proxy"].pct(.99) - lat["upstream alone"].pct(.99)
+	fmt.Fprintf(w, "  vigil p99 added over upstream (paced) %s   target < 1ms  %s\n", added.Round(time.Microsecond), verdict(added < time.Millisecond))
+	perfOK = perfOK && added < time.Millisecond
+	for _, r := range append(thr["vigil proxy"], lat["vigil proxy"]) {
+		if r.errors > 0 {
+			ok = false
+			fmt.Fprintf(w, "  FAIL: the vigil proxy answered %d genuine requests with an error\n", r.errors)
+		}
+	}
+
+	fmt.Fprintf(w, "\nfault scenarios (vigil proxy: --upstream-timeout 2s --read-header-timeout 2s --read-timeout 5s)\n")
+	for _, c := range faults(e.proxy, e.proxyDown, s, 2*time.Second, 2*time.Second) {
+		fmt.Fprintln(w, c)
+		ok = ok && c.ok
+	}
+
+	_, forgedBefore, err := upstreamStats(e.upstream)
+	if err != nil {
+		return false, err
+	}
+	t0 := time.Now()
+	st := forge(e.proxy, s, o.forgeries, 16, o.seed)
+	_, forgedAfter, err := upstreamStats(e.upstream)
+	if err != nil {
+		return false, err
+	}
+	reached := forgedAfter - forgedBefore
+	fmt.Fprintf(w, "\nforgery run: %d forged requests (%d kinds, seed %d) in %s, plus %d genuine ones each replayed once\n",
+		st.sent, len(forgeries()), o.seed, time.Since(t0).Round(time.Millisecond), st.genuine)
+	fmt.Fprintf(w, "  forged answered 2xx: %d   forged reaching the upstream: %d   replays answered 2xx: %d   genuine passed: %d/%d   transport errors: %d\n",
+		st.accepted, reached, st.replayOK, st.genuineOK, st.genuine, st.transport)
+	fmt.Fprintf(w, "  statuses: %s\n", statusLine(st.byStatus))
+	forgeOK := st.accepted == 0 && reached == 0 && st.replayOK == 0 && st.genuineOK == st.genuine && st.sent >= int64(o.forgeries)
+	fmt.Fprintf(w, "  %s\n", verdict(forgeOK))
+	ok = ok && forgeOK
+	for name, n := range st.acceptedBy {
+		fmt.Fprintf(w, "  ACCEPTED %d × %s\n", n, name)
+	}
+	alive := true
+	for _, p := range e.procs {
+		if !p.alive() {
+			alive = false
+			fmt.Fprintf(w, "\nFAIL: %s exited during the run (log: %s)\n", p.name, p.log)
+		}
+	}
+	ok = ok && alive
+	fmt.Fprintf(w, "\nresult: correctness %s, performance targets %s\n", verdict(ok), verdict(perfOK))
+	os.WriteFile(filepath.Join(o.out, "report.txt"), []byte(rep.String()), 0o644)
+	if o.strict {
+		ok = ok && perfOK
+	}
+	return ok, nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISS/FAIL"
+}
+
+func statusLine(m map[int]int64) string {
+	var keys []int
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d×%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
