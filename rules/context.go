@@ -927,7 +927,7 @@ func isWordLike(v string) bool {
 			lower++
 		case 'A' <= c && c <= 'Z':
 			upper++
-		case c == '_' || c == '.' || c == '-' || c == ' ':
+		case c == '_' || c == '.' || c == '-' || c == ' ' || c == '|':
 		default:
 			return false
 		}
@@ -935,7 +935,7 @@ func isWordLike(v string) bool {
 	switch {
 	case lower+upper == 0:
 		return false
-	case strings.ContainsAny(v, "_.- "), isCamelCase(v):
+	case strings.ContainsAny(v, "_.- |"), isCamelCase(v):
 		return true
 	case lower == 0 || upper == 0:
 		return englishLike(v)
