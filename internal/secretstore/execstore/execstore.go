@@ -103,3 +103,7 @@ func lastLine(s string) string {
 	}
 	return ": " + s
 }
+
+// ReadOptional reports that a failing get is not a broken store: many
+// commands only write. Callers then skip reading back what they wrote.
+func (c *Command) ReadOptional() bool { return true }
