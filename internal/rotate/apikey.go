@@ -117,7 +117,7 @@ func (r *Runner) planKey(ctx context.Context, req KeyRequest) (Plan, map[string]
 		return Plan{}, nil, nothingChanged(err, "")
 	}
 	plan := Plan{ID: id, Kind: KindKey, Account: acct, Actor: actor, Key: req.Key, KeyName: k.Name, KeyType: typ, Policy: k.Policy,
-		NewName: newKeyName(k.Name, id), Store: r.Store.String(), SIDField: req.SIDField, SecretField: req.SecretField,
+		NewName: newKeyName(k.Name, id), Store: cmpOr(r.StoreURI, r.Store.String()), SIDField: req.SIDField, SecretField: req.SecretField,
 		Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}
 	if !readable {
 		old = nil
@@ -212,6 +212,8 @@ func retryTemporary(ctx context.Context, f func() error) error {
 // createFailed handles a failed create: with a definitive answer nothing
 // was made; otherwise a key may exist, and is looked for and deleted.
 func (x *rot) createFailed(ctx context.Context, err error) error {
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	cause := fmt.Errorf("create the new key: %w", err)
 	if !definitive(err) {
 		if cerr := x.discardKeys(ctx, nil); cerr != nil {
@@ -242,6 +244,8 @@ func (x *rot) abort(cause error) error {
 // failed. When the store cannot be put back, the new key stays (the store
 // holds it) and the user is told.
 func (x *rot) undoKey(ctx context.Context, cause error) error {
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	p := x.plan
 	st := x.j.State()
 	if err := x.restore(ctx, []string{p.SIDField, p.SecretField}, st.New); err != nil {
@@ -303,7 +307,9 @@ func (x *rot) discardKeys(ctx context.Context, sids []string, keep ...string) er
 func (x *rot) keyFinish(ctx context.Context) error {
 	p := x.plan
 	st := x.j.State()
-	if !st.Did(StepWait) {
+	// A fixed wait that a user interrupted is not repeated by --resume;
+	// a health URL is polled again (it answers at once when healthy).
+	if !st.Did(StepWait) && !(st.Began(StepWait) && x.plan.HealthURL == "") {
 		if err := x.wait(ctx); err != nil {
 			return x.stopped(fmt.Errorf("waiting for services: %w; %s was not deleted", err, p.Key),
 				fmt.Sprintf("run '%s' once services work with the new key", x.next("--resume")))

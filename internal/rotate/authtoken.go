@@ -71,7 +71,7 @@ func (r *Runner) planToken(ctx context.Context, req TokenRequest) (Plan, vigil.S
 	if err != nil {
 		return Plan{}, vigil.Secret{}, nothingChanged(err, "")
 	}
-	return Plan{ID: id, Kind: KindToken, Account: acct, Actor: actor, Store: r.Store.String(), TokenField: req.TokenField,
+	return Plan{ID: id, Kind: KindToken, Account: acct, Actor: actor, Store: cmpOr(r.StoreURI, r.Store.String()), TokenField: req.TokenField,
 		Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}, primary, nil
 }
 
@@ -85,6 +85,8 @@ func (x *rot) tokenAttempt(ctx context.Context, n int) error {
 	}, func(r *Record) { r.Working = []string{tokenOld, tokenSecondary} })
 	if err != nil {
 		cause := fmt.Errorf("create the secondary Auth Token: %w", err)
+		ctx, cancel := detach(ctx)
+		defer cancel()
 		if !definitive(err) {
 			if derr := x.step(StepDiscard, Record{}, func() error { return deleteSecondary(ctx, x.Acting) },
 				func(r *Record) { r.Working = []string{tokenOld} }); derr != nil {
@@ -126,6 +128,8 @@ func (x *rot) verifyToken(ctx context.Context, tok vigil.Secret) error {
 // undoToken puts the primary token back in the store and deletes the
 // secondary.
 func (x *rot) undoToken(ctx context.Context, cause error) error {
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	p := x.plan
 	if err := x.restore(ctx, []string{p.TokenField}, x.secret.Reveal()); err != nil {
 		return x.stopped(fmt.Errorf("%w; and the store could not be put back: %v", cause, err),
@@ -141,7 +145,9 @@ func (x *rot) undoToken(ctx context.Context, cause error) error {
 // tokenFinish waits, confirms and promotes the secondary token.
 func (x *rot) tokenFinish(ctx context.Context) error {
 	st := x.j.State()
-	if !st.Did(StepWait) {
+	// A fixed wait that a user interrupted is not repeated by --resume;
+	// a health URL is polled again (it answers at once when healthy).
+	if !st.Did(StepWait) && !(st.Began(StepWait) && x.plan.HealthURL == "") {
 		if err := x.wait(ctx); err != nil {
 			return x.stopped(fmt.Errorf("waiting for services: %w; the token was not promoted", err),
 				fmt.Sprintf("run '%s' once services work with the new token", x.next("--resume")))

@@ -24,8 +24,10 @@ type Runner struct {
 	// Client builds a client for another credential of the same account:
 	// the new key, the secondary token.
 	Client func(username string, secret vigil.Secret) (*rest.Client, error)
-	// Store is where the credential lives.
-	Store secretstore.Store
+	// Store is where the credential lives; StoreURI is how the journal
+	// names it for a later --resume (default: Store.String()).
+	Store    secretstore.Store
+	StoreURI string
 	// JournalPath is the journal file.
 	JournalPath string
 	// Confirm asks before the old credential is revoked; nil means yes.
@@ -186,7 +188,7 @@ func (x *rot) health(ctx context.Context) error {
 				return nil
 			}
 			last = resp.Status
-		} else {
+		} else if hctx.Err() == nil {
 			last = err.Error()
 		}
 		if err := sleep(hctx, interval); err != nil {
@@ -207,4 +209,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// detach keeps undo work going after the caller's context ends (Ctrl-C
+// during a step): leaving a half-done step would be worse. It is bounded.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 }
