@@ -12,5 +12,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
 	cmd.AddCommand(newTwilioTokenCmd(a))
 	cmd.AddCommand(newTwilioRotateCmd(a))
+	cmd.AddCommand(newTwilioExposureCmd(a))
 	return cmd
 }

@@ -127,3 +127,6 @@ func absStoreURI(uri string) string {
 	}
 	return uri
 }
+
+// regexpSID matches any Twilio SID: two letters and 32 hex digits.
+var regexpSID = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)
