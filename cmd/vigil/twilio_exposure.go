@@ -15,7 +15,7 @@ import (
 func newTwilioExposureCmd(a *app) *cobra.Command {
 	var (
 		since, until, credential, knownIPs, format, baseline, tz, hours, credStore string
-		burst                                                                    int
+		burst                                                                      int
 	)
 	cmd := &cobra.Command{
 		Use:   "exposure --since DATE [--until DATE] [--credential SID] [--known-ips CIDR,...]",
