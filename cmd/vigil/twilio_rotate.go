@@ -132,6 +132,9 @@ func newRotateTokenCmd(a *app) *cobra.Command {
 		Long:  rotateLong,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.account != "" {
+				return usageError(errors.New("--account does not apply to auth-token: Twilio rotates the Auth Token of the account that authenticates; act with that account's own TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"))
+			}
 			r, err := a.rotateRunner(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -279,8 +282,8 @@ func (a *app) confirm(ctx context.Context, question string) (bool, error) {
 	}()
 	select {
 	case s := <-answer:
-		if s == "" {
-			fmt.Fprintln(a.stderr)
+		if s == "" || !a.isTerminal(a.stdin) {
+			fmt.Fprintln(a.stderr) // the answer was not echoed
 		}
 		return s == "y" || s == "yes", nil
 	case <-ctx.Done():

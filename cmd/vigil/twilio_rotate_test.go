@@ -94,6 +94,49 @@ func TestRotateKeyCommand(t *testing.T) {
 	}
 }
 
+// TestRotateCredentialsStore acts with credentials read from a store,
+// with nothing in the environment but the emulator's address.
+func TestRotateCredentialsStore(t *testing.T) {
+	e := newRotEnv(t)
+	creds := filepath.Join(e.dir, "admin.env")
+	if err := os.WriteFile(creds, []byte("TWILIO_ACCOUNT_SID="+e.acct.SID+"\nTWILIO_AUTH_TOKEN="+e.acct.AuthToken.Reveal()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.env = map[string]string{rest.BaseURLEnv: e.srv.URL}
+	code, _, errOut := e.run(t, "", "twilio", "rotate", "api-key", "--key", e.old.SID, "--store", "dotenv:"+e.store,
+		"--credentials-store", "dotenv:"+creds, "--journal", e.journal, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if k := e.works(t); k.SID == e.old.SID {
+		t.Error("not rotated")
+	}
+}
+
+// TestRotateSubaccountKey rotates a subaccount's key with the parent's
+// credentials (--account).
+func TestRotateSubaccountKey(t *testing.T) {
+	e := newRotEnv(t)
+	sub, err := e.srv.AddSubaccount(e.acct.SID, twiliotest.AccountSeed{Name: "staging", Keys: []twiliotest.KeySeed{{FriendlyName: "ci"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.write(t, "TWILIO_API_KEY="+sub.Keys[0].SID+"\nTWILIO_API_SECRET="+sub.Keys[0].Secret.Reveal()+"\n")
+	code, _, errOut := e.run(t, "", "twilio", "rotate", "api-key", "--key", sub.Keys[0].SID, "--account", sub.SID,
+		"--store", "dotenv:"+e.store, "--journal", e.journal, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	k := e.works(t)
+	if k.SID == sub.Keys[0].SID || k.AccountSID != sub.SID {
+		t.Errorf("new key %+v, want one in the subaccount", k)
+	}
+	code, _, errOut = e.run(t, "", "twilio", "rotate", "auth-token", "--account", sub.SID, "--store", "dotenv:"+e.store)
+	if code != 2 || !strings.Contains(errOut, "--account does not apply to auth-token") {
+		t.Errorf("auth-token --account: exit %d %s", code, errOut)
+	}
+}
+
 func TestRotateKeyCommandDryRun(t *testing.T) {
 	e := newRotEnv(t)
 	code, out, errOut := e.run(t, "", "twilio", "rotate", "api-key", "--key", e.old.SID, "--store", "dotenv:"+e.store, "--dry-run")

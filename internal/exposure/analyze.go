@@ -100,6 +100,7 @@ func Analyze(d *Data, o Options) *Report {
 	rep := &Report{Since: o.Since.UTC(), Until: o.Until.UTC(), BaselineFrom: o.Since.Add(-o.Baseline).UTC(),
 		Accounts: d.Accounts, Credential: o.Credential, Notes: append([]string(nil), d.Notes...), Findings: []Finding{}}
 	rep.Incomplete = len(d.Notes) > 0
+	rep.Notes = append(rep.Notes, d.Info...)
 	known, learned := knownAddresses(d.Events, o)
 	for _, p := range o.KnownIPs {
 		rep.KnownIPs = append(rep.KnownIPs, p.String())

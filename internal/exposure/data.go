@@ -47,7 +47,8 @@ type Data struct {
 	Events   []Event
 	Alerts   []Alert
 	Usage    []Usage
-	Notes    []string // what could not be read
+	Notes    []string // what could not be read: the report is incomplete
+	Info     []string // what was left out on purpose
 }
 
 // SpikeCategories are the usage categories checked for spikes, with the

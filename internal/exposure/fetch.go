@@ -26,24 +26,27 @@ type Fetcher struct {
 // Fetch reads events, alerts and usage from from to to.
 func (f *Fetcher) Fetch(ctx context.Context, from, to time.Time) (*Data, error) {
 	d := &Data{}
-	clients := []*rest.Client{f.Client}
-	subs, err := f.subaccounts(ctx)
+	if err := f.account(ctx, f.Client, from, to, d); err != nil {
+		return nil, err
+	}
+	d.Accounts = append(d.Accounts, f.Client.AccountSID())
+	subs, err := f.subaccounts(ctx, d)
 	if err != nil {
 		d.Notes = append(d.Notes, fmt.Sprintf("subaccounts not checked: %v (use the Auth Token or a Main key)", err))
 	}
-	clients = append(clients, subs...)
-	for _, c := range clients {
-		d.Accounts = append(d.Accounts, c.AccountSID())
+	for _, c := range subs {
 		if err := f.account(ctx, c, from, to, d); err != nil {
-			return nil, err
+			d.Notes = append(d.Notes, fmt.Sprintf("subaccount %s not checked: %v", c.AccountSID(), err))
+			continue
 		}
+		d.Accounts = append(d.Accounts, c.AccountSID())
 	}
 	return d, nil
 }
 
 // subaccounts lists the account's subaccounts, each with a client of its
 // own token (the Accounts API returns it to the parent).
-func (f *Fetcher) subaccounts(ctx context.Context) ([]*rest.Client, error) {
+func (f *Fetcher) subaccounts(ctx context.Context, d *Data) ([]*rest.Client, error) {
 	accts, err := f.Client.Services(ctx).Api.ListAccount(&api.ListAccountParams{})
 	if err != nil {
 		return nil, rest.Classify("list accounts", err)
@@ -52,6 +55,10 @@ func (f *Fetcher) subaccounts(ctx context.Context) ([]*rest.Client, error) {
 	for _, a := range accts {
 		sid := deref(a.Sid)
 		if sid == "" || sid == f.Client.AccountSID() || a.AuthToken == nil || *a.AuthToken == "" {
+			continue
+		}
+		if st := deref(a.Status); st != "active" {
+			d.Info = append(d.Info, fmt.Sprintf("subaccount %s is %s: not checked (Twilio refuses its credentials)", sid, st))
 			continue
 		}
 		c, err := f.ClientFor(sid, vigil.NewSecret(*a.AuthToken))

@@ -43,7 +43,7 @@ func (r *Report) Text(w io.Writer) error {
 		}
 	}
 	section("Evidence of misuse", true)
-	section("Credential changes and console logins (from known addresses, at usual hours)", false)
+	section("Other credential changes and console logins", false)
 	if len(r.Notes) > 0 {
 		fmt.Fprintln(&b, "\nNotes:")
 		for _, n := range r.Notes {

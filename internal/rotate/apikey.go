@@ -90,8 +90,7 @@ func (r *Runner) planKey(ctx context.Context, req KeyRequest) (Plan, map[string]
 		return Plan{}, nil, nothingChanged(fmt.Errorf("no API key %s in account %s", req.Key, acct),
 			"check --key (the SID of the key to replace, SK…) and that the credentials are those of the key's account")
 	case isAuth(err):
-		return Plan{}, nil, nothingChanged(fmt.Errorf("the credentials %s cannot manage API keys (Twilio answered 401/20003)", actor),
-			"act with the Auth Token (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) or a Main key (TWILIO_API_KEY, TWILIO_API_SECRET): Standard and Restricted keys cannot manage keys")
+		return Plan{}, nil, refused(actor, "API keys")
 	case err != nil:
 		return Plan{}, nil, nothingChanged(err, "run the same command again when Twilio answers")
 	}

@@ -54,8 +54,7 @@ func (r *Runner) planToken(ctx context.Context, req TokenRequest) (Plan, vigil.S
 	primary, err := primaryToken(ctx, r.Acting)
 	switch {
 	case isAuth(err):
-		return Plan{}, vigil.Secret{}, nothingChanged(fmt.Errorf("the credentials %s cannot manage the Auth Token (Twilio answered 401/20003)", actor),
-			"act with the Auth Token (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) or a Main key (TWILIO_API_KEY, TWILIO_API_SECRET)")
+		return Plan{}, vigil.Secret{}, refused(actor, "the Auth Token")
 	case err != nil:
 		return Plan{}, vigil.Secret{}, nothingChanged(err, "run the same command again when Twilio answers")
 	}

@@ -87,7 +87,11 @@ func (r *Runner) newRotationID() (string, error) {
 // record appends a record stamped with the clock.
 func (x *rot) record(r Record) (Record, error) {
 	r.Time = x.now()
-	return x.j.Append(r)
+	r, err := x.j.Append(r)
+	if x.Logger != nil {
+		x.Logger.Debug("rotation journal", "step", r.Step, "phase", r.Phase, "attempt", r.Attempt, "new", r.New, "working", r.Working, "stored", r.Stored)
+	}
+	return r, err
 }
 
 // step runs f between a begin and a done (or failed) record. after, when

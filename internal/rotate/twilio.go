@@ -70,10 +70,7 @@ func createKey(ctx context.Context, c *rest.Client, account, name string, restri
 // deleteKey deletes a key; one already gone counts as deleted.
 func deleteKey(ctx context.Context, c *rest.Client, sid string) error {
 	err := rest.Classify("delete key "+sid, c.Services(ctx).IamV1.DeleteKey(sid))
-	if err != nil && err.Kind == rest.KindNotFound {
-		return nil
-	}
-	if err == nil {
+	if err == nil || err.Kind == rest.KindNotFound {
 		return nil
 	}
 	return err
@@ -215,7 +212,7 @@ func newKeyName(old, rotation string) string {
 		old = "rotated"
 	}
 	if len(old)+1+len(m) > 64 {
-		old = old[:64-1-len(m)]
+		old = strings.ToValidUTF8(old[:64-1-len(m)], "")
 	}
 	return old + " " + m
 }
