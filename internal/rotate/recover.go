@@ -58,19 +58,28 @@ func (s State) ids() string {
 	return ""
 }
 
-// Resume carries an interrupted rotation to its end.
-func (r *Runner) Resume(ctx context.Context, recs []Record) error {
+// reopen continues the journal of an unfinished rotation. A nil rot with
+// a nil error means the rotation already ended.
+func (r *Runner) reopen(recs []Record) (*rot, State, error) {
 	st := Derive(recs)
 	if st.Closed() {
 		r.progress("the rotation in %s already ended: %s", r.JournalPath, st.Summary())
-		return nil
+		return nil, st, nil
 	}
 	j, err := Reopen(r.JournalPath, recs)
 	if err != nil {
-		return &Error{Err: err, State: st.Summary(), Next: "fix access to the journal file"}
+		return nil, st, &Error{Err: err, State: st.Summary(), Next: "fix access to the journal file"}
 	}
-	defer j.Close()
-	x := &rot{Runner: r, j: j, plan: st.Plan}
+	return &rot{Runner: r, j: j, plan: st.Plan}, st, nil
+}
+
+// Resume carries an interrupted rotation to its end.
+func (r *Runner) Resume(ctx context.Context, recs []Record) error {
+	x, st, err := r.reopen(recs)
+	if x == nil {
+		return err
+	}
+	defer x.j.Close()
 	r.progress("resuming the %s rotation of %s: %s", st.Plan.Kind, st.Account, st.Summary())
 	if st.Plan.Kind == KindKey {
 		return x.resumeKey(ctx, st)
@@ -155,17 +164,11 @@ func (x *rot) tokenFinishRecord() error {
 // It refuses once the old credential is gone, and when the store holds
 // the new key and vigil has no copy of the old secret to put back.
 func (r *Runner) Rollback(ctx context.Context, recs []Record) error {
-	st := Derive(recs)
-	if st.Closed() {
-		r.progress("the rotation in %s already ended: %s", r.JournalPath, st.Summary())
-		return nil
+	x, st, err := r.reopen(recs)
+	if x == nil {
+		return err
 	}
-	j, err := Reopen(r.JournalPath, recs)
-	if err != nil {
-		return &Error{Err: err, State: st.Summary(), Next: "fix access to the journal file"}
-	}
-	defer j.Close()
-	x := &rot{Runner: r, j: j, plan: st.Plan}
+	defer x.j.Close()
 	if st.Plan.Kind == KindKey {
 		return x.rollbackKey(ctx, st)
 	}
