@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
-	"github.com/vigilsec/vigil/internal/secretstore"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -26,7 +25,7 @@ type Runner struct {
 	Client func(username string, secret vigil.Secret) (*rest.Client, error)
 	// Store is where the credential lives; StoreURI is how the journal
 	// names it for a later --resume (default: Store.String()).
-	Store    secretstore.Store
+	Store    Store
 	StoreURI string
 	// JournalPath is the journal file.
 	JournalPath string
@@ -44,6 +43,15 @@ type Runner struct {
 	Rand io.Reader
 	// Logger receives debug lines; never a secret.
 	Logger *slog.Logger
+}
+
+// Store is where the credential lives: the method set of
+// secretstore.Store, declared here so that this package does not pull in
+// every store backend (Vault's and AWS's clients).
+type Store interface {
+	Get(ctx context.Context, field string) (vigil.Secret, error)
+	Put(ctx context.Context, values map[string]vigil.Secret) error
+	String() string
 }
 
 // rot is one rotation in progress.
