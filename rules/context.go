@@ -78,8 +78,8 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if !in.quoted && insideString(in.before) {
 		in.quoted = true // "db.password=xyz" inside a string literal is a literal
 	}
-	if publicBefore(in.before, in.name) {
-		return 0, false // "public key: …"
+	if publicBefore(in.before, in.name) || insideARN(in.before) {
+		return 0, false // "public key: …", arn:aws:…:secret:prod/db
 	}
 	if !nameIsSecret(words) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
 		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) || isRegexy(v) {
@@ -123,7 +123,7 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if nameKind(words) == "password" {
 		return scorePassword(v, in.name)
 	}
-	if isWordLike(v) {
+	if isWordLike(v) || wordPath(v) {
 		return 0, false // ETag, Content-Type, ENTER_KEY_VALUE: words, not keys
 	}
 	if isWeakPassword(v) {
@@ -143,7 +143,8 @@ func scorePassword(v, name string) (vigil.Confidence, bool) {
 		return 0, false
 	}
 	switch {
-	case namesASecret(v), isConstantName(v), strings.Contains(v, " ") && isWordLike(v), isCamelCase(v), isRegexy(v):
+	case namesASecret(v), isConstantName(v), strings.Contains(v, " ") && isWordLike(v), isCamelCase(v), isRegexy(v),
+		capsWord(v), wordPath(v):
 		return 0, false // "Invalid Password", SECRET_ACCESS_KEY, ResetPassword, (.+?)
 	case isWeakPassword(v), englishLike(v):
 		return vigil.Low, true
@@ -520,6 +521,9 @@ func isHashFormat(v string) bool {
 // looksLikeCode reports whether an unquoted value in a source file is an
 // expression (a variable, a call, a member) rather than a literal.
 func looksLikeCode(v string, in genericInput) bool {
+	if strings.HasPrefix(v, "+") || strings.HasSuffix(v, "+") {
+		return true // "KEY="+cfg.Key+"\n": string concatenation
+	}
 	if !in.quoted && (strings.ContainsAny(v, "()[]{}") || strings.HasPrefix(v, "&") || strings.HasPrefix(v, "*") || arithmetic(v)) {
 		return true
 	}
@@ -593,6 +597,16 @@ func onlyAlgorithmWords(words []string) bool {
 	return n > 0
 }
 
+// insideARN reports whether the name is part of an AWS ARN (the
+// whitespace-delimited token before the value starts with arn:).
+func insideARN(before []byte) bool {
+	t := string(before)
+	if i := strings.LastIndexAny(t, " \t\"'`"); i >= 0 {
+		t = t[i+1:]
+	}
+	return strings.HasPrefix(t, "arn:") || strings.Contains(t, ":arn:") || strings.Contains(t, "/arn:")
+}
+
 // publicBefore reports whether the word before a name says the value is
 // public ("public key: …", "pub key = …").
 func publicBefore(before []byte, name string) bool {
@@ -602,6 +616,31 @@ func publicBefore(before []byte, name string) bool {
 	}
 	t = strings.TrimRight(t, " \t_-")
 	return strings.HasSuffix(t, "public") || strings.HasSuffix(t, " pub")
+}
+
+// capsWord reports whether v is an upper-case English word (PATH, VALUE,
+// COMMAND): a placeholder in usage text.
+func capsWord(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !isUpper(v[i]) {
+			return false
+		}
+	}
+	return len(v) >= 3 && englishWord(v)
+}
+
+// wordPath reports whether v is a relative path of words (twilio/prod,
+// config/db): a name, not a secret.
+func wordPath(v string) bool {
+	if !strings.Contains(v, "/") {
+		return false
+	}
+	for _, seg := range strings.Split(v, "/") {
+		if seg == "" || !(isWordLike(seg) || englishWord(strings.ToLower(seg))) {
+			return false
+		}
+	}
+	return true
 }
 
 // capitalizedWord reports whether v is a capitalised run of letters

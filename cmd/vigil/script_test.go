@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,12 +10,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/vigilsec/vigil/internal/fakecred"
 )
-
-func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"vigil": func() { os.Exit(run(context.Background(), os.Args[1:], newStdio())) },
-	})
-}
 
 // TestScripts runs the end-to-end CLI scripts in testdata/script. Secrets
 // are never stored in the scripts: the gen command writes files from

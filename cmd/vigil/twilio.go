@@ -11,5 +11,7 @@ func newTwilioCmd(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
 	cmd.AddCommand(newTwilioTokenCmd(a))
+	cmd.AddCommand(newTwilioRotateCmd(a))
+	cmd.AddCommand(newTwilioExposureCmd(a))
 	return cmd
 }

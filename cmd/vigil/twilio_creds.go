@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore"
+	"github.com/vigilsec/vigil/twilio/rest"
+)
+
+var (
+	accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	keySIDRE     = regexp.MustCompile(`^SK[0-9a-fA-F]{32}$`)
+)
+
+// twilioCreds are the credentials a Twilio command acts with. They come
+// from the environment or a secret store, never from the command line.
+type twilioCreds struct {
+	account  string // the account acted on
+	username string // AC… (Auth Token) or SK… (API key)
+	secret   vigil.Secret
+	baseURL  string
+}
+
+const credsHelp = `Credentials come from the environment, never from the command line:
+TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or TWILIO_ACCOUNT_SID with
+TWILIO_API_KEY and TWILIO_API_SECRET (a Main key); or from a secret store
+holding those fields (--credentials-store URI).`
+
+// loadTwilioCreds reads credentials from the environment, or from a store
+// when credStore is set. account overrides the account acted on (a
+// subaccount, with its parent's credentials).
+func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (twilioCreds, error) {
+	get := func(name string) (string, error) { return strings.TrimSpace(a.getenv(name)), nil }
+	from := "the environment"
+	if credStore != "" {
+		st, err := a.openStore(ctx, credStore)
+		if err != nil {
+			return twilioCreds{}, err
+		}
+		from = st.String()
+		get = func(name string) (string, error) {
+			v, err := st.Get(ctx, name)
+			if errors.Is(err, fs.ErrNotExist) {
+				return "", nil
+			}
+			return v.Reveal(), err
+		}
+	}
+	vals := map[string]string{}
+	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"} {
+		v, err := get(name)
+		if err != nil {
+			return twilioCreds{}, runtimeError(fmt.Errorf("read credentials from %s: %w", from, err), "check --credentials-store and access to it")
+		}
+		vals[name] = v
+	}
+	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"], baseURL: a.getenv(rest.BaseURLEnv)}
+	hint := "export TWILIO_ACCOUNT_SID=AC... and TWILIO_AUTH_TOKEN=... (or TWILIO_API_KEY and TWILIO_API_SECRET of a Main key)"
+	switch {
+	case c.account == "":
+		return c, withHint(usageError(fmt.Errorf("no TWILIO_ACCOUNT_SID in %s", from)), hint)
+	case !accountSIDRE.MatchString(c.account):
+		return c, withHint(usageError(fmt.Errorf("TWILIO_ACCOUNT_SID in %s is not an Account SID (AC followed by 32 hex digits)", from)), hint)
+	case vals["TWILIO_AUTH_TOKEN"] != "":
+		c.username, c.secret = c.account, vigil.NewSecret(vals["TWILIO_AUTH_TOKEN"])
+	case vals["TWILIO_API_KEY"] != "" && vals["TWILIO_API_SECRET"] != "":
+		if !keySIDRE.MatchString(vals["TWILIO_API_KEY"]) {
+			return c, withHint(usageError(fmt.Errorf("TWILIO_API_KEY in %s is not an API key SID (SK followed by 32 hex digits)", from)), hint)
+		}
+		c.username, c.secret = vals["TWILIO_API_KEY"], vigil.NewSecret(vals["TWILIO_API_SECRET"])
+	default:
+		return c, withHint(usageError(fmt.Errorf("no Twilio credentials in %s", from)), hint)
+	}
+	if account != "" {
+		if !accountSIDRE.MatchString(account) {
+			return c, usageError(fmt.Errorf("--account %q: want an Account SID (AC followed by 32 hex digits)", account))
+		}
+		c.account = account
+	}
+	return c, nil
+}
+
+// client builds a Twilio client for the account with another credential.
+func (c twilioCreds) client(username string, secret vigil.Secret) (*rest.Client, error) {
+	return rest.New(rest.Config{AccountSID: c.account, Username: username, Password: secret, BaseURL: c.baseURL})
+}
+
+// acting is the client of the credentials themselves.
+func (c twilioCreds) acting() (*rest.Client, error) {
+	cl, err := c.client(c.username, c.secret)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return cl, nil
+}
+
+// openStore opens a secret store from a URI; a malformed URI is a usage
+// error. A relative dotenv path is made absolute, so a journal can name
+// it for a --resume run from elsewhere.
+func (a *app) openStore(ctx context.Context, uri string) (secretstore.Store, error) {
+	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv})
+	if err != nil {
+		return nil, withHint(usageError(err), "secret stores: "+strings.Join(secretstore.Schemes(), ", ")+"; see 'vigil twilio rotate --help'")
+	}
+	return st, nil
+}
+
+// absStoreURI makes the path of a dotenv: or file: URI absolute.
+func absStoreURI(uri string) string {
+	u, err := secretstore.ParseURI(uri)
+	if err != nil || (u.Scheme != "dotenv" && u.Scheme != "file") {
+		return uri
+	}
+	p := strings.TrimPrefix(u.Rest, "//")
+	if filepath.IsAbs(p) {
+		return uri
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return u.Scheme + ":" + abs
+	}
+	return uri
+}
+
+// regexpSID matches any Twilio SID: two letters and 32 hex digits.
+var regexpSID = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)
