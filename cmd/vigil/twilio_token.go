@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ Examples:
 func newTwilioTokenCmd(a *app) *cobra.Command {
 	var (
 		identity, region, format string
+		credStore                string
 		grants                   []string
 		ttl                      time.Duration
 	)
@@ -44,7 +46,8 @@ func newTwilioTokenCmd(a *app) *cobra.Command {
 
 Credentials come from the environment, never from the command line:
 TWILIO_ACCOUNT_SID (AC...), TWILIO_API_KEY (SK...) and TWILIO_API_SECRET
-(that key's secret, not the Auth Token).
+(that key's secret, not the Auth Token); or from those fields of a secret
+store (--credentials-store URI).
 
 The lifetime (--ttl) defaults to 10 minutes and is honoured exactly, even
 under an hour (the official SDK raises those to an hour); zero, negative
@@ -65,7 +68,11 @@ and more than 24h are refused.
 			if err != nil {
 				return err
 			}
-			return a.mintToken(cmd.Context(), envSigningKey{a.getenv}, claims, format)
+			var src signingKeySource = envSigningKey{a.getenv}
+			if credStore != "" {
+				src = storeSigningKey{a: a, uri: credStore}
+			}
+			return a.mintToken(cmd.Context(), src, claims, format)
 		},
 	}
 	fl := cmd.Flags()
@@ -74,6 +81,7 @@ and more than 24h are refused.
 	fl.DurationVar(&ttl, "ttl", twilio.DefaultTTL, "lifetime, at most 24h")
 	fl.StringVar(&region, "region", "", "pin the token to a Twilio region (header twr), e.g. ie1")
 	fl.StringVar(&format, "format", "text", "text (the token alone) or json")
+	fl.StringVar(&credStore, "credentials-store", "", "read TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET from secret store `URI` instead of the environment")
 	cmd.AddCommand(newTwilioTokenDecodeCmd(a))
 	return cmd
 }
@@ -96,15 +104,36 @@ func tokenClaims(identity, region string, specs []string, ttl time.Duration) (tw
 	return c, nil
 }
 
-// signingKeySource yields the key that signs tokens. The environment is the
-// only source today; a secret-store URI source plugs in here as another
-// implementation, chosen by a flag.
+// signingKeySource yields the key that signs tokens: the environment, or a
+// secret store (--credentials-store).
 type signingKeySource interface {
 	signingKey(ctx context.Context) (twilio.SigningKey, error)
 }
 
 // envSigningKey reads the variables Twilio's own docs use.
 type envSigningKey struct{ getenv func(string) string }
+
+// storeSigningKey reads the same names as fields of a secret store.
+type storeSigningKey struct {
+	a   *app
+	uri string
+}
+
+func (s storeSigningKey) signingKey(ctx context.Context) (twilio.SigningKey, error) {
+	st, err := s.a.openStore(ctx, s.uri)
+	if err != nil {
+		return twilio.SigningKey{}, err
+	}
+	vals := map[string]string{}
+	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET"} {
+		v, err := st.Get(ctx, name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return twilio.SigningKey{}, runtimeError(fmt.Errorf("read %s from %s: %w", name, st, err), "check --credentials-store and access to it")
+		}
+		vals[name] = v.Reveal()
+	}
+	return envSigningKey{getenv: func(n string) string { return vals[n] }}.signingKey(ctx)
+}
 
 func (e envSigningKey) signingKey(context.Context) (twilio.SigningKey, error) {
 	var missing []string

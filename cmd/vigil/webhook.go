@@ -31,8 +31,10 @@ whether an endpoint wrongly accepts unsigned ones.`,
 // tokenFlags selects where sign and check read the Auth Token from; never
 // the command line, where it would land in shell history and ps output.
 type tokenFlags struct {
-	file string
-	env  []string
+	file        string
+	env         []string
+	store       string
+	storeFields []string
 }
 
 func (f *tokenFlags) register(cmd *cobra.Command, defaultEnv bool) {
@@ -42,12 +44,16 @@ func (f *tokenFlags) register(cmd *cobra.Command, defaultEnv bool) {
 		help += "; default TWILIO_AUTH_TOKEN unless --token-file is given"
 	}
 	cmd.Flags().StringSliceVar(&f.env, "token-env", nil, help)
+	cmd.Flags().StringVar(&f.store, "token-store", "", "read Auth Tokens from secret store `URI` (dotenv:, vault://, aws-sm://, pass:, exec:; re-read on SIGHUP)")
+	cmd.Flags().StringSliceVar(&f.storeFields, "token-field", []string{"TWILIO_AUTH_TOKEN"}, "fields of --token-store that hold tokens (repeatable; a field may hold a comma-separated list)")
 }
 
-// loaders turns the flags into token sources. A secret-store URI source
-// would be one more case here.
+// loaders turns the flags into token sources.
 func (f *tokenFlags) loaders(a *app, withFileLogger bool) []proxy.Loader {
 	var ls []proxy.Loader
+	if f.store != "" {
+		ls = append(ls, storeLoader{a: a, uri: f.store, fields: f.storeFields})
+	}
 	if f.file != "" {
 		fl := proxy.FileLoader{Path: f.file}
 		if withFileLogger {
@@ -56,7 +62,7 @@ func (f *tokenFlags) loaders(a *app, withFileLogger bool) []proxy.Loader {
 		ls = append(ls, fl)
 	}
 	env := f.env
-	if len(env) == 0 && f.file == "" {
+	if len(env) == 0 && f.file == "" && f.store == "" {
 		env = []string{"TWILIO_AUTH_TOKEN"}
 	}
 	if len(env) > 0 {
