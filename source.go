@@ -13,9 +13,16 @@ type Chunk struct {
 	Origin Origin
 	// Overlap is how many leading bytes of Data repeat the end of the
 	// previous chunk of the same item, so that a secret on the boundary is
-	// seen whole. Findings that start inside the overlap are dropped: the
-	// previous chunk reported them.
+	// seen whole, with context on both sides.
 	Overlap int
+	// Handoff, when set, is where the next chunk of the item takes over:
+	// findings starting at or after it are left to the next chunk, which
+	// sees them with more of what follows (a Twilio Auth Token whose
+	// Account SID is a few lines further on). The next chunk takes over at
+	// the middle of its Overlap, the same byte of the item, and reports
+	// nothing before it. A source whose chunks do not overlap leaves both
+	// at zero.
+	Handoff int
 	// Continued is set on every chunk of an item after its first.
 	Continued bool
 	// Skip, when set, says that the source could not or would not read an

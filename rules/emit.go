@@ -28,7 +28,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	for i := range s.cands {
 		cand := &s.cands[i]
 		rule := m.rules[cand.rule]
-		if cand.dropped || cand.consumed || !rule.reported() || cand.start < c.Overlap {
+		if cand.dropped || cand.consumed || !rule.reported() || !ownedByChunk(c, cand.start) {
 			continue
 		}
 		ls := lineStart(data, cand.start)
@@ -87,6 +87,16 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	for _, f := range out {
 		emit(f)
 	}
+}
+
+// ownedByChunk reports whether a finding starting at offset at is this
+// chunk's to report: not left to the next chunk (Handoff), and not taken
+// over from the previous one (before the middle of the Overlap).
+func ownedByChunk(c vigil.Chunk, at int) bool {
+	if c.Continued && at < c.Overlap/2 {
+		return false
+	}
+	return c.Handoff == 0 || at < c.Handoff
 }
 
 // lineCache remembers the last line measured, so that many findings on one

@@ -63,7 +63,17 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 		}
 	}
 	if c.started && len(buf) == len(c.overlap) {
-		return vigil.Chunk{}, io.EOF
+		if len(c.overlap) == 0 {
+			return vigil.Chunk{}, io.EOF
+		}
+		// The item ended exactly where the last chunk did: that chunk
+		// handed its tail over, so yield the tail alone as the final
+		// chunk.
+		o := c.origin
+		o.Line = c.line - c.overLines
+		ch := vigil.Chunk{Data: buf, Origin: o, Overlap: len(buf), Continued: true}
+		c.overlap, c.eof = nil, true
+		return ch, nil
 	}
 	end := len(buf)
 	if !c.eof {
@@ -90,5 +100,8 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 	}
 	c.overlap = append([]byte(nil), tail...)
 	c.overLines = bytes.Count(c.overlap, []byte{'\n'})
+	if !c.eof || len(c.carry) > 0 {
+		ch.Handoff = len(data) - len(tail) + len(tail)/2
+	}
 	return ch, nil
 }

@@ -56,7 +56,7 @@ func TestChunkLines(t *testing.T) {
 					}
 					pos := off + i
 					off = pos + 1
-					if pos < c.Overlap {
+					if c.Continued && pos < c.Overlap/2 || c.Handoff > 0 && pos >= c.Handoff {
 						continue
 					}
 					got = append(got, c.Origin.Line+bytes.Count(data[:pos], []byte{'\n'}))
