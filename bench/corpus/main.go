@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/vigilsec/vigil/internal/peers"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +60,7 @@ func run(path, gitleaks string, categories bool, explain string) error {
 	if explain != "" {
 		explainRows(rows, hits[vigil.Medium], explain)
 	}
-	if gl := findGitleaks(gitleaks); gl != "" {
+	if gl := peers.Gitleaks(gitleaks); gl != "" {
 		glHits, err := gitleaksHits(gl, dir)
 		if err != nil {
 			return fmt.Errorf("gitleaks: %w", err)
@@ -81,21 +82,6 @@ func report(name string, s corpus.Score, categories bool) {
 		fmt.Printf("    %-30s P %.2f  R %.2f  (TP %d, FP %d, FN %d)\n", cat, c.Precision(), c.Recall(), c.TP, c.FP, c.FN)
 	}
 	fmt.Println()
-}
-
-func findGitleaks(flagPath string) string {
-	if flagPath != "" {
-		return flagPath
-	}
-	if p, err := exec.LookPath("gitleaks"); err == nil {
-		return p
-	}
-	home, _ := os.UserHomeDir()
-	p := filepath.Join(home, ".cache", "vigil-peers", "bin", "gitleaks")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return ""
 }
 
 func gitleaksHits(bin, dir string) ([]corpus.Hit, error) {

@@ -10,6 +10,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/vigilsec/vigil/internal/peers"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,7 +28,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if err := run(*work, size, findGitleaks(*gitleaks), *skipGo); err != nil {
+	if err := run(*work, size, peers.Gitleaks(*gitleaks), *skipGo); err != nil {
 		fail(err)
 	}
 }

@@ -28,21 +28,6 @@ func buildVigil(work string) (string, error) {
 	return bin, cmd.Run()
 }
 
-func findGitleaks(flagPath string) string {
-	if flagPath != "" {
-		return flagPath
-	}
-	if p, err := exec.LookPath("gitleaks"); err == nil {
-		return p
-	}
-	home, _ := os.UserHomeDir()
-	p := filepath.Join(home, ".cache", "vigil-peers", "bin", "gitleaks")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return ""
-}
-
 // timed runs a command and measures its wall time and peak RSS.
 func timed(name string, args ...string) (time.Duration, int64, error) {
 	cmd := exec.Command(name, args...)

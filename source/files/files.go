@@ -105,17 +105,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 		close(out)
 	}()
 
-	var err error
-	for c := range out {
-		if err != nil {
-			continue // drain so every goroutine can end
-		}
-		if e := yield(c); e != nil {
-			err = e
-			cancel()
-		}
-	}
-	if err != nil {
+	if err := YieldAll(out, yield, cancel); err != nil {
 		return err
 	}
 	if walkErr != nil && !errors.Is(walkErr, context.Canceled) {
@@ -302,6 +292,22 @@ func unwrapPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	return err
+}
+
+// YieldAll yields every chunk received from out until it is closed. When
+// yield fails it cancels the producers and keeps draining, so that every
+// goroutine sending on out can end; it returns yield's error.
+func YieldAll(out <-chan vigil.Chunk, yield func(vigil.Chunk) error, cancel func()) error {
+	var err error
+	for c := range out {
+		if err != nil {
+			continue
+		}
+		if err = yield(c); err != nil {
+			cancel()
+		}
 	}
 	return err
 }

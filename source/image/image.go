@@ -226,17 +226,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 		wg.Wait()
 		close(out)
 	}()
-	var err error
-	for c := range out {
-		if err != nil {
-			continue // drain so every goroutine can end
-		}
-		if e := yield(c); e != nil {
-			err = e
-			cancel()
-		}
-	}
-	if err != nil {
+	if err := files.YieldAll(out, yield, cancel); err != nil {
 		return err
 	}
 	return ctx.Err()
