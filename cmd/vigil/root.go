@@ -29,6 +29,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newScanCmd(a))
 	root.AddCommand(newPassphraseCmd(a))
 	root.AddCommand(newTwilioCmd(a))
+	root.AddCommand(newHookCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	return root
 }

@@ -1,0 +1,293 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/vigilsec/vigil"
+)
+
+// Attribute turns the findings of a finished scan of h into one finding
+// per credential: the same secret found in many blobs, commits and paths
+// is reported once, at the commit, path, author and date that introduced
+// it (the earliest author date among its blobs), with Occurrences (the
+// number of distinct paths it was found at), and Present (whether HEAD
+// still holds it). Findings h did not produce are returned unchanged.
+func (h *History) Attribute(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	if h.idx == nil {
+		return fs, nil
+	}
+	// Route each finding to the history (this one or a submodule's)
+	// whose blobs it came from.
+	byHist := map[*History][]vigil.Finding{}
+	var order []*History
+	var out []vigil.Finding
+	for _, f := range fs {
+		owner := h.owner(f.Origin.Path)
+		if f.Origin.Source != "git" || f.Origin.Blob == "" {
+			out = append(out, f)
+			continue
+		}
+		if _, ok := byHist[owner]; !ok {
+			order = append(order, owner)
+		}
+		byHist[owner] = append(byHist[owner], f)
+	}
+	for _, o := range order {
+		folded, err := o.attributeOwn(ctx, byHist[o])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, folded...)
+	}
+	return out, nil
+}
+
+// owner returns the history (h or a submodule's) a path belongs to.
+func (h *History) owner(path string) *History {
+	for prefix, sub := range h.subs {
+		if strings.HasPrefix(path, prefix) {
+			return sub.owner(path)
+		}
+	}
+	return h
+}
+
+// group is the findings of one credential.
+type group struct {
+	best     int // index of the introducing finding
+	blobs    []oid
+	paths    []string // without prefix
+	secret   string
+	present  bool
+	findings []int
+}
+
+func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	idx := h.idx
+	var groups []*group
+	byFP := map[string]*group{}
+	bestTime := map[*group]int64{}
+	var unknown []vigil.Finding
+	for i := range fs {
+		f := &fs[i]
+		b, ok := parseOID(f.Origin.Blob)
+		ref, known := idx.blobs[b]
+		if !ok || !known {
+			unknown = append(unknown, *f)
+			continue
+		}
+		fp := f.Fingerprint()
+		g := byFP[fp]
+		if g == nil {
+			g = &group{best: i, secret: f.Secret.Reveal()}
+			byFP[fp] = g
+			groups = append(groups, g)
+			bestTime[g] = idx.commits[ref.commit].time
+		}
+		g.findings = append(g.findings, i)
+		if !slices.Contains(g.blobs, b) {
+			g.blobs = append(g.blobs, b)
+			for _, p := range idx.pathsOf(b) {
+				if !slices.Contains(g.paths, p) {
+					g.paths = append(g.paths, p)
+				}
+			}
+		}
+		// The introduction is the earliest author time; on a tie, the
+		// commit met later in the walk (older in topological order).
+		t := idx.commits[ref.commit].time
+		bref := idx.blobs[mustOID(fs[g.best].Origin.Blob)]
+		if t < bestTime[g] || t == bestTime[g] && ref.commit > bref.commit {
+			g.best, bestTime[g] = i, t
+		}
+	}
+	headKnown, err := h.markPresent(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
+	commits, err := h.commitInfo(ctx, fs, groups)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]vigil.Finding, 0, len(groups)+len(unknown))
+	for _, g := range groups {
+		f := fs[g.best]
+		ref := idx.blobs[mustOID(f.Origin.Blob)]
+		f.Origin.Path = h.prefix + idx.paths[ref.path]
+		c := commits[ref.commit]
+		f.Origin.Commit = &c
+		for _, i := range g.findings {
+			f.Confidence = max(f.Confidence, fs[i].Confidence)
+		}
+		f.Occurrences = len(g.paths)
+		if headKnown {
+			present := g.present
+			f.Present = &present
+		}
+		out = append(out, f)
+	}
+	return append(out, unknown...), nil
+}
+
+func mustOID(s string) oid {
+	o, _ := parseOID(s)
+	return o
+}
+
+// commitInfo reads author, date and subject of the introducing commits.
+func (h *History) commitInfo(ctx context.Context, fs []vigil.Finding, groups []*group) (map[uint32]vigil.Commit, error) {
+	out := map[uint32]vigil.Commit{}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	cf, err := h.repo.startCatFile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cf.closeWith()
+	for _, g := range groups {
+		ci := h.idx.blobs[mustOID(fs[g.best].Origin.Blob)].commit
+		if _, done := out[ci]; done {
+			continue
+		}
+		sha := h.idx.commits[ci].id.hex(h.idx.hashLen)
+		hdr, data, err := cf.read(sha, maxCommitSize)
+		if err != nil {
+			return nil, err
+		}
+		if hdr.missing || hdr.typ != "commit" || data == nil {
+			return nil, fmt.Errorf("read commit %s: missing or not a commit", sha)
+		}
+		c, err := parseCommit(sha, data)
+		if err != nil {
+			return nil, err
+		}
+		out[ci] = c
+	}
+	return out, cf.close()
+}
+
+// markPresent sets group.present for credentials HEAD still holds: a blob
+// they were found in is in HEAD's tree, or HEAD's version of a path they
+// were found at (a blob this scan did not read, when the selection left
+// it out) contains the secret. It reports false when there is no HEAD.
+func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
+	if len(groups) == 0 {
+		return true, nil
+	}
+	if _, err := h.repo.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{tree}"); err != nil {
+		return false, nil // unborn or detached at nothing: no HEAD to compare with
+	}
+	byBlob := map[oid][]*group{}
+	byPath := map[string][]*group{}
+	for _, g := range groups {
+		for _, b := range g.blobs {
+			byBlob[b] = append(byBlob[b], g)
+		}
+		for _, p := range g.paths {
+			byPath[p] = append(byPath[p], g)
+		}
+	}
+	headAt := map[string]string{} // path → blob at HEAD, for paths of interest
+	err := h.repo.stream(ctx, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			tok, err := br.ReadBytes(0)
+			if errors.Is(err, io.EOF) && len(tok) == 0 {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("ls-tree: %w", noEOF(err))
+			}
+			e, err := parseTreeEntry(tok[:len(tok)-1])
+			if err != nil {
+				return err
+			}
+			b, _ := parseOID(e.oid)
+			for _, g := range byBlob[b] {
+				g.present = true
+			}
+			if _, ok := byPath[e.path]; ok {
+				headAt[e.path] = e.oid
+			}
+		}
+	}, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+	if err != nil {
+		return false, err
+	}
+	return true, h.checkHeadBlobs(ctx, headAt, byPath)
+}
+
+// checkHeadBlobs looks for the secrets of groups not yet known to be
+// present in HEAD blobs the scan did not read.
+func (h *History) checkHeadBlobs(ctx context.Context, headAt map[string]string, byPath map[string][]*group) error {
+	var cf *catFile
+	defer func() {
+		if cf != nil {
+			cf.closeWith()
+		}
+	}()
+	limit := h.opts.maxSize()
+	if limit < 0 {
+		limit = maxObjectSize
+	}
+	for _, p := range slices.Sorted(maps.Keys(headAt)) {
+		b, _ := parseOID(headAt[p])
+		if _, scanned := h.idx.blobs[b]; scanned {
+			continue // read by this scan: its findings say it all
+		}
+		var pending []*group
+		for _, g := range byPath[p] {
+			if !g.present {
+				pending = append(pending, g)
+			}
+		}
+		if len(pending) == 0 {
+			continue
+		}
+		if cf == nil {
+			var err error
+			if cf, err = h.repo.startCatFile(ctx); err != nil {
+				return err
+			}
+		}
+		_, data, err := cf.read(headAt[p], limit)
+		if err != nil {
+			return err
+		}
+		for _, g := range pending {
+			if data != nil && bytes.Contains(data, []byte(g.secret)) {
+				g.present = true
+			}
+		}
+	}
+	if cf != nil {
+		err := cf.close()
+		cf = nil
+		return err
+	}
+	return nil
+}
+
+// treeEntry is one line of 'git ls-tree -z'.
+type treeEntry struct {
+	mode, typ, oid, path string
+}
+
+// parseTreeEntry reads "<mode> <type> <oid>\t<path>".
+func parseTreeEntry(b []byte) (treeEntry, error) {
+	meta, path, ok := bytes.Cut(b, []byte("\t"))
+	f := bytes.Split(meta, []byte(" "))
+	if !ok || len(f) != 3 || !isHex(f[2]) || len(path) == 0 {
+		return treeEntry{}, fmt.Errorf("ls-tree: bad entry %q", clip(b))
+	}
+	return treeEntry{mode: string(f[0]), typ: string(f[1]), oid: string(f[2]), path: string(path)}, nil
+}
