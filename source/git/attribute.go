@@ -3,6 +3,7 @@ package git
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -62,9 +63,9 @@ func (h *History) owner(path string) *History {
 
 // group is the findings of one credential.
 type group struct {
-	best     int // index of the introducing finding
-	blobs    []oid
-	paths    []string // without prefix
+	best     int      // index of the introducing finding
+	blobs    []uint32 // the blobs it was found in
+	paths    []string // the paths those blobs were seen at (no prefix)
 	secret   string
 	present  bool
 	findings []int
@@ -74,53 +75,52 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 	idx := h.idx
 	var groups []*group
 	byFP := map[string]*group{}
-	bestTime := map[*group]int64{}
+	blobOf := make([]uint32, len(fs))
 	var unknown []vigil.Finding
 	for i := range fs {
 		f := &fs[i]
 		b, ok := parseOID(f.Origin.Blob)
-		ref, known := idx.blobs[b]
+		n, known := idx.blobs[b]
 		if !ok || !known {
 			unknown = append(unknown, *f)
 			continue
 		}
+		blobOf[i] = n
 		fp := f.Fingerprint()
 		g := byFP[fp]
 		if g == nil {
 			g = &group{best: i, secret: f.Secret.Reveal()}
 			byFP[fp] = g
 			groups = append(groups, g)
-			bestTime[g] = idx.commits[ref.commit].time
 		}
 		g.findings = append(g.findings, i)
-		if !slices.Contains(g.blobs, b) {
-			g.blobs = append(g.blobs, b)
-			for _, p := range idx.pathsOf(b) {
+		if !slices.Contains(g.blobs, n) {
+			g.blobs = append(g.blobs, n)
+			for _, p := range idx.pathsOf(n) {
 				if !slices.Contains(g.paths, p) {
 					g.paths = append(g.paths, p)
 				}
 			}
 		}
-		// The introduction is the earliest author time; on a tie, the
-		// commit met later in the walk (older in topological order).
-		t := idx.commits[ref.commit].time
-		bref := idx.blobs[mustOID(fs[g.best].Origin.Blob)]
-		if t < bestTime[g] || t == bestTime[g] && ref.commit > bref.commit {
-			g.best, bestTime[g] = i, t
+		// The introduction is the blob met first in the walk, which
+		// goes from the oldest commit to the newest; within a commit,
+		// the first path and line.
+		if introducedBefore(idx, blobOf, fs, i, g.best) {
+			g.best = i
 		}
 	}
 	headKnown, err := h.markPresent(ctx, groups)
 	if err != nil {
 		return nil, err
 	}
-	commits, err := h.commitInfo(ctx, fs, groups)
+	commits, err := h.commitInfo(ctx, groups, blobOf)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]vigil.Finding, 0, len(groups)+len(unknown))
 	for _, g := range groups {
 		f := fs[g.best]
-		ref := idx.blobs[mustOID(f.Origin.Blob)]
+		ref := idx.refs[blobOf[g.best]]
 		f.Origin.Path = h.prefix + idx.paths[ref.path]
 		c := commits[ref.commit]
 		f.Origin.Commit = &c
@@ -137,13 +137,20 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 	return append(out, unknown...), nil
 }
 
-func mustOID(s string) oid {
-	o, _ := parseOID(s)
-	return o
+// introducedBefore orders findings i and j by introducing commit, then
+// path, line and column.
+func introducedBefore(idx *index, blobOf []uint32, fs []vigil.Finding, i, j int) bool {
+	a, b := idx.refs[blobOf[i]], idx.refs[blobOf[j]]
+	return cmp.Or(
+		cmp.Compare(a.commit, b.commit),
+		cmp.Compare(idx.paths[a.path], idx.paths[b.path]),
+		cmp.Compare(fs[i].Origin.Line, fs[j].Origin.Line),
+		cmp.Compare(fs[i].Origin.Column, fs[j].Origin.Column),
+	) < 0
 }
 
 // commitInfo reads author, date and subject of the introducing commits.
-func (h *History) commitInfo(ctx context.Context, fs []vigil.Finding, groups []*group) (map[uint32]vigil.Commit, error) {
+func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint32) (map[uint32]vigil.Commit, error) {
 	out := map[uint32]vigil.Commit{}
 	if len(groups) == 0 {
 		return out, nil
@@ -154,11 +161,11 @@ func (h *History) commitInfo(ctx context.Context, fs []vigil.Finding, groups []*
 	}
 	defer cf.closeWith()
 	for _, g := range groups {
-		ci := h.idx.blobs[mustOID(fs[g.best].Origin.Blob)].commit
+		ci := h.idx.refs[blobOf[g.best]].commit
 		if _, done := out[ci]; done {
 			continue
 		}
-		sha := h.idx.commits[ci].id.hex(h.idx.hashLen)
+		sha := h.idx.commits[ci].hex(h.idx.hashLen)
 		hdr, data, err := cf.read(sha, maxCommitSize)
 		if err != nil {
 			return nil, err
@@ -175,18 +182,21 @@ func (h *History) commitInfo(ctx context.Context, fs []vigil.Finding, groups []*
 	return out, cf.close()
 }
 
-// markPresent sets group.present for credentials HEAD still holds: a blob
-// they were found in is in HEAD's tree, or HEAD's version of a path they
-// were found at (a blob this scan did not read, when the selection left
-// it out) contains the secret. It reports false when there is no HEAD.
+// markPresent sets group.present for credentials HEAD still holds. A
+// credential is present when a blob it was found in is in HEAD's tree, or
+// when HEAD holds a later version of such a blob (following the versions a
+// file went through, across renames and copies) or a blob at one of its
+// paths that this scan did not read, and that blob contains the secret.
+// It reports false when there is no HEAD.
 func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
 	if len(groups) == 0 {
 		return true, nil
 	}
 	if _, err := h.repo.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{tree}"); err != nil {
-		return false, nil // unborn or detached at nothing: no HEAD to compare with
+		return false, nil // an unborn branch: no HEAD to compare with
 	}
-	byBlob := map[oid][]*group{}
+	idx := h.idx
+	byBlob := map[uint32][]*group{}
 	byPath := map[string][]*group{}
 	for _, g := range groups {
 		for _, b := range g.blobs {
@@ -196,7 +206,7 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 			byPath[p] = append(byPath[p], g)
 		}
 	}
-	headAt := map[string]string{} // path → blob at HEAD, for paths of interest
+	check := map[string][]*group{} // HEAD blob → groups whose secret it may hold
 	err := h.repo.stream(ctx, func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		for {
@@ -212,23 +222,33 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 				return err
 			}
 			b, _ := parseOID(e.oid)
-			for _, g := range byBlob[b] {
+			n, scanned := idx.blobs[b]
+			if !scanned {
+				check[e.oid] = append(check[e.oid], byPath[e.path]...)
+				continue
+			}
+			for _, g := range byBlob[n] {
 				g.present = true
 			}
-			if _, ok := byPath[e.path]; ok {
-				headAt[e.path] = e.oid
+			// Earlier versions of this blob's file that hold a secret.
+			for steps, v := 0, idx.refs[n].base; v != 0 && steps < maxVersions; steps, v = steps+1, idx.refs[v-1].base {
+				check[e.oid] = append(check[e.oid], byBlob[v-1]...)
 			}
 		}
 	}, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
 	if err != nil {
 		return false, err
 	}
-	return true, h.checkHeadBlobs(ctx, headAt, byPath)
+	return true, h.checkHeadBlobs(ctx, check)
 }
 
-// checkHeadBlobs looks for the secrets of groups not yet known to be
-// present in HEAD blobs the scan did not read.
-func (h *History) checkHeadBlobs(ctx context.Context, headAt map[string]string, byPath map[string][]*group) error {
+// maxVersions bounds how many earlier versions of a file markPresent
+// follows back from HEAD.
+const maxVersions = 100000
+
+// checkHeadBlobs reads HEAD blobs that may still hold the secrets of
+// groups not yet known to be present, and looks for them.
+func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group) error {
 	var cf *catFile
 	defer func() {
 		if cf != nil {
@@ -239,14 +259,10 @@ func (h *History) checkHeadBlobs(ctx context.Context, headAt map[string]string, 
 	if limit < 0 {
 		limit = maxObjectSize
 	}
-	for _, p := range slices.Sorted(maps.Keys(headAt)) {
-		b, _ := parseOID(headAt[p])
-		if _, scanned := h.idx.blobs[b]; scanned {
-			continue // read by this scan: its findings say it all
-		}
+	for _, oid := range slices.Sorted(maps.Keys(check)) {
 		var pending []*group
-		for _, g := range byPath[p] {
-			if !g.present {
+		for _, g := range check[oid] {
+			if !g.present && !slices.Contains(pending, g) {
 				pending = append(pending, g)
 			}
 		}
@@ -259,7 +275,7 @@ func (h *History) checkHeadBlobs(ctx context.Context, headAt map[string]string, 
 				return err
 			}
 		}
-		_, data, err := cf.read(headAt[p], limit)
+		_, data, err := cf.read(oid, limit)
 		if err != nil {
 			return err
 		}

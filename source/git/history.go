@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"sync"
 
@@ -31,6 +32,14 @@ type Options struct {
 	// Submodules, when set, scans the history of each submodule found
 	// in the selected history (from its local clone) as well.
 	Submodules bool
+	// Whole scans every blob whole. By default a history scan reads every
+	// blob but scans a new version of a file only where it differs from
+	// the previous one, plus Context lines on each side: a secret is
+	// found in the version that added it, once, however long it stays.
+	Whole bool
+	// Context is the number of unchanged lines scanned around a change;
+	// 0 means DefaultContext.
+	Context int
 }
 
 func (o Options) maxSize() int64 {
@@ -49,20 +58,29 @@ type History struct {
 	// prefix is put before paths (submodules: "sub/dir/").
 	prefix string
 
-	idx  *index
-	subs map[string]*History // submodule path → its history
+	idx   *index
+	subs  map[string]*History // submodule path → its history
+	stats HistoryStats
 }
+
+// HistoryStats describes a finished history walk.
+type HistoryStats struct {
+	// Commits and Blobs count the commits walked and the unique blobs
+	// they hold; BlobBytes is the blobs' total size.
+	Commits, Blobs int
+	BlobBytes      int64
+	// Diffed counts the blobs scanned only where they differ from the
+	// previous version of the file; Bases counts blobs outside the
+	// selection read only to compare with.
+	Diffed, Bases int
+}
+
+// Stats describes the last walk (zero before Chunks returns).
+func (h *History) Stats() HistoryStats { return h.stats }
 
 // NewHistory returns a Source over the blobs of the selected history.
 func NewHistory(repo *Repo, opts Options) *History {
 	return &History{repo: repo, opts: opts}
-}
-
-// request is a blob the walk asks cat-file for, with the path it was
-// first seen at (for the matcher's path-based scoring).
-type request struct {
-	oid  string
-	path string
 }
 
 // Chunks walks the selected history once ('git log --raw', which lists
@@ -82,7 +100,7 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 	}
 	defer cf.closeWith()
 	queue := make(chan request, 1<<14)
-	w := &walker{h: h, idx: idx, cf: cf, queue: queue, excluded: map[string]bool{}, submodules: map[string]string{}}
+	w := &walker{h: h, idx: idx, cf: cf, queue: queue, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
 	var walkErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -91,7 +109,14 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 		defer close(queue)
 		walkErr = w.walk(ctx)
 	}()
-	readErr := readBlobs(ctx, cf, queue, "git", h.prefix, h.opts, yield)
+	rd := &reader{cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context}
+	if rd.context <= 0 {
+		rd.context = DefaultContext
+	}
+	if !h.opts.Whole {
+		rd.bases = newBaseCache(defaultCacheContent, defaultCacheHashes)
+	}
+	readErr := rd.run(ctx, queue, yield)
 	if readErr != nil {
 		cancel()
 		for range queue { // let the walker end
@@ -110,6 +135,9 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 	if err := cf.close(); err != nil {
 		return err
 	}
+	h.stats = HistoryStats{Commits: len(idx.commits), Blobs: len(idx.blobs), BlobBytes: rd.blobBytes, Diffed: rd.diffed, Bases: len(w.baseAsked)}
+	h.repo.logger().Debug("history walked", "commits", h.stats.Commits, "blobs", h.stats.Blobs,
+		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases)
 	if len(idx.commits) == 0 {
 		return h.noCommits(ctx)
 	}
@@ -119,46 +147,6 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 		}
 	}
 	return h.scanSubmodules(ctx, w.submodules, yield)
-}
-
-// readBlobs reads the blobs requested through queue, in order, and
-// yields their chunks, named source and prefix+path.
-func readBlobs(ctx context.Context, cf *catFile, queue <-chan request, source, prefix string, opts Options, yield func(vigil.Chunk) error) error {
-	var yerr error
-	emit := func(c vigil.Chunk) bool {
-		if yerr = ctx.Err(); yerr != nil {
-			return false
-		}
-		yerr = yield(c)
-		return yerr == nil
-	}
-	for req := range queue {
-		hdr, err := cf.header(req.oid)
-		if err != nil {
-			return err
-		}
-		origin := vigil.Origin{Source: source, Path: prefix + req.path, Blob: req.oid}
-		switch {
-		case hdr.missing:
-			emit(skipChunk(origin, vigil.SkipUnreadable, fmt.Errorf("object %s is missing from the repository (a shallow or partial clone, or a damaged object store)", req.oid)))
-			continue
-		case hdr.typ != "blob":
-			emit(skipChunk(origin, vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", req.oid, hdr.typ)))
-		}
-		body := cf.body(hdr)
-		if hdr.typ == "blob" {
-			if err := readBlob(body, hdr.size, origin, opts, emit); err != nil {
-				return cf.fail("read object "+req.oid, err)
-			}
-		}
-		if err := cf.end(hdr, body); err != nil {
-			return err
-		}
-		if yerr != nil {
-			return yerr
-		}
-	}
-	return nil
 }
 
 // ask queues a request for the reader and sends it to cat-file. When the
@@ -206,11 +194,13 @@ type walker struct {
 	skips      []vigil.Skip
 	excluded   map[string]bool
 	submodules map[string]string // path → a commit it points at
+	// baseAsked holds blobs outside the selection read as bases only.
+	baseAsked map[string]bool
 }
 
 func (w *walker) walk(ctx context.Context) error {
 	args := append([]string{"log"}, rawArgs...)
-	args = append(args, logFormat, "--topo-order", "--diff-merges=first-parent", "--root", "--no-show-signature", "--no-color")
+	args = append(args, logFormat, "--topo-order", "--reverse", "--diff-merges=first-parent", "--root", "--no-show-signature", "--no-color")
 	if len(w.h.opts.Revs) == 0 {
 		args = append(args, "--all")
 	} else {
@@ -243,7 +233,7 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 	}
 	w.idx.hashLen = len(c.id) / 2
 	ci := uint32(len(w.idx.commits))
-	w.idx.commits = append(w.idx.commits, commitRef{id: id, time: c.time})
+	w.idx.commits = append(w.idx.commits, id)
 	asked := false
 	for i := range c.entries {
 		e := &c.entries[i]
@@ -267,10 +257,23 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 		if !ok {
 			return fmt.Errorf("raw log: bad object id %q", e.dst)
 		}
-		if !w.idx.sight(b, ci, e.path) {
+		src, _ := parseOID(e.src)
+		if !w.idx.sight(b, ci, e.path, src) {
 			continue
 		}
-		if err := ask(ctx, w.cf, w.queue, request{oid: e.dst, path: e.path}); err != nil {
+		req := request{oid: e.dst, path: e.path}
+		if !w.h.opts.Whole && !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec) {
+			req.base = e.src
+			if _, seen := w.idx.blobs[src]; !seen && !w.baseAsked[e.src] {
+				// The previous version is outside the selection: read
+				// it to compare with, without scanning it.
+				w.baseAsked[e.src] = true
+				if err := ask(ctx, w.cf, w.queue, request{oid: e.src, path: e.path, baseOnly: true}); err != nil {
+					return err
+				}
+			}
+		}
+		if err := ask(ctx, w.cf, w.queue, req); err != nil {
 			return err
 		}
 		asked = true

@@ -22,22 +22,13 @@ func parseOID(s string) (oid, bool) {
 // hexOID encodes an id of n bytes.
 func (o oid) hex(n int) string { return hex.EncodeToString(o[:n]) }
 
-// commitRef is what the history index keeps per commit: its id and author
-// time. Everything else is read later, for the few commits that matter.
-type commitRef struct {
-	id   oid
-	time int64
-}
-
 // blobRef is what the history index keeps per unique blob: the commit and
-// path that introduced it (the earliest sighting), and whether it was
-// seen at other paths too.
+// path that introduced it (its first sighting in a walk from oldest to
+// newest), and the previous version of the file it was a new version of
+// (base: a blob number plus one, 0 for none). Other paths it appears at
+// are in index.others.
 type blobRef struct {
-	commit uint32
-	path   uint32
-	// more is set when the blob also appears at other paths (see
-	// index.others).
-	more bool
+	commit, path, base uint32
 }
 
 // index is the provenance of every blob a history walk saw. It grows with
@@ -45,17 +36,21 @@ type blobRef struct {
 // a few dozen bytes each — never with their content.
 type index struct {
 	hashLen int
-	commits []commitRef
-	blobs   map[oid]blobRef
+	// commits holds the id of each commit walked, oldest first; commit
+	// metadata is read later, for the few commits that matter.
+	commits []oid
+	// blobs numbers the blobs; refs holds each one's provenance.
+	blobs   map[oid]uint32
+	refs    []blobRef
 	paths   []string
 	pathIDs map[string]uint32
 	// others lists, for blobs seen at several paths, the paths other
 	// than the introducing one.
-	others map[oid][]uint32
+	others map[uint32][]uint32
 }
 
 func newIndex() *index {
-	return &index{blobs: map[oid]blobRef{}, pathIDs: map[string]uint32{}, others: map[oid][]uint32{}}
+	return &index{blobs: map[oid]uint32{}, pathIDs: map[string]uint32{}, others: map[uint32][]uint32{}}
 }
 
 func (x *index) pathID(p string) uint32 {
@@ -68,41 +63,31 @@ func (x *index) pathID(p string) uint32 {
 	return id
 }
 
-// sight records that commit c holds blob b at path p, and reports whether
-// the blob is new. The walk goes from newest to oldest, so a later
-// sighting with an earlier (or equal) author time becomes the blob's
-// introduction.
-func (x *index) sight(b oid, c uint32, p string) bool {
+// sight records that commit c holds blob b at path p, as a new version of
+// blob base (if known), and reports whether the blob is new. The walk goes
+// from oldest to newest, so the first sighting is the introduction.
+func (x *index) sight(b oid, c uint32, p string, base oid) bool {
 	pid := x.pathID(p)
-	ref, ok := x.blobs[b]
+	n, ok := x.blobs[b]
 	if !ok {
-		x.blobs[b] = blobRef{commit: c, path: pid}
+		ref := blobRef{commit: c, path: pid}
+		if bn, ok := x.blobs[base]; ok {
+			ref.base = bn + 1
+		}
+		x.blobs[b] = uint32(len(x.refs))
+		x.refs = append(x.refs, ref)
 		return true
 	}
-	other := pid != ref.path
-	if other && !containsID(x.others[b], pid) {
-		x.others[b] = append(x.others[b], pid)
-		ref.more = true
+	if pid != x.refs[n].path && !containsID(x.others[n], pid) {
+		x.others[n] = append(x.others[n], pid)
 	}
-	if x.commits[c].time <= x.commits[ref.commit].time {
-		if other {
-			// pid becomes the introducing path; the old one is another.
-			x.others[b] = append(removeID(x.others[b], pid), ref.path)
-		}
-		ref.commit, ref.path = c, pid
-	}
-	x.blobs[b] = ref
 	return false
 }
 
-// pathsOf returns the paths a blob was seen at, the introducing one first.
-func (x *index) pathsOf(b oid) []string {
-	ref, ok := x.blobs[b]
-	if !ok {
-		return nil
-	}
-	out := []string{x.paths[ref.path]}
-	for _, id := range x.others[b] {
+// pathsOf returns the paths blob n was seen at, the introducing one first.
+func (x *index) pathsOf(n uint32) []string {
+	out := []string{x.paths[x.refs[n].path]}
+	for _, id := range x.others[n] {
 		out = append(out, x.paths[id])
 	}
 	return out
@@ -115,13 +100,4 @@ func containsID(ids []uint32, id uint32) bool {
 		}
 	}
 	return false
-}
-
-func removeID(ids []uint32, id uint32) []uint32 {
-	for i, v := range ids {
-		if v == id {
-			return append(ids[:i], ids[i+1:]...)
-		}
-	}
-	return ids
 }

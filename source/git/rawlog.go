@@ -10,8 +10,8 @@ import (
 )
 
 // logFormat is the --format of the commit headers rawReader reads: the
-// commit id and the author time (Unix seconds).
-const logFormat = "--format=%H %at"
+// commit id.
+const logFormat = "--format=%H"
 
 // rawArgs are the options that make 'git log' and 'git diff' list, per
 // commit, the blob each changed path now holds, without rendering diffs:
@@ -39,11 +39,10 @@ type rawEntry struct {
 // plain raw diff (no headers) is one rawCommit with an empty id.
 type rawCommit struct {
 	id      string
-	time    int64
 	entries []rawEntry
 }
 
-// rawReader reads the output of 'git log <rawArgs> -z --format=%H %at' or
+// rawReader reads the output of 'git log <rawArgs> --format=%H' or
 // of 'git diff --raw -z': NUL-terminated tokens, where a token starting
 // with ':' describes a change and is followed by a path token, and any
 // other token is the next commit's header.
@@ -80,7 +79,7 @@ func (p *rawReader) next(c *rawCommit) error {
 	if p.done {
 		return io.EOF
 	}
-	c.id, c.time, c.entries = "", 0, c.entries[:0]
+	c.id, c.entries = "", c.entries[:0]
 	head := p.pending
 	p.pending = nil
 	if head == nil {
@@ -108,11 +107,11 @@ func (p *rawReader) next(c *rawCommit) error {
 			e.path = string(path)
 			c.entries = append(c.entries, e)
 		} else if c.id == "" && len(c.entries) == 0 {
-			id, t, err := parseCommitHeader(head)
+			id, err := parseCommitHeader(head)
 			if err != nil {
 				return err
 			}
-			c.id, c.time = id, t
+			c.id = id
 		} else {
 			p.pending = append([]byte(nil), head...)
 			return nil
@@ -146,18 +145,13 @@ func isChange(tok []byte) ([]byte, bool) {
 	return nil, false
 }
 
-// parseCommitHeader reads "<id> <author time>".
-func parseCommitHeader(tok []byte) (string, int64, error) {
-	tok = bytes.TrimPrefix(tok, []byte("\n"))
-	id, ts, ok := bytes.Cut(tok, []byte(" "))
-	if !ok || !isHex(id) {
-		return "", 0, fmt.Errorf("raw log: bad commit header %q", clip(tok))
+// parseCommitHeader reads a commit id.
+func parseCommitHeader(tok []byte) (string, error) {
+	id := bytes.TrimPrefix(tok, []byte("\n"))
+	if !isHex(id) {
+		return "", fmt.Errorf("raw log: bad commit header %q", clip(tok))
 	}
-	t, err := strconv.ParseInt(string(ts), 10, 64)
-	if err != nil {
-		return "", 0, fmt.Errorf("raw log: bad commit time in %q", clip(tok))
-	}
-	return string(id), t, nil
+	return string(id), nil
 }
 
 // parseChange reads "<src mode> <dst mode> <src id> <dst id> <status>".

@@ -89,7 +89,8 @@ func readRequests(ctx context.Context, repo *Repo, reqs []request, source string
 		}
 		askErr = cf.flush()
 	}()
-	err = readBlobs(ctx, cf, queue, source, "", opts, yield)
+	rd := &reader{cf: cf, source: source, opts: opts}
+	err = rd.run(ctx, queue, yield)
 	if err != nil {
 		cancel()
 		for range queue {
