@@ -21,9 +21,8 @@ type gitMode struct {
 	submodules               bool
 
 	// Set by source, used by finish.
-	hist     *gitsrc.History
-	stage    *gitsrc.Staged
-	noCommit bool // a push that only deletes: nothing to scan
+	hist  *gitsrc.History
+	stage *gitsrc.Staged
 }
 
 func (g *gitMode) register(fl *pflag.FlagSet) {
@@ -94,10 +93,9 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 			return nil, err
 		}
 		if revs == nil {
-			g.noCommit = true
 			return vigil.Sources{}, nil
 		}
-		gopts.Revs = revs
+		gopts.Revs, gopts.NewOnly = revs, true
 	default:
 		if gopts.Revs, err = g.revs(ctx, repo); err != nil {
 			return nil, err

@@ -73,6 +73,19 @@ type group struct {
 
 func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
 	idx := h.idx
+	if h.opts.NewOnly {
+		var err error
+		fs, err = dropKnown(ctx, newLazyBlobs(h.repo, h.opts), fs, func(f *vigil.Finding) string {
+			b, _ := parseOID(f.Origin.Blob)
+			if n, ok := idx.blobs[b]; ok {
+				return h.bases[n]
+			}
+			return ""
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	var groups []*group
 	byFP := map[string]*group{}
 	blobOf := make([]uint32, len(fs))
@@ -249,16 +262,8 @@ const maxVersions = 100000
 // checkHeadBlobs reads HEAD blobs that may still hold the secrets of
 // groups not yet known to be present, and looks for them.
 func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group) error {
-	var cf *catFile
-	defer func() {
-		if cf != nil {
-			cf.closeWith()
-		}
-	}()
-	limit := h.opts.maxSize()
-	if limit < 0 {
-		limit = maxObjectSize
-	}
+	blobs := newLazyBlobs(h.repo, h.opts)
+	defer blobs.abort()
 	for _, oid := range slices.Sorted(maps.Keys(check)) {
 		var pending []*group
 		for _, g := range check[oid] {
@@ -269,28 +274,18 @@ func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group)
 		if len(pending) == 0 {
 			continue
 		}
-		if cf == nil {
-			var err error
-			if cf, err = h.repo.startCatFile(ctx); err != nil {
-				return err
-			}
-		}
-		_, data, err := cf.read(oid, limit)
+		data, err := blobs.read(ctx, oid)
 		if err != nil {
 			return err
 		}
+		delete(blobs.cache, oid) // read once: keep memory flat
 		for _, g := range pending {
 			if data != nil && bytes.Contains(data, []byte(g.secret)) {
 				g.present = true
 			}
 		}
 	}
-	if cf != nil {
-		err := cf.close()
-		cf = nil
-		return err
-	}
-	return nil
+	return blobs.close()
 }
 
 // treeEntry is one line of 'git ls-tree -z'.

@@ -222,6 +222,9 @@ func (c *catFile) closeWith() {
 		return
 	}
 	c.closed = true
+	if c.cmd == nil { // a test's stream
+		return
+	}
 	c.stdin.Close()
 	c.cancel()
 	c.cmd.Wait()

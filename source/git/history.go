@@ -40,6 +40,11 @@ type Options struct {
 	// Context is the number of unchanged lines scanned around a change;
 	// 0 means DefaultContext.
 	Context int
+	// NewOnly makes Attribute drop the findings whose secret (with its
+	// parts) the previous version of the file already held, as a
+	// pre-push hook wants: what the pushed commits add, not what they
+	// touch.
+	NewOnly bool
 }
 
 func (o Options) maxSize() int64 {
@@ -61,6 +66,9 @@ type History struct {
 	idx   *index
 	subs  map[string]*History // submodule path → its history
 	stats HistoryStats
+	// bases maps blob numbers to the previous version of their file
+	// (with Options.NewOnly).
+	bases map[uint32]string
 }
 
 // HistoryStats describes a finished history walk.
@@ -93,6 +101,7 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 	defer cancel()
 	idx := newIndex()
 	h.idx = idx
+	h.bases = map[uint32]string{}
 
 	cf, err := h.repo.startCatFile(ctx)
 	if err != nil {
@@ -109,7 +118,7 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 		defer close(queue)
 		walkErr = w.walk(ctx)
 	}()
-	rd := &reader{cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context}
+	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context}
 	if rd.context <= 0 {
 		rd.context = DefaultContext
 	}
@@ -262,7 +271,11 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 			continue
 		}
 		req := request{oid: e.dst, path: e.path}
-		if !w.h.opts.Whole && !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec) {
+		hasBase := !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec)
+		if w.h.opts.NewOnly && hasBase {
+			w.h.bases[uint32(len(w.idx.refs)-1)] = e.src
+		}
+		if !w.h.opts.Whole && hasBase {
 			req.base = e.src
 			if _, seen := w.idx.blobs[src]; !seen && !w.baseAsked[e.src] {
 				// The previous version is outside the selection: read

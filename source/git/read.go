@@ -24,6 +24,7 @@ type request struct {
 // was read is scanned only where it differs from it, plus context lines
 // on each side; otherwise whole.
 type reader struct {
+	repo    *Repo
 	cf      *catFile
 	source  string // Origin.Source
 	prefix  string // put before paths
@@ -62,7 +63,7 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 		case hdr.missing && req.baseOnly:
 			continue // the next version is scanned whole
 		case hdr.missing:
-			emit(skipChunk(origin, vigil.SkipUnreadable, fmt.Errorf("object %s is missing from the repository (a shallow or partial clone, or a damaged object store)", req.oid)))
+			emit(skipChunk(origin, vigil.SkipUnreadable, rd.repo.whyMissing(ctx, req.oid)))
 			continue
 		case hdr.typ != "blob" && !req.baseOnly:
 			emit(skipChunk(origin, vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", req.oid, hdr.typ)))

@@ -200,3 +200,13 @@ func (r *Repo) IsCommit(ctx context.Context, rev string) bool {
 	_, err := r.output(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
 	return err == nil
 }
+
+// whyMissing explains an object cat-file reported missing: absent (a
+// shallow or partial clone), or present but damaged, in git's words.
+func (r *Repo) whyMissing(ctx context.Context, oid string) error {
+	_, err := r.output(ctx, "cat-file", "-t", oid)
+	if err != nil && !strings.Contains(err.Error(), "Not a valid object name") {
+		return fmt.Errorf("object %s is damaged: %w", oid, err)
+	}
+	return fmt.Errorf("object %s is missing from the repository (a shallow or partial clone, or a damaged object store)", oid)
+}

@@ -89,7 +89,7 @@ func readRequests(ctx context.Context, repo *Repo, reqs []request, source string
 		}
 		askErr = cf.flush()
 	}()
-	rd := &reader{cf: cf, source: source, opts: opts}
+	rd := &reader{repo: repo, cf: cf, source: source, opts: opts}
 	err = rd.run(ctx, queue, yield)
 	if err != nil {
 		cancel()
@@ -106,56 +106,13 @@ func readRequests(ctx context.Context, repo *Repo, reqs []request, source string
 	return cf.close()
 }
 
-// Filter drops findings whose secret HEAD's version of the same file
-// already holds: a commit that touches a file is blocked for the secrets
-// it adds, not for ones committed before (history scans find those).
+// Filter drops findings whose secret (with its parts) HEAD's version of
+// the same file already holds: a commit that touches a file is blocked for
+// the secrets it adds, not for ones committed before (history scans find
+// those).
 func (s *Staged) Filter(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
 	if len(fs) == 0 || len(s.olds) == 0 {
 		return fs, nil
 	}
-	old := map[string][]byte{}
-	var cf *catFile
-	defer func() {
-		if cf != nil {
-			cf.closeWith()
-		}
-	}()
-	var out []vigil.Finding
-	for _, f := range fs {
-		oid, ok := s.olds[f.Origin.Path]
-		if !ok {
-			out = append(out, f)
-			continue
-		}
-		data, seen := old[oid]
-		if !seen {
-			if cf == nil {
-				var err error
-				if cf, err = s.repo.startCatFile(ctx); err != nil {
-					return nil, err
-				}
-			}
-			limit := s.opts.maxSize()
-			if limit < 0 {
-				limit = maxObjectSize
-			}
-			_, d, err := cf.read(oid, limit)
-			if err != nil {
-				return nil, err
-			}
-			data, old[oid] = d, d
-		}
-		if data != nil && bytes.Contains(data, []byte(f.Secret.Reveal())) {
-			continue
-		}
-		out = append(out, f)
-	}
-	if cf != nil {
-		err := cf.close()
-		cf = nil
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return dropKnown(ctx, newLazyBlobs(s.repo, s.opts), fs, func(f *vigil.Finding) string { return s.olds[f.Origin.Path] })
 }
