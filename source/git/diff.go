@@ -8,17 +8,61 @@ import (
 // splitLines hashes each line of data (without its newline) and returns
 // the hashes and where each line starts.
 func splitLines(seed maphash.Seed, data []byte) (hashes []uint64, starts []int) {
+	n := bytes.Count(data, []byte{'\n'}) + 1
+	hashes, starts = make([]uint64, 0, n), make([]int, 0, n)
+	eachLine(data, func(from, to int) {
+		starts = append(starts, from)
+		hashes = append(hashes, maphash.Bytes(seed, data[from:to]))
+	})
+	return hashes, starts
+}
+
+// hashLines is splitLines without the line starts.
+func hashLines(seed maphash.Seed, data []byte) []uint64 {
+	hashes := make([]uint64, 0, bytes.Count(data, []byte{'\n'})+1)
+	eachLine(data, func(from, to int) {
+		hashes = append(hashes, maphash.Bytes(seed, data[from:to]))
+	})
+	return hashes
+}
+
+// eachLine calls f with the bounds of each line of data, newline excluded.
+func eachLine(data []byte, f func(from, to int)) {
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
-		next := off + end + 1
 		if end < 0 {
-			end, next = len(data)-off, len(data)
+			f(off, len(data))
+			return
 		}
-		starts = append(starts, off)
-		hashes = append(hashes, maphash.Bytes(seed, data[off:off+end]))
-		off = next
+		f(off, off+end)
+		off += end + 1
 	}
-	return hashes, starts
+}
+
+// commonPrefix returns the length of the longest common prefix of a and b.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	p := 0
+	for p+64 <= n && bytes.Equal(a[p:p+64], b[p:p+64]) {
+		p += 64
+	}
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	return p
+}
+
+// commonSuffix returns the length of the longest common suffix of a and b.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	s := 0
+	for s+64 <= n && bytes.Equal(a[len(a)-s-64:len(a)-s], b[len(b)-s-64:len(b)-s]) {
+		s += 64
+	}
+	for s < n && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	return s
 }
 
 // changedBytes returns the byte ranges of data (a new version of base)
@@ -28,15 +72,9 @@ func splitLines(seed maphash.Seed, data []byte) (hashes []uint64, starts []int) 
 // are set aside by comparing bytes, so only the part between the first
 // and the last change is cut into lines and diffed.
 func changedBytes(seed maphash.Seed, base, data []byte, context int) [][2]int {
-	p := 0
-	for p < len(base) && p < len(data) && base[p] == data[p] {
-		p++
-	}
+	p := commonPrefix(base, data)
 	p = bytes.LastIndexByte(data[:p], '\n') + 1 // back to a line start
-	s := 0
-	for s < len(base)-p && s < len(data)-p && base[len(base)-1-s] == data[len(data)-1-s] {
-		s++
-	}
+	s := commonSuffix(base[p:], data[p:])
 	// Start the common tail after its first newline: a line start in both
 	// versions.
 	if i := bytes.IndexByte(data[len(data)-s:], '\n'); i < 0 {
@@ -167,7 +205,9 @@ func myers(a, b []uint64) ([]span, bool) {
 	limit := min(n+m, maxEdits)
 	off := limit + 1
 	v := make([]int32, 2*limit+3)
-	var trace [][]int32 // v after each step d, for the window [-d, d]
+	// trace holds v after each step d, for the window [-d, d]: step d's
+	// window starts at d*d.
+	var trace []int32
 	for d := 0; d <= limit; d++ {
 		for k := -d; k <= d; k += 2 {
 			var x int
@@ -183,22 +223,22 @@ func myers(a, b []uint64) ([]span, bool) {
 			}
 			v[off+k] = int32(x)
 			if x >= n && y >= m {
-				trace = append(trace, append([]int32(nil), v[off-d:off+d+1]...))
-				return backtrack(trace, n, m), true
+				trace = append(trace, v[off-d:off+d+1]...)
+				return backtrack(trace, d, n, m), true
 			}
 		}
-		trace = append(trace, append([]int32(nil), v[off-d:off+d+1]...))
+		trace = append(trace, v[off-d:off+d+1]...)
 	}
 	return nil, false
 }
 
-// backtrack walks the trace from (n, m) back to (0, 0) and lists the
-// edits in order.
-func backtrack(trace [][]int32, n, m int) []span {
-	var rev []span
+// backtrack walks the trace of a diff of D edits from (n, m) back to
+// (0, 0) and lists the edits in order.
+func backtrack(trace []int32, D, n, m int) []span {
+	rev := make([]span, 0, D)
 	x, y := n, m
-	at := func(d, k int) int { return int(trace[d][k+d]) }
-	for d := len(trace) - 1; d > 0; d-- {
+	at := func(d, k int) int { return int(trace[d*d+k+d]) }
+	for d := D; d > 0; d-- {
 		k := x - y
 		var pk int
 		if k == -d || k != d && at(d-1, k-1) < at(d-1, k+1) {

@@ -220,6 +220,13 @@ func (w *walker) walk(ctx context.Context) error {
 		p := newRawReader(r)
 		var c rawCommit
 		for {
+			// Send the requests so far before waiting for git log: the
+			// reader may be waiting for them.
+			if p.r.Buffered() == 0 {
+				if err := w.cf.flush(); err != nil {
+					return err
+				}
+			}
 			err := p.next(&c)
 			if errors.Is(err, io.EOF) {
 				return w.cf.flush()
@@ -243,7 +250,6 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 	w.idx.hashLen = len(c.id) / 2
 	ci := uint32(len(w.idx.commits))
 	w.idx.commits = append(w.idx.commits, id)
-	asked := false
 	for i := range c.entries {
 		e := &c.entries[i]
 		if isZero(e.dst) || e.status == 'D' || e.status == 'U' {
@@ -289,10 +295,6 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 		if err := ask(ctx, w.cf, w.queue, req); err != nil {
 			return err
 		}
-		asked = true
-	}
-	if asked {
-		return w.cf.flush()
 	}
 	return nil
 }

@@ -3,8 +3,11 @@ package git
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"runtime"
+	"sync"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/source/files"
@@ -36,6 +39,10 @@ type reader struct {
 	// compared with their previous version.
 	blobBytes int64
 	diffed    int
+	// out carries chunks to the yielding goroutine; jobs carries work to
+	// the diff workers.
+	out  chan vigil.Chunk
+	jobs chan diffJob
 }
 
 // DefaultContext is the number of unchanged lines scanned on each side of
@@ -44,15 +51,95 @@ type reader struct {
 // credential with a line already there is still seen whole.
 const DefaultContext = 12
 
+// run reads the blobs requested through queue, in order, and yields their
+// chunks. Comparing a blob with its previous version happens on worker
+// goroutines, so reading from cat-file never waits for it; chunks are
+// yielded from the calling goroutine.
 func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigil.Chunk) error) error {
-	var yerr error
-	emit := func(c vigil.Chunk) bool {
-		if yerr = ctx.Err(); yerr != nil {
-			return false
-		}
-		yerr = yield(c)
-		return yerr == nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make(chan vigil.Chunk, 64)
+	rd.out, rd.jobs = out, make(chan diffJob, 8)
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() {
+			for j := range rd.jobs {
+				rd.work(ctx, j)
+			}
+		})
 	}
+	readErr := make(chan error, 1)
+	go func() {
+		err := rd.read(ctx, queue)
+		close(rd.jobs)
+		workers.Wait()
+		close(out)
+		readErr <- err
+	}()
+	var yerr error
+	for c := range out {
+		if yerr == nil {
+			if yerr = yield(c); yerr != nil {
+				cancel()
+			}
+		}
+	}
+	if err := <-readErr; err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
+		return err
+	}
+	return yerr
+}
+
+// send passes a chunk to the yielding goroutine.
+func (rd *reader) send(ctx context.Context, c vigil.Chunk) bool {
+	select {
+	case rd.out <- c:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// diffJob is work for the diff workers: a blob to compare with its base
+// (content, or line hashes), or blobs pushed out of the base cache whose
+// lines to hash.
+type diffJob struct {
+	chunk     vigil.Chunk
+	base      []byte
+	baseLines []uint64
+	evicted   []entry[[]byte]
+}
+
+func (rd *reader) work(ctx context.Context, j diffJob) {
+	for _, e := range j.evicted {
+		rd.bases.keepHashes(e.k, hashLines(rd.seed, e.v))
+	}
+	if j.chunk.Data == nil {
+		return
+	}
+	c := j.chunk
+	var ranges [][2]int
+	if j.base != nil {
+		ranges = changedBytes(rd.seed, j.base, c.Data, rd.context)
+	} else {
+		ranges = changedRanges(rd.seed, j.baseLines, c.Data, rd.context)
+	}
+	line, at := 1, 0
+	for i, r := range ranges {
+		line += bytes.Count(c.Data[at:r[0]], []byte{'\n'})
+		at = r[0]
+		o := c.Origin
+		o.Line = line
+		if !rd.send(ctx, vigil.Chunk{Data: c.Data[r[0]:r[1]:r[1]], Origin: o, Continued: i > 0}) {
+			return
+		}
+	}
+}
+
+// read reads the requested blobs from cat-file and passes on their chunks,
+// or the work of comparing them with their previous versions.
+func (rd *reader) read(ctx context.Context, queue <-chan request) error {
+	emit := func(c vigil.Chunk) bool { return rd.send(ctx, c) }
 	for req := range queue {
 		hdr, err := rd.cf.header(req.oid)
 		if err != nil {
@@ -77,9 +164,9 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 			out := emit
 			switch {
 			case req.baseOnly:
-				out = rd.regionsOf(req, nil)
+				out = rd.regionsOf(ctx, req, nil)
 			case rd.bases != nil && small:
-				out = rd.regionsOf(req, emit)
+				out = rd.regionsOf(ctx, req, emit)
 			}
 			if err := readBlob(body, hdr.size, origin, rd.opts, out); err != nil {
 				return rd.cf.fail("read object "+req.oid, err)
@@ -88,8 +175,8 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 		if err := rd.cf.end(hdr, body); err != nil {
 			return err
 		}
-		if yerr != nil {
-			return yerr
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -107,39 +194,30 @@ func (rd *reader) regionMax() int {
 }
 
 // regionsOf returns an emit function that takes a blob's one chunk,
-// keeps it to compare the next version with, and passes on only the parts
-// that differ from its base (all of it when the base is not at hand).
-// With emit nil, nothing is passed on.
-func (rd *reader) regionsOf(req request, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
+// keeps it to compare the next version with, and passes it on to be
+// compared with its base (or whole, when the base is not at hand). With
+// emit nil, nothing is passed on.
+func (rd *reader) regionsOf(ctx context.Context, req request, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
 	return func(c vigil.Chunk) bool {
 		if c.Skip != nil || c.Continued || c.Origin.Line != 1 {
 			return emit == nil || emit(c)
 		}
 		base, baseLines, ok := rd.bases.take(req.base)
 		// The matcher only reads chunk data, so the cache may share it.
-		rd.bases.put(rd.seed, req.oid, c.Data)
-		if emit == nil {
-			return true
+		j := diffJob{evicted: rd.bases.put(req.oid, c.Data)}
+		if emit != nil && ok {
+			rd.diffed++
+			j.chunk, j.base, j.baseLines = c, base, baseLines
 		}
-		if !ok {
-			return emit(c)
-		}
-		rd.diffed++
-		var ranges [][2]int
-		if base != nil {
-			ranges = changedBytes(rd.seed, base, c.Data, rd.context)
-		} else {
-			ranges = changedRanges(rd.seed, baseLines, c.Data, rd.context)
-		}
-		line, at := 1, 0
-		for i, r := range ranges {
-			line += bytes.Count(c.Data[at:r[0]], []byte{'\n'})
-			at = r[0]
-			o := c.Origin
-			o.Line = line
-			if !emit(vigil.Chunk{Data: c.Data[r[0]:r[1]:r[1]], Origin: o, Continued: i > 0}) {
+		if j.chunk.Data != nil || len(j.evicted) > 0 {
+			select {
+			case rd.jobs <- j:
+			case <-ctx.Done():
 				return false
 			}
+		}
+		if emit != nil && !ok {
+			return emit(c)
 		}
 		return true
 	}
@@ -148,17 +226,21 @@ func (rd *reader) regionsOf(req request, emit func(vigil.Chunk) bool) func(vigil
 // baseCache keeps recently read blobs to compare the next version of a
 // file with: the newest whole (up to maxContent bytes), older ones as line
 // hashes only (up to maxHashes bytes), oldest forgotten first. A blob
-// taken as a base is dropped: the file's next version replaces it.
+// taken as a base is dropped: the file's next version replaces it. It is
+// safe for concurrent use.
 type baseCache struct {
+	mu      sync.Mutex
 	content fifo[[]byte]
 	hashes  fifo[[]uint64]
 }
 
-// Default bounds of the base cache: enough for the working set of a large
-// source tree (the Go tree holds ~140 MB of text, ~4 M lines).
+// Default bounds of the base cache. They hold the working set of a large
+// source tree's history (the Go tree: ~140 MB of text, ~4 M lines) well
+// enough that nearly every new version of a file is compared with the
+// previous one.
 const (
-	defaultCacheContent = 48 << 20
-	defaultCacheHashes  = 32 << 20
+	defaultCacheContent = 24 << 20
+	defaultCacheHashes  = 16 << 20
 )
 
 func newBaseCache(maxContent, maxHashes int) *baseCache {
@@ -173,6 +255,8 @@ func (c *baseCache) take(oid string) ([]byte, []uint64, bool) {
 	if oid == "" {
 		return nil, nil, false
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if b, ok := c.content.remove(oid); ok {
 		return b, nil, true
 	}
@@ -180,12 +264,19 @@ func (c *baseCache) take(oid string) ([]byte, []uint64, bool) {
 	return nil, h, ok
 }
 
-// put keeps a blob; the content it pushes out is kept as line hashes.
-func (c *baseCache) put(seed maphash.Seed, oid string, data []byte) {
-	for _, old := range c.content.add(oid, data, len(data)) {
-		h, _ := splitLines(seed, old.v)
-		c.hashes.add(old.k, h, 8*len(h))
-	}
+// put keeps a blob and returns the blobs it pushed out, to be kept as
+// line hashes (keepHashes) once hashed.
+func (c *baseCache) put(oid string, data []byte) []entry[[]byte] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.content.add(oid, data, len(data))
+}
+
+// keepHashes keeps a blob's line hashes.
+func (c *baseCache) keepHashes(oid string, h []uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.hashes.add(oid, h, 8*len(h))
 }
 
 // fifo is a size-bounded map that forgets its oldest entries first.

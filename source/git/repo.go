@@ -83,12 +83,30 @@ func (r *Repo) logger() *slog.Logger {
 // quoted (core.quotePath=false, and callers use -z), output is never
 // paged or coloured, and git never prompts.
 func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append([]string{"-C", r.Dir, "-c", "core.quotePath=false", "-c", "color.ui=false",
-		"-c", "log.showSignature=false", "-c", "diff.external=", "--no-pager"}, args...)
+	full := []string{"-C", r.Dir, "-c", "core.quotePath=false", "-c", "color.ui=false",
+		"-c", "log.showSignature=false", "-c", "diff.external=", "--no-pager"}
+	if limit := deltaCacheLimit(args[0]); limit != "" {
+		full = append(full, "-c", "core.deltaBaseCacheLimit="+limit)
+	}
+	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
 	r.logger().Debug("git", "args", strings.Join(args, " "))
 	return cmd
+}
+
+// deltaCacheLimit bounds git's cache of delta bases for a long-running
+// subcommand, which is most of its memory: the history walk reads trees,
+// which gain little from it; cat-file reads blobs oldest first, the
+// reverse of the order deltas are stored in, and gains more.
+func deltaCacheLimit(sub string) string {
+	switch sub {
+	case "log":
+		return "8m"
+	case "cat-file":
+		return "64m"
+	}
+	return ""
 }
 
 // output runs git and returns its stdout; a failure carries git's stderr.

@@ -3,6 +3,7 @@ package git
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,7 @@ func tokensAt(fs []vigil.Finding) []string {
 			out = append(out, fmt.Sprintf("%s:%d", f.Origin.Path, f.Origin.Line))
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
