@@ -55,7 +55,9 @@ measure() {
 	shift
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -f '%e %U %S' -o "$dir/t.txt" "$@" > /dev/null 2> "$dir/$name.stderr" || true
-		t=$(awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$dir/t.txt")
+		# GNU time writes "Command exited with non-zero status N" first
+		# when the tool reports findings.
+		t=$(tail -n 1 "$dir/t.txt" | awk '{ printf "%.2f %.2f", $1, $2 + $3 }')
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { split(a, x); split(b, y); exit !(x[1] < y[1]) }'; then
 			best=$t
 		fi

@@ -144,7 +144,11 @@ func (g *gitMode) pushRevs(ctx context.Context, a *app, repo *gitsrc.Repo) ([]st
 	if to := a.getenv("PRE_COMMIT_TO_REF"); to != "" {
 		from := a.getenv("PRE_COMMIT_FROM_REF")
 		if from == "" || strings.Trim(from, "0") == "" {
-			return []string{to, "--not", "--remotes"}, nil
+			remotes := "--remotes"
+			if name := a.getenv("PRE_COMMIT_REMOTE_NAME"); name != "" {
+				remotes += "=" + name
+			}
+			return []string{to, "--not", remotes}, nil
 		}
 		return []string{from + ".." + to}, nil
 	}

@@ -96,15 +96,17 @@ func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
 }
 
 // deltaCacheLimit bounds git's cache of delta bases for a long-running
-// subcommand, which is most of its memory: the history walk reads trees,
-// which gain little from it; cat-file reads blobs oldest first, the
-// reverse of the order deltas are stored in, and gains more.
+// subcommand, which is most of its memory (96 MiB by default): the history
+// walk reads trees, which gain nothing from more than a little; cat-file
+// reads blobs oldest first, the reverse of the order deltas are stored in,
+// and gains more (on a 30,000-commit history, 48 MiB costs 8% more CPU
+// than 96 MiB and saves 45 MiB).
 func deltaCacheLimit(sub string) string {
 	switch sub {
 	case "log":
 		return "8m"
 	case "cat-file":
-		return "64m"
+		return "48m"
 	}
 	return ""
 }
