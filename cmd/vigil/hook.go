@@ -50,6 +50,23 @@ func (f *hookFlags) kinds() []githook.Kind {
 	return out
 }
 
+// each runs do on the hooks directory for every selected hook, and
+// reports what it did.
+func (f *hookFlags) each(cmd *cobra.Command, a *app, do func(dir string, k githook.Kind) (string, error)) error {
+	dir, err := f.dir(cmd)
+	if err != nil {
+		return err
+	}
+	for _, k := range f.kinds() {
+		res, err := do(dir, k)
+		if err != nil {
+			return runtimeError(err, "")
+		}
+		a.warnf("%s", res)
+	}
+	return nil
+}
+
 func (f *hookFlags) dir(cmd *cobra.Command) (string, error) {
 	repo, err := gitsrc.Open(cmd.Context(), f.repo)
 	if err != nil {
@@ -76,10 +93,6 @@ func newHookInstallCmd(a *app) *cobra.Command {
   vigil hook install --pre-commit
   vigil hook install -C path/to/repo --pre-push`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := f.dir(cmd)
-			if err != nil {
-				return err
-			}
 			exe, err := os.Executable()
 			if err != nil {
 				return runtimeError(fmt.Errorf("find the vigil binary: %w", err), "")
@@ -87,14 +100,7 @@ func newHookInstallCmd(a *app) *cobra.Command {
 			if p, err := filepath.EvalSymlinks(exe); err == nil {
 				exe = p
 			}
-			for _, k := range f.kinds() {
-				res, err := githook.Install(dir, k, exe)
-				if err != nil {
-					return runtimeError(err, "")
-				}
-				a.warnf("%s", res)
-			}
-			return nil
+			return f.each(cmd, a, func(dir string, k githook.Kind) (string, error) { return githook.Install(dir, k, exe) })
 		},
 	}
 	f.register(cmd)
@@ -108,18 +114,7 @@ func newHookUninstallCmd(a *app) *cobra.Command {
 		Short: "Remove vigil's hooks and restore the hooks they chained to",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := f.dir(cmd)
-			if err != nil {
-				return err
-			}
-			for _, k := range f.kinds() {
-				res, err := githook.Uninstall(dir, k)
-				if err != nil {
-					return runtimeError(err, "")
-				}
-				a.warnf("%s", res)
-			}
-			return nil
+			return f.each(cmd, a, githook.Uninstall)
 		},
 	}
 	f.register(cmd)

@@ -38,11 +38,11 @@ func (g *gitMode) register(fl *pflag.FlagSet) {
 }
 
 func (g *gitMode) active() bool {
-	return g.history || g.staged || g.prePush || g.branch != "" || g.since != "" || g.rng != "" || g.submodules
+	return g.history || g.staged || g.prePush || g.branch != "" || g.since != "" || g.rng != "" || g.submodules || g.remote != ""
 }
 
-// nModes counts the git modes asked for; each is a separate mode for the
-// "choose one" check in scan setup.
+// check validates the combination of git flags (scan setup checks that no
+// other mode, such as --image, is asked for as well).
 func (g *gitMode) check() error {
 	n := 0
 	for _, on := range []bool{g.history, g.staged, g.prePush} {
@@ -53,8 +53,6 @@ func (g *gitMode) check() error {
 	switch {
 	case n > 1:
 		return errors.New("choose one of --git, --staged, --pre-push and --image")
-	case n == 0:
-		return errors.New("--branch, --since, --range and --submodules go with --git")
 	case !g.history && (g.branch != "" || g.since != "" || g.rng != "" || g.submodules):
 		return errors.New("--branch, --since, --range and --submodules go with --git")
 	case g.rng != "" && (g.branch != "" || g.since != ""):
@@ -63,6 +61,11 @@ func (g *gitMode) check() error {
 		return fmt.Errorf("--range %q: want A..B", g.rng)
 	case g.remote != "" && !g.prePush:
 		return errors.New("--remote goes with --pre-push")
+	}
+	for _, rev := range []string{g.branch, g.since, g.rng, g.remote} {
+		if strings.HasPrefix(rev, "-") {
+			return fmt.Errorf("%q is not a revision, date or remote name", rev)
+		}
 	}
 	return nil
 }
@@ -143,6 +146,9 @@ func (g *gitMode) revs(ctx context.Context, repo *gitsrc.Repo) ([]string, error)
 func (g *gitMode) pushRevs(ctx context.Context, a *app, repo *gitsrc.Repo) ([]string, error) {
 	if to := a.getenv("PRE_COMMIT_TO_REF"); to != "" {
 		from := a.getenv("PRE_COMMIT_FROM_REF")
+		if strings.HasPrefix(to, "-") || strings.HasPrefix(from, "-") {
+			return nil, usageError(fmt.Errorf("PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF: %q..%q are not revisions", from, to))
+		}
 		if from == "" || strings.Trim(from, "0") == "" {
 			remotes := "--remotes"
 			if name := a.getenv("PRE_COMMIT_REMOTE_NAME"); name != "" {
@@ -170,6 +176,9 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 		fs, err = g.stage.Filter(ctx, fs)
 	case g.hist != nil:
 		fs, err = g.hist.Attribute(ctx, fs)
+		st := g.hist.Stats()
+		a.warnf("history: %d commits, %d unique blobs (%.1f MiB), %d of them new versions of a file scanned where they changed",
+			st.Commits, st.Blobs, float64(st.BlobBytes)/(1<<20), st.Diffed)
 	}
 	if err != nil {
 		return nil, err

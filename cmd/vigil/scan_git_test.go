@@ -100,6 +100,8 @@ func TestScanGitErrors(t *testing.T) {
 		{"range and branch", []string{"scan", "--git", "--range", "a..b", "--branch", "main", r.Dir}, 2, "drop --branch"},
 		{"two repositories", []string{"scan", "--git", r.Dir, r.Dir}, 2, "one repository"},
 		{"remote without pre-push", []string{"scan", "--staged", "--remote", "origin", r.Dir}, 2, "--remote goes with --pre-push"},
+		{"option as a branch", []string{"scan", "--git", "--branch=--output=/tmp/x", r.Dir}, 2, "is not a revision"},
+		{"remote alone", []string{"scan", "--remote", "origin", r.Dir}, 2, "--remote goes with --pre-push"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := peopleRun(t, "", nil, tc.args...)

@@ -18,9 +18,11 @@ import (
 // Attribute turns the findings of a finished scan of h into one finding
 // per credential: the same secret found in many blobs, commits and paths
 // is reported once, at the commit, path, author and date that introduced
-// it (the earliest author date among its blobs), with Occurrences (the
-// number of distinct paths it was found at), and Present (whether HEAD
-// still holds it). Findings h did not produce are returned unchanged.
+// it (the first commit holding it in topological order, oldest first),
+// with Occurrences (the number of distinct paths it was found at) and
+// Present (whether HEAD still holds it). Commit author, date and subject
+// are read only for the introducing commits. Findings h did not produce
+// are returned unchanged.
 func (h *History) Attribute(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
 	if h.idx == nil {
 		return fs, nil

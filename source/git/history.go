@@ -96,8 +96,8 @@ func NewHistory(repo *Repo, opts Options) *History {
 // long-lived 'git cat-file --batch' for each blob the first time it is
 // seen, and yields the blobs' chunks as they arrive. Walking and reading
 // overlap; neither holds more than a bounded queue of blob ids.
-func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) error {
-	ctx, cancel := context.WithCancel(ctx)
+func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) error {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	idx := newIndex()
 	h.idx = idx
@@ -133,6 +133,9 @@ func (h *History) Chunks(ctx context.Context, yield func(vigil.Chunk) error) err
 	}
 	wg.Wait()
 	switch {
+	case (readErr != nil || walkErr != nil) && parent.Err() != nil:
+		// Stopped from outside: git was killed, whatever it said.
+		return parent.Err()
 	case readErr != nil && walkErr != nil && !errors.Is(walkErr, context.Canceled):
 		// The walk failing (a corrupt repository) explains the rest.
 		return walkErr

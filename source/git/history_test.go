@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/fakecred"
@@ -500,4 +502,45 @@ func TestHistoryCorruptPack(t *testing.T) {
 		t.Fatalf("error does not say what git said: %v", err)
 	}
 	t.Logf("corrupt pack: %v", err)
+}
+
+// TestHistoryStopsEarly checks that a consumer that stops (an error from
+// yield, or a cancelled context) ends the scan at once, with every
+// goroutine and git process gone.
+func TestHistoryStopsEarly(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 20 {
+		r.Commit(fmt.Sprint("c", i), "", map[string]string{fmt.Sprintf("f%d.txt", i%3): strings.Repeat(fmt.Sprintf("line %d\n", i), 50+i)})
+	}
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	stop := errors.New("enough")
+	n := 0
+	err = NewHistory(repo, Options{}).Chunks(context.Background(), func(vigil.Chunk) error {
+		if n++; n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) {
+		t.Fatalf("Chunks returned %v, want the consumer's error", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	err = NewHistory(repo, Options{}).Chunks(ctx, func(vigil.Chunk) error {
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines before, %d after", before, runtime.NumGoroutine())
 }

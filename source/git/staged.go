@@ -67,8 +67,8 @@ func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 
 // readRequests reads a known list of blobs through one cat-file process,
 // requesting from a goroutine while reading, and yields their chunks.
-func readRequests(ctx context.Context, repo *Repo, reqs []request, source string, opts Options, yield func(vigil.Chunk) error) error {
-	ctx, cancel := context.WithCancel(ctx)
+func readRequests(parent context.Context, repo *Repo, reqs []request, source string, opts Options, yield func(vigil.Chunk) error) error {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	cf, err := repo.startCatFile(ctx)
 	if err != nil {
@@ -97,6 +97,9 @@ func readRequests(ctx context.Context, repo *Repo, reqs []request, source string
 		}
 	}
 	wg.Wait()
+	if err != nil && parent.Err() != nil {
+		return parent.Err() // stopped from outside: git was killed
+	}
 	if err != nil {
 		return err
 	}
