@@ -27,6 +27,9 @@ type Origin struct {
 	EndLine int `json:"end_line,omitempty"`
 	// Commit is set for secrets found in git history.
 	Commit *Commit `json:"commit,omitempty"`
+	// Blob is the git object id of the content, for history and staged
+	// scans.
+	Blob string `json:"blob,omitempty"`
 	// Layer is set for secrets found in container images.
 	Layer *Layer `json:"layer,omitempty"`
 }

@@ -134,6 +134,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		return err
 	}
 	report.Summary(a.stderr, rep)
+	if rep.Stats.Items == 0 && len(rep.Stats.Incomplete()) == 0 && emptyIsClean(setup.mode) {
+		return nil // nothing staged or pushed: nothing to block
+	}
 	return scanExit(rep, false)
 }
 

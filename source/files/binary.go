@@ -2,6 +2,7 @@ package files
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path"
 	"strings"
 	"unicode/utf16"
@@ -24,13 +25,36 @@ func isBinary(head []byte) bool {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return true
 	}
+	return controlBytes(head)*10 > len(head)
+}
+
+// controlBytes counts the control characters that do not occur in text
+// (all below 0x20 but tab, newline, carriage return, form feed, vertical
+// tab, backspace and escape). Eight bytes are tested at a time; only words
+// holding a byte below 0x20 are looked at byte by byte.
+func controlBytes(b []byte) int {
+	const highs, spaces = 0x8080808080808080, 0x20 * 0x0101010101010101
 	ctrl := 0
-	for _, b := range head {
-		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v' && b != '\b' && b != 0x1b {
-			ctrl++
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if (w-spaces)&^w&highs == 0 {
+			continue // no byte below 0x20
+		}
+		for _, c := range b[i : i+8] {
+			ctrl += int(textControl[c])
 		}
 	}
-	return ctrl*10 > len(head)
+	for _, c := range b[i:] {
+		ctrl += int(textControl[c])
+	}
+	return ctrl
+}
+
+// textControl is 1 for the bytes controlBytes counts.
+var textControl = [256]uint8{
+	0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 14: 1, 15: 1,
+	16: 1, 17: 1, 18: 1, 19: 1, 20: 1, 21: 1, 22: 1, 23: 1, 24: 1, 25: 1, 26: 1, 28: 1, 29: 1, 30: 1, 31: 1,
 }
 
 // utf16BOM returns 1 for a little-endian and 2 for a big-endian UTF-16 byte

@@ -144,3 +144,24 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// controlBytesSlow is the plain definition controlBytes must agree with.
+func controlBytesSlow(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\b' && c != 0x1b {
+			n++
+		}
+	}
+	return n
+}
+
+func FuzzControlBytes(f *testing.F) {
+	f.Add([]byte("plain text\twith\ttabs\r\n"))
+	f.Add([]byte{0x1f, 0x20, 0x80, 0x9f, 0xff, 0x00, 0x1b, 0x07, 0x19, 0x21})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := controlBytes(b), controlBytesSlow(b); got != want {
+			t.Fatalf("controlBytes(%q) = %d, want %d", b, got, want)
+		}
+	})
+}

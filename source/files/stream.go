@@ -37,3 +37,18 @@ func (s *Stream) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	}
 	return yerr
 }
+
+// ReadChunks reads one item from r and emits its chunks, as the files
+// source does for a file: a head that looks binary is one SkipBinary chunk,
+// UTF-16 text is decoded, and large items are cut into overlapping chunks
+// of at most chunkSize bytes (0 means DefaultChunkSize), so an item is
+// never held in memory whole. size is the item's size, or -1 when unknown.
+// It stops early, without error, when emit returns false, and returns read
+// errors. r need not be read to its end (a binary item is not).
+func ReadChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
+	return streamChunks(r, size, origin, chunkSize, emit)
+}
+
+// BinaryName reports whether a file's name marks it as a media or compiled
+// format (images, audio, fonts, object code) that is skipped unread.
+func BinaryName(name string) bool { return skipByExtension(name) }

@@ -1,0 +1,306 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/vigilsec/vigil"
+)
+
+// Attribute turns the findings of a finished scan of h into one finding
+// per credential: the same secret found in many blobs, commits and paths
+// is reported once, at the commit, path, author and date that introduced
+// it (the first commit holding it in topological order, oldest first),
+// with Occurrences (the number of distinct paths it was found at) and
+// Present (whether HEAD still holds it). Commit author, date and subject
+// are read only for the introducing commits. Findings h did not produce
+// are returned unchanged.
+func (h *History) Attribute(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	if h.idx == nil {
+		return fs, nil
+	}
+	// Route each finding to the history (this one or a submodule's)
+	// whose blobs it came from.
+	byHist := map[*History][]vigil.Finding{}
+	var order []*History
+	var out []vigil.Finding
+	for _, f := range fs {
+		owner := h.owner(f.Origin.Path)
+		if f.Origin.Source != "git" || f.Origin.Blob == "" {
+			out = append(out, f)
+			continue
+		}
+		if _, ok := byHist[owner]; !ok {
+			order = append(order, owner)
+		}
+		byHist[owner] = append(byHist[owner], f)
+	}
+	for _, o := range order {
+		folded, err := o.attributeOwn(ctx, byHist[o])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, folded...)
+	}
+	return out, nil
+}
+
+// owner returns the history (h or a submodule's) a path belongs to.
+func (h *History) owner(path string) *History {
+	for prefix, sub := range h.subs {
+		if strings.HasPrefix(path, prefix) {
+			return sub.owner(path)
+		}
+	}
+	return h
+}
+
+// group is the findings of one credential.
+type group struct {
+	best     int      // index of the introducing finding
+	blobs    []uint32 // the blobs it was found in
+	paths    []string // the paths those blobs were seen at (no prefix)
+	secret   string
+	present  bool
+	findings []int
+}
+
+func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	idx := h.idx
+	if h.opts.NewOnly {
+		var err error
+		fs, err = dropKnown(ctx, newLazyBlobs(h.repo, h.opts), fs, func(f *vigil.Finding) string {
+			b, _ := parseOID(f.Origin.Blob)
+			if n, ok := idx.blobs[b]; ok {
+				return h.bases[n]
+			}
+			return ""
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var groups []*group
+	byFP := map[string]*group{}
+	blobOf := make([]uint32, len(fs))
+	var unknown []vigil.Finding
+	for i := range fs {
+		f := &fs[i]
+		b, ok := parseOID(f.Origin.Blob)
+		n, known := idx.blobs[b]
+		if !ok || !known {
+			unknown = append(unknown, *f)
+			continue
+		}
+		blobOf[i] = n
+		fp := f.Fingerprint()
+		g := byFP[fp]
+		if g == nil {
+			g = &group{best: i, secret: f.Secret.Reveal()}
+			byFP[fp] = g
+			groups = append(groups, g)
+		}
+		g.findings = append(g.findings, i)
+		if !slices.Contains(g.blobs, n) {
+			g.blobs = append(g.blobs, n)
+			for _, p := range idx.pathsOf(n) {
+				if !slices.Contains(g.paths, p) {
+					g.paths = append(g.paths, p)
+				}
+			}
+		}
+		// The introduction is the blob met first in the walk, which
+		// goes from the oldest commit to the newest; within a commit,
+		// the first path and line.
+		if introducedBefore(idx, blobOf, fs, i, g.best) {
+			g.best = i
+		}
+	}
+	headKnown, err := h.markPresent(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
+	commits, err := h.commitInfo(ctx, groups, blobOf)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]vigil.Finding, 0, len(groups)+len(unknown))
+	for _, g := range groups {
+		f := fs[g.best]
+		ref := idx.refs[blobOf[g.best]]
+		f.Origin.Path = h.prefix + idx.paths[ref.path]
+		c := commits[ref.commit]
+		f.Origin.Commit = &c
+		for _, i := range g.findings {
+			f.Confidence = max(f.Confidence, fs[i].Confidence)
+		}
+		f.Occurrences = len(g.paths)
+		if headKnown {
+			present := g.present
+			f.Present = &present
+		}
+		out = append(out, f)
+	}
+	return append(out, unknown...), nil
+}
+
+// introducedBefore orders findings i and j by introducing commit, then
+// path, line and column.
+func introducedBefore(idx *index, blobOf []uint32, fs []vigil.Finding, i, j int) bool {
+	a, b := idx.refs[blobOf[i]], idx.refs[blobOf[j]]
+	return cmp.Or(
+		cmp.Compare(a.commit, b.commit),
+		cmp.Compare(idx.paths[a.path], idx.paths[b.path]),
+		cmp.Compare(fs[i].Origin.Line, fs[j].Origin.Line),
+		cmp.Compare(fs[i].Origin.Column, fs[j].Origin.Column),
+	) < 0
+}
+
+// commitInfo reads author, date and subject of the introducing commits.
+func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint32) (map[uint32]vigil.Commit, error) {
+	out := map[uint32]vigil.Commit{}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	cf, err := h.repo.startCatFile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cf.closeWith()
+	for _, g := range groups {
+		ci := h.idx.refs[blobOf[g.best]].commit
+		if _, done := out[ci]; done {
+			continue
+		}
+		sha := h.idx.commits[ci].hex(h.idx.hashLen)
+		hdr, data, err := cf.read(sha, maxCommitSize)
+		if err != nil {
+			return nil, err
+		}
+		if hdr.missing || hdr.typ != "commit" || data == nil {
+			return nil, fmt.Errorf("read commit %s: missing or not a commit", sha)
+		}
+		c, err := parseCommit(sha, data)
+		if err != nil {
+			return nil, err
+		}
+		out[ci] = c
+	}
+	return out, cf.close()
+}
+
+// markPresent sets group.present for credentials HEAD still holds. A
+// credential is present when a blob it was found in is in HEAD's tree, or
+// when HEAD holds a later version of such a blob (following the versions a
+// file went through, across renames and copies) or a blob at one of its
+// paths that this scan did not read, and that blob contains the secret.
+// It reports false when there is no HEAD.
+func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
+	if len(groups) == 0 {
+		return true, nil
+	}
+	if _, err := h.repo.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{tree}"); err != nil {
+		return false, nil // an unborn branch: no HEAD to compare with
+	}
+	idx := h.idx
+	byBlob := map[uint32][]*group{}
+	byPath := map[string][]*group{}
+	for _, g := range groups {
+		for _, b := range g.blobs {
+			byBlob[b] = append(byBlob[b], g)
+		}
+		for _, p := range g.paths {
+			byPath[p] = append(byPath[p], g)
+		}
+	}
+	check := map[string][]*group{} // HEAD blob → groups whose secret it may hold
+	err := h.repo.stream(ctx, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			tok, err := br.ReadBytes(0)
+			if errors.Is(err, io.EOF) && len(tok) == 0 {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("ls-tree: %w", noEOF(err))
+			}
+			e, err := parseTreeEntry(tok[:len(tok)-1])
+			if err != nil {
+				return err
+			}
+			b, _ := parseOID(e.oid)
+			n, scanned := idx.blobs[b]
+			if !scanned {
+				check[e.oid] = append(check[e.oid], byPath[e.path]...)
+				continue
+			}
+			for _, g := range byBlob[n] {
+				g.present = true
+			}
+			// Earlier versions of this blob's file that hold a secret.
+			for steps, v := 0, idx.refs[n].base; v != 0 && steps < maxVersions; steps, v = steps+1, idx.refs[v-1].base {
+				check[e.oid] = append(check[e.oid], byBlob[v-1]...)
+			}
+		}
+	}, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+	if err != nil {
+		return false, err
+	}
+	return true, h.checkHeadBlobs(ctx, check)
+}
+
+// maxVersions bounds how many earlier versions of a file markPresent
+// follows back from HEAD.
+const maxVersions = 100000
+
+// checkHeadBlobs reads HEAD blobs that may still hold the secrets of
+// groups not yet known to be present, and looks for them.
+func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group) error {
+	blobs := newLazyBlobs(h.repo, h.opts)
+	defer blobs.abort()
+	for _, oid := range slices.Sorted(maps.Keys(check)) {
+		var pending []*group
+		for _, g := range check[oid] {
+			if !g.present && !slices.Contains(pending, g) {
+				pending = append(pending, g)
+			}
+		}
+		if len(pending) == 0 {
+			continue
+		}
+		data, err := blobs.read(ctx, oid)
+		if err != nil {
+			return err
+		}
+		delete(blobs.cache, oid) // read once: keep memory flat
+		for _, g := range pending {
+			if data != nil && bytes.Contains(data, []byte(g.secret)) {
+				g.present = true
+			}
+		}
+	}
+	return blobs.close()
+}
+
+// treeEntry is one line of 'git ls-tree -z'.
+type treeEntry struct {
+	mode, typ, oid, path string
+}
+
+// parseTreeEntry reads "<mode> <type> <oid>\t<path>".
+func parseTreeEntry(b []byte) (treeEntry, error) {
+	meta, path, ok := bytes.Cut(b, []byte("\t"))
+	f := bytes.Split(meta, []byte(" "))
+	if !ok || len(f) != 3 || !isHex(f[2]) || len(path) == 0 {
+		return treeEntry{}, fmt.Errorf("ls-tree: bad entry %q", clip(b))
+	}
+	return treeEntry{mode: string(f[0]), typ: string(f[1]), oid: string(f[2]), path: string(path)}, nil
+}

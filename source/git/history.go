@@ -1,0 +1,330 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"sync"
+
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/rules"
+	"github.com/vigilsec/vigil/source/files"
+)
+
+// Options configure a History or Staged source.
+type Options struct {
+	// Revs selects the history to scan, as for 'git log': revisions,
+	// ranges (A..B), ^exclusions and options such as --since=DATE.
+	// Empty means every commit reachable from any ref (--all).
+	Revs []string
+	// MaxSize caps the size of a blob to scan; 0 means
+	// files.DefaultMaxFileSize, a negative value means no cap. Larger
+	// blobs are skipped (too-large: the scan is incomplete) unless their
+	// head shows they are binary.
+	MaxSize int64
+	// Exclude lists globs (see rules.MatchGlob) of paths not to scan.
+	Exclude []string
+	// ChunkSize is the largest chunk yielded; 0 means
+	// files.DefaultChunkSize.
+	ChunkSize int
+	// Submodules, when set, scans the history of each submodule found
+	// in the selected history (from its local clone) as well.
+	Submodules bool
+	// Whole scans every blob whole. By default a history scan reads every
+	// blob but scans a new version of a file only where it differs from
+	// the previous one, plus Context lines on each side: a secret is
+	// found in the version that added it, once, however long it stays.
+	Whole bool
+	// Context is the number of unchanged lines scanned around a change;
+	// 0 means DefaultContext.
+	Context int
+	// NewOnly makes Attribute drop the findings whose secret (with its
+	// parts) the previous version of the file already held, as a
+	// pre-push hook wants: what the pushed commits add, not what they
+	// touch.
+	NewOnly bool
+}
+
+func (o Options) maxSize() int64 {
+	if o.MaxSize == 0 {
+		return files.DefaultMaxFileSize
+	}
+	return o.MaxSize
+}
+
+// History scans every unique blob in a selection of a repository's
+// history. Once the scan is done, Attribute says which commit introduced
+// each finding.
+type History struct {
+	repo *Repo
+	opts Options
+	// prefix is put before paths (submodules: "sub/dir/").
+	prefix string
+
+	idx   *index
+	subs  map[string]*History // submodule path → its history
+	stats HistoryStats
+	// bases maps blob numbers to the previous version of their file
+	// (with Options.NewOnly).
+	bases map[uint32]string
+}
+
+// HistoryStats describes a finished history walk.
+type HistoryStats struct {
+	// Commits and Blobs count the commits walked and the unique blobs
+	// they hold; BlobBytes is the blobs' total size.
+	Commits, Blobs int
+	BlobBytes      int64
+	// Diffed counts the blobs scanned only where they differ from the
+	// previous version of the file; Bases counts blobs outside the
+	// selection read only to compare with.
+	Diffed, Bases int
+}
+
+// Stats describes the last walk (zero before Chunks returns).
+func (h *History) Stats() HistoryStats { return h.stats }
+
+// NewHistory returns a Source over the blobs of the selected history.
+func NewHistory(repo *Repo, opts Options) *History {
+	return &History{repo: repo, opts: opts}
+}
+
+// Chunks walks the selected history once ('git log --raw', which lists
+// the blob behind every changed path without rendering diffs), asks a
+// long-lived 'git cat-file --batch' for each blob the first time it is
+// seen, and yields the blobs' chunks as they arrive. Walking and reading
+// overlap; neither holds more than a bounded queue of blob ids.
+func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	idx := newIndex()
+	h.idx = idx
+	h.bases = map[uint32]string{}
+
+	cf, err := h.repo.startCatFile(ctx)
+	if err != nil {
+		return err
+	}
+	defer cf.closeWith()
+	queue := make(chan request, 1<<14)
+	w := &walker{h: h, idx: idx, cf: cf, queue: queue, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
+	var walkErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(queue)
+		walkErr = w.walk(ctx)
+	}()
+	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context}
+	if rd.context <= 0 {
+		rd.context = DefaultContext
+	}
+	if !h.opts.Whole {
+		rd.bases = newBaseCache(defaultCacheContent, defaultCacheHashes)
+	}
+	readErr := rd.run(ctx, queue, yield)
+	if readErr != nil {
+		cancel()
+		for range queue { // let the walker end
+		}
+	}
+	wg.Wait()
+	switch {
+	case (readErr != nil || walkErr != nil) && parent.Err() != nil:
+		// Stopped from outside: git was killed, whatever it said.
+		return parent.Err()
+	case readErr != nil && walkErr != nil && !errors.Is(walkErr, context.Canceled):
+		// The walk failing (a corrupt repository) explains the rest.
+		return walkErr
+	case readErr != nil:
+		return readErr
+	case walkErr != nil:
+		return walkErr
+	}
+	if err := cf.close(); err != nil {
+		return err
+	}
+	h.stats = HistoryStats{Commits: len(idx.commits), Blobs: len(idx.blobs), BlobBytes: rd.blobBytes, Diffed: rd.diffed, Bases: len(w.baseAsked)}
+	h.repo.logger().Debug("history walked", "commits", h.stats.Commits, "blobs", h.stats.Blobs,
+		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases)
+	if len(idx.commits) == 0 {
+		return h.noCommits(ctx)
+	}
+	for _, sk := range w.skips {
+		if err := yield(vigil.Chunk{Skip: &sk}); err != nil {
+			return err
+		}
+	}
+	return h.scanSubmodules(ctx, w.submodules, yield)
+}
+
+// ask queues a request for the reader and sends it to cat-file. When the
+// queue is full it flushes first, so the reader never waits for a request
+// still sitting in a buffer.
+func ask(ctx context.Context, cf *catFile, queue chan<- request, req request) error {
+	select {
+	case queue <- req:
+	default:
+		if err := cf.flush(); err != nil {
+			return err
+		}
+		select {
+		case queue <- req:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return cf.request(req.oid)
+}
+
+func skipChunk(o vigil.Origin, reason vigil.SkipReason, err error) vigil.Chunk {
+	return vigil.Chunk{Skip: &vigil.Skip{Origin: o, Reason: reason, Err: err}}
+}
+
+// noCommits explains an empty walk: an empty repository, or a selection
+// that matched nothing.
+func (h *History) noCommits(ctx context.Context) error {
+	out, err := h.repo.output(ctx, "for-each-ref", "--count=1", "--format=%(refname)")
+	if err == nil && len(out) == 0 {
+		return fmt.Errorf("repository %s has no commits (it is empty): nothing to scan", h.repo.Dir)
+	}
+	if len(h.opts.Revs) == 0 {
+		return fmt.Errorf("repository %s: no commit is reachable from its refs", h.repo.Dir)
+	}
+	return fmt.Errorf("repository %s: no commit matches %v", h.repo.Dir, h.opts.Revs)
+}
+
+// walker runs the history walk and feeds cat-file.
+type walker struct {
+	h          *History
+	idx        *index
+	cf         *catFile
+	queue      chan<- request
+	skips      []vigil.Skip
+	excluded   map[string]bool
+	submodules map[string]string // path → a commit it points at
+	// baseAsked holds blobs outside the selection read as bases only.
+	baseAsked map[string]bool
+}
+
+func (w *walker) walk(ctx context.Context) error {
+	args := append([]string{"log"}, rawArgs...)
+	args = append(args, logFormat, "--topo-order", "--reverse", "--diff-merges=first-parent", "--root", "--no-show-signature", "--no-color")
+	if len(w.h.opts.Revs) == 0 {
+		args = append(args, "--all")
+	} else {
+		args = append(args, w.h.opts.Revs...)
+	}
+	args = append(args, "--")
+	return w.h.repo.stream(ctx, func(r io.Reader) error {
+		p := newRawReader(r)
+		var c rawCommit
+		for {
+			// Send the requests so far before waiting for git log: the
+			// reader may be waiting for them.
+			if p.r.Buffered() == 0 {
+				if err := w.cf.flush(); err != nil {
+					return err
+				}
+			}
+			err := p.next(&c)
+			if errors.Is(err, io.EOF) {
+				return w.cf.flush()
+			}
+			if err != nil {
+				return err
+			}
+			if err := w.commit(ctx, &c); err != nil {
+				return err
+			}
+		}
+	}, args...)
+}
+
+// commit records one commit's changes and requests the new blobs.
+func (w *walker) commit(ctx context.Context, c *rawCommit) error {
+	id, ok := parseOID(c.id)
+	if !ok {
+		return fmt.Errorf("raw log: bad commit id %q", c.id)
+	}
+	w.idx.hashLen = len(c.id) / 2
+	ci := uint32(len(w.idx.commits))
+	w.idx.commits = append(w.idx.commits, id)
+	for i := range c.entries {
+		e := &c.entries[i]
+		if isZero(e.dst) || e.status == 'D' || e.status == 'U' {
+			continue
+		}
+		switch e.dstMode {
+		case modeFile, modeExec:
+		case modeGitlink:
+			if _, ok := w.submodules[e.path]; !ok {
+				w.submodules[e.path] = e.dst
+			}
+			continue
+		default: // symbolic links hold a path, not content
+			continue
+		}
+		if w.isExcluded(e.path) {
+			continue
+		}
+		b, ok := parseOID(e.dst)
+		if !ok {
+			return fmt.Errorf("raw log: bad object id %q", e.dst)
+		}
+		src, _ := parseOID(e.src)
+		if !w.idx.sight(b, ci, e.path, src) {
+			continue
+		}
+		req := request{oid: e.dst, path: e.path}
+		hasBase := !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec)
+		if w.h.opts.NewOnly && hasBase {
+			w.h.bases[uint32(len(w.idx.refs)-1)] = e.src
+		}
+		if !w.h.opts.Whole && hasBase {
+			req.base = e.src
+			if _, seen := w.idx.blobs[src]; !seen && !w.baseAsked[e.src] {
+				// The previous version is outside the selection: read
+				// it to compare with, without scanning it.
+				w.baseAsked[e.src] = true
+				if err := ask(ctx, w.cf, w.queue, request{oid: e.src, path: e.path, baseOnly: true}); err != nil {
+					return err
+				}
+			}
+		}
+		if err := ask(ctx, w.cf, w.queue, req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isExcluded reports whether --exclude covers a path, noting each
+// excluded path once.
+func (w *walker) isExcluded(p string) bool {
+	if len(w.h.opts.Exclude) == 0 {
+		return false
+	}
+	if ex, seen := w.excluded[p]; seen {
+		return ex
+	}
+	ex := excluded(w.h.opts.Exclude, p)
+	w.excluded[p] = ex
+	if ex {
+		w.skips = append(w.skips, vigil.Skip{Origin: vigil.Origin{Source: "git", Path: w.h.prefix + p}, Reason: vigil.SkipExcluded})
+	}
+	return ex
+}
+
+// excluded reports whether any glob covers path p.
+func excluded(globs []string, p string) bool {
+	for _, g := range globs {
+		if rules.MatchGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}

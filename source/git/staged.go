@@ -1,0 +1,121 @@
+package git
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/vigilsec/vigil"
+)
+
+// Staged scans what is about to be committed: the blobs the index holds
+// for the paths that differ from HEAD (not the work tree). Findings are
+// reported at the staged content's own line numbers.
+type Staged struct {
+	repo *Repo
+	opts Options
+	// olds maps each modified path to the blob HEAD holds for it, so
+	// Filter can tell new secrets from ones already committed.
+	olds map[string]string
+}
+
+// NewStaged returns a Source over the staged changes of repo.
+func NewStaged(repo *Repo, opts Options) *Staged {
+	return &Staged{repo: repo, opts: opts}
+}
+
+// Chunks yields the chunks of every staged file that is added or changed
+// (deletions have nothing to scan). Nothing staged yields nothing.
+func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) error {
+	if s.repo.Bare {
+		return fmt.Errorf("repository %s is bare: it has no index to scan (use --git)", s.repo.Dir)
+	}
+	args := append([]string{"diff", "--cached"}, rawArgs...)
+	out, err := s.repo.output(ctx, append(args, "--")...)
+	if err != nil {
+		return err
+	}
+	var c rawCommit
+	if err := newRawReader(bytes.NewReader(out)).next(&c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	s.olds = map[string]string{}
+	var reqs []request
+	for _, e := range c.entries {
+		if isZero(e.dst) || e.status == 'D' || e.status == 'U' || (e.dstMode != modeFile && e.dstMode != modeExec) {
+			continue
+		}
+		if excluded(s.opts.Exclude, e.path) {
+			if err := yield(skipChunk(vigil.Origin{Source: "staged", Path: e.path}, vigil.SkipExcluded, nil)); err != nil {
+				return err
+			}
+			continue
+		}
+		if !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec) {
+			s.olds[e.path] = e.src
+		}
+		reqs = append(reqs, request{oid: e.dst, path: e.path})
+	}
+	if len(reqs) == 0 {
+		return nil
+	}
+	return readRequests(ctx, s.repo, reqs, "staged", s.opts, yield)
+}
+
+// readRequests reads a known list of blobs through one cat-file process,
+// requesting from a goroutine while reading, and yields their chunks.
+func readRequests(parent context.Context, repo *Repo, reqs []request, source string, opts Options, yield func(vigil.Chunk) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	cf, err := repo.startCatFile(ctx)
+	if err != nil {
+		return err
+	}
+	defer cf.closeWith()
+	queue := make(chan request, 1024)
+	var askErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(queue)
+		for _, r := range reqs {
+			if askErr = ask(ctx, cf, queue, r); askErr != nil {
+				return
+			}
+		}
+		askErr = cf.flush()
+	}()
+	rd := &reader{repo: repo, cf: cf, source: source, opts: opts}
+	err = rd.run(ctx, queue, yield)
+	if err != nil {
+		cancel()
+		for range queue {
+		}
+	}
+	wg.Wait()
+	if err != nil && parent.Err() != nil {
+		return parent.Err() // stopped from outside: git was killed
+	}
+	if err != nil {
+		return err
+	}
+	if askErr != nil {
+		return askErr
+	}
+	return cf.close()
+}
+
+// Filter drops findings whose secret (with its parts) HEAD's version of
+// the same file already holds: a commit that touches a file is blocked for
+// the secrets it adds, not for ones committed before (history scans find
+// those).
+func (s *Staged) Filter(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	if len(fs) == 0 || len(s.olds) == 0 {
+		return fs, nil
+	}
+	return dropKnown(ctx, newLazyBlobs(s.repo, s.opts), fs, func(f *vigil.Finding) string { return s.olds[f.Origin.Path] })
+}
