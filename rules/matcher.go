@@ -245,10 +245,13 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 		if rule.Lookbehind > 0 {
 			ws = max(ws, h.pos-rule.Lookbehind)
 		}
-		if rule.Lookahead > 0 {
-			we = min(we, h.pos+rule.Lookahead)
-		}
 		s.lastEnd[h.rule] = we
+		if rule.Lookahead > 0 {
+			// A short window may end inside a secret that a later hit
+			// starts: every hit gets its own window.
+			we = min(we, h.pos+rule.Lookahead)
+			s.lastEnd[h.rule] = h.pos + 1
+		}
 		if rule.requires != nil && !containsAnyLower(data[ws:we], rule.requires) {
 			continue
 		}

@@ -143,8 +143,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 // scanExit maps a finished scan to its exit code: an incomplete scan (or
 // one that read nothing) is 3 whatever it found, findings are 1.
 func scanExit(rep *report.Report, baselineWritten bool) error {
-	if len(rep.Stats.Incomplete()) > 0 {
-		return incomplete()
+	if n := len(rep.Stats.Incomplete()); n > 0 {
+		return runtimeError(fmt.Errorf("the scan is incomplete: %d items could not be scanned (listed above)", n),
+			"fix what can be fixed (permissions, --max-file-size, --archive-* limits); --exclude what is known to be unreadable, such as deliberately broken test archives")
 	}
 	if rep.Stats.Items == 0 {
 		return runtimeError(errors.New("nothing was scanned: every path was empty, excluded or binary"), "check the paths and --exclude; a scan that read nothing does not pass")
