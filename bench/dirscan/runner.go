@@ -18,6 +18,7 @@ type measurement struct {
 	wall   time.Duration
 	maxRSS int64 // bytes
 	hits   map[string]bool
+	unread int // items the tool said it could not read
 	err    error
 }
 
@@ -60,11 +61,14 @@ func treeBytes(dir string) int64 {
 func runVigil(bin, dir, out string) measurement {
 	wall, rss, err := timed(bin, "scan", dir, "--format", "json", "--output", out, "--no-config")
 	m := measurement{tool: "vigil", wall: wall, maxRSS: rss}
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-		err = nil // findings
+	if ee, ok := err.(*exec.ExitError); ok && (ee.ExitCode() == 1 || ee.ExitCode() == 3) {
+		err = nil // findings; or items it could not read (listed in the report), such as deliberately broken test archives
 	}
 	m.err = err
 	var rep struct {
+		Summary struct {
+			Incomplete []struct{} `json:"incomplete"`
+		} `json:"summary"`
 		Findings []struct {
 			Location struct {
 				Path string `json:"path"`
@@ -77,6 +81,7 @@ func runVigil(bin, dir, out string) measurement {
 		for _, f := range rep.Findings {
 			m.hits[hitKey(dir, f.Location.Path, f.Location.Line)] = true
 		}
+		m.unread = len(rep.Summary.Incomplete)
 	}
 	return m
 }
@@ -117,7 +122,11 @@ func benchTree(title, dir string, m *manifest, vigilBin, gitleaks, work string) 
 		if r.err != nil {
 			return fmt.Errorf("%s: %w", r.tool, r.err)
 		}
-		fmt.Printf("%-9s %8.2fs %9.1f %7.1f MB %8d\n", r.tool, r.wall.Seconds(), float64(bytes)/1e6/r.wall.Seconds(), float64(r.maxRSS)/1e6, len(r.hits))
+		fmt.Printf("%-9s %8.2fs %9.1f %7.1f MB %8d", r.tool, r.wall.Seconds(), float64(bytes)/1e6/r.wall.Seconds(), float64(r.maxRSS)/1e6, len(r.hits))
+		if r.unread > 0 {
+			fmt.Printf("  (%d items it could not read, listed in its report)", r.unread)
+		}
+		fmt.Println()
 	}
 	if len(runs) == 2 {
 		fmt.Printf("vigil is %.1f× gitleaks' throughput, with %.2f× its peak memory\n",
