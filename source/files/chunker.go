@@ -12,7 +12,7 @@ import (
 // near, and each chunk after the first repeats the tail of the previous one
 // so that a secret spanning the boundary (a PEM key) is seen whole.
 const (
-	DefaultChunkSize = 4 << 20
+	DefaultChunkSize = 1 << 20
 	overlapSize      = 16 << 10
 )
 

@@ -74,7 +74,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan job, 256)
-	out := make(chan vigil.Chunk, 64)
+	out := make(chan vigil.Chunk, 16)
 
 	var walkErr error
 	var wg sync.WaitGroup
