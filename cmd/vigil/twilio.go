@@ -11,5 +11,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
 	cmd.AddCommand(newTwilioTokenCmd(a))
+	cmd.AddCommand(newTwilioAuditCmd(a))
 	return cmd
 }

@@ -58,7 +58,7 @@ func gapResult(g *Gap) Result { return result(Unknown, "%s", g.String()) }
 // noAttestation is the unknown result of a control that needs an
 // attestation and has none.
 func noAttestation(c *Control, why string) Result {
-	return result(Unknown, "no attestation: %s; attest %s in the attestation file", why, c.Attest.Meaning)
+	return result(Unknown, "no attestation: %s; add one to the attestation file (value: %s)", why, c.Attest.Meaning)
 }
 
 // attested evaluates an attestation of a bool or max control. ok is false
