@@ -55,18 +55,9 @@ func checkRestricted(c *Control, s *Snapshot, e *env) Result {
 			bad = append(bad, keyEvidence(k, e.now))
 		}
 	}
-	if len(bad) > 0 {
-		r := result(Fail, "%d of %d API keys are not Restricted and not attested as needing full access", len(bad), len(s.Keys.Value))
-		r.Evidence = append(bad, excused...)
-		r.Attestation = a
-		return r
-	}
-	r := result(Pass, "%d API keys: every one Restricted or an attested exception", len(s.Keys.Value))
-	r.Evidence = excused
-	if len(excused) > 0 {
-		return withAttestation(r, a, e)
-	}
-	return r
+	fail := result(Fail, "%d of %d API keys are not Restricted and not attested as needing full access", len(bad), len(s.Keys.Value))
+	pass := result(Pass, "%d API keys: every one Restricted or an attested exception", len(s.Keys.Value))
+	return withExceptions(fail, pass, bad, excused, nil, a, e)
 }
 
 // checkKeyAge (CRED-03): no key older than the maximum age.

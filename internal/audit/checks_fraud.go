@@ -36,19 +36,9 @@ func checkGeo(c *Control, s *Snapshot, e *env) Result {
 	if in := s.Countries.Value.Inherits; in != nil && *in && s.Account.IsSub() {
 		inherit = []Evidence{{Resource: s.Account.SID, Field: "dialing_permissions_inheritance", Value: "true", Note: "the main account's permissions also apply"}}
 	}
-	n := len(s.Countries.Value.Countries)
-	if len(bad) > 0 {
-		r := result(Fail, "%d countries allow high-risk or toll-fraud destinations without an attestation", len(bad))
-		r.Evidence = append(append(bad, excused...), inherit...)
-		r.Attestation = a
-		return r
-	}
-	r := result(Pass, "%d countries checked: no high-risk or toll-fraud destination open without an attestation", n)
-	r.Evidence = append(excused, inherit...)
-	if len(excused) > 0 {
-		return withAttestation(r, a, e)
-	}
-	return r
+	fail := result(Fail, "%d countries allow high-risk or toll-fraud destinations without an attestation", len(bad))
+	pass := result(Pass, "%d countries checked: no high-risk or toll-fraud destination open without an attestation", len(s.Countries.Value.Countries))
+	return withExceptions(fail, pass, bad, excused, inherit, a, e)
 }
 
 // checkTriggers (FRAUD-02): at least one usage trigger on spend.

@@ -108,6 +108,22 @@ func exceptions(c *Control, s *Snapshot, e *env) ([]string, *Attestation) {
 	return list, a
 }
 
+// withExceptions finishes a check whose findings an attested list may
+// excuse: fail when anything is not excused, else pass (stale when the
+// pass rests on an old attestation).
+func withExceptions(fail, pass Result, bad, excused, extra []Evidence, a *Attestation, e *env) Result {
+	if len(bad) > 0 {
+		fail.Evidence = append(append(bad, excused...), extra...)
+		fail.Attestation = a
+		return fail
+	}
+	pass.Evidence = append(excused, extra...)
+	if len(excused) > 0 {
+		return withAttestation(pass, a, e)
+	}
+	return pass
+}
+
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // age is how old t is at now, as an age string.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigilsec/vigil/twilio/rest"
 	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
 
@@ -204,5 +203,3 @@ func TestUnknownSkip(t *testing.T) {
 		t.Errorf("CRED-03: %s", r.Status)
 	}
 }
-
-var _ = rest.KindAuth
