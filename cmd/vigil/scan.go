@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/spf13/pflag"
+	"github.com/vigilsec/vigil/internal/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -172,29 +171,10 @@ func writeReport(a *app, f scanFlags, rep *report.Report) error {
 		color := f.color == "always" || f.color == "auto" && a.isTerminal(a.stdout) && a.getenv("NO_COLOR") == ""
 		return write(a.stdout, color)
 	}
-	if err := writeFileAtomic(f.output, func(w io.Writer) error { return write(w, f.color == "always") }); err != nil {
+	if err := atomicfile.Write(f.output, 0o644, func(w io.Writer) error { return write(w, f.color == "always") }); err != nil {
 		return runtimeError(fmt.Errorf("write report: %w", err), "")
 	}
 	return nil
-}
-
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func sourceFor(a *app, paths []string, opts files.Options) vigil.Source {

@@ -12,14 +12,14 @@ import (
 )
 
 // twilioEnv returns a generated Twilio token and the .env text holding it.
-func twilioEnv(seed uint64) (token, text string) {
+func twilioEnvFile(seed uint64) (token, text string) {
 	g := fakecred.New(seed)
 	sid, tok := "AC"+g.String(fakecred.Hex, 32), g.String(fakecred.Hex, 32)
 	return tok, fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_AUTH_TOKEN=%s\n", sid, tok)
 }
 
 func TestScanGit(t *testing.T) {
-	_, env := twilioEnv(1)
+	_, env := twilioEnvFile(1)
 	r := gittest.New(t)
 	r.Commit("one", "", map[string]string{"README": "hi\n"})
 	intro := r.Commit("add config", "Dev One <dev@example.com>", map[string]string{"app.env": env})
@@ -113,7 +113,7 @@ func TestScanGitErrors(t *testing.T) {
 }
 
 func TestScanStagedAndPrePush(t *testing.T) {
-	tok, env := twilioEnv(2)
+	tok, env := twilioEnvFile(2)
 	remote := gittest.New(t)
 	remote.Commit("base", "", map[string]string{"README": "hi\n"})
 	r := gittest.New(t)

@@ -13,5 +13,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newTwilioTokenCmd(a))
 	cmd.AddCommand(newTwilioRotateCmd(a))
 	cmd.AddCommand(newTwilioExposureCmd(a))
+	cmd.AddCommand(newTwilioAuditCmd(a))
 	return cmd
 }
