@@ -3,7 +3,6 @@ package rules
 import (
 	"bytes"
 	"log/slog"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -52,9 +51,7 @@ type compiled struct {
 	secretGroups []int
 	// nameGroups hold the key a generic secret is assigned to.
 	nameGroups []int
-	// anchored is the regex anchored at its start, for assignment rules.
-	anchored *regexp.Regexp
-	requires [][]byte // lower-case
+	requires   [][]byte // lower-case
 }
 
 // maxLineWindow bounds the text a regex sees around a keyword hit on very
@@ -94,9 +91,6 @@ func NewMatcher(set *Set, opts Options) *Matcher {
 			case n == "name":
 				c.nameGroups = append(c.nameGroups, i)
 			}
-		}
-		if r.Assignment {
-			c.anchored = regexp.MustCompile(`^(?:` + r.Regex.String() + `)`)
 		}
 		for _, q := range r.Requires {
 			c.requires = append(c.requires, []byte(strings.ToLower(q)))

@@ -7,6 +7,8 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
+	"sync"
 
 	"github.com/vigilsec/vigil"
 )
@@ -119,26 +121,84 @@ type Pair struct {
 // reported reports whether findings of r are emitted on their own.
 func (r *Rule) reported() bool { return r.Report == nil || *r.Report }
 
-// Regexp is a regular expression that compiles while TOML is decoded, so a
-// bad pattern is reported with its line.
+// Regexp is a regular expression checked while TOML is decoded, so that a
+// bad pattern is reported with its line, and compiled on first use, so
+// that a scan pays only for the rules whose keywords it meets (a
+// pre-commit scan of a few files meets few). Copies share the compiled
+// form.
 type Regexp struct {
-	*regexp.Regexp
+	lazy *lazyRegexp
 }
 
-// UnmarshalText compiles the pattern.
+type lazyRegexp struct {
+	src      string
+	names    []string // capture group names; [0] is the whole match
+	once     sync.Once
+	re       *regexp.Regexp
+	anchored *regexp.Regexp
+}
+
+// UnmarshalText parses the pattern (a syntax error is reported now).
 func (r *Regexp) UnmarshalText(b []byte) error {
-	re, err := regexp.Compile(string(b))
+	re, err := syntax.Parse(string(b), syntax.Perl)
 	if err != nil {
 		return fmt.Errorf("bad regex: %w", err)
 	}
-	r.Regexp = re
+	r.lazy = &lazyRegexp{src: string(b), names: append([]string{""}, re.CapNames()[1:]...)}
 	return nil
 }
 
 // MarshalText returns the pattern.
-func (r Regexp) MarshalText() ([]byte, error) {
-	if r.Regexp == nil {
-		return nil, nil
+func (r Regexp) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// IsZero reports whether no pattern was given.
+func (r Regexp) IsZero() bool { return r.lazy == nil }
+
+// String returns the pattern.
+func (r Regexp) String() string {
+	if r.lazy == nil {
+		return ""
 	}
-	return []byte(r.String()), nil
+	return r.lazy.src
+}
+
+// SubexpNames returns the names of the capture groups, as
+// regexp.Regexp.SubexpNames does.
+func (r Regexp) SubexpNames() []string {
+	if r.lazy == nil {
+		return nil
+	}
+	return r.lazy.names
+}
+
+// NumSubexp returns the number of capture groups.
+func (r Regexp) NumSubexp() int { return max(0, len(r.SubexpNames())-1) }
+
+// SubexpIndex returns the index of the first group with the given name,
+// or -1.
+func (r Regexp) SubexpIndex(name string) int {
+	for i, n := range r.SubexpNames() {
+		if i > 0 && n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// MatchString reports whether s holds a match.
+func (r Regexp) MatchString(s string) bool {
+	re, _ := r.compiled()
+	return re.MatchString(s)
+}
+
+// compiled returns the regexp and its form anchored at the start of the
+// text, compiling both on first use.
+func (r Regexp) compiled() (re, anchored *regexp.Regexp) {
+	l := r.lazy
+	l.once.Do(func() {
+		// The pattern parsed when it was loaded, so it compiles.
+		l.re = regexp.MustCompile(l.src)
+		l.anchored = regexp.MustCompile(`^(?:` + l.src + `)`)
+	})
+	return l.re, l.anchored
 }

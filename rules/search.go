@@ -108,12 +108,14 @@ func isNameByte(c byte) bool {
 
 // search runs rule r's regex over data[ws:we] and adds accepted candidates.
 func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
-	m.addMatches(data, ws, r, m.rules[r].Regex.FindAllSubmatchIndex(data[ws:we], -1), env, s)
+	re, _ := m.rules[r].Regex.compiled()
+	m.addMatches(data, ws, r, re.FindAllSubmatchIndex(data[ws:we], -1), env, s)
 }
 
 // searchAt tries rule r's regex anchored at ws, once.
 func (m *Matcher) searchAt(data []byte, ws, we, r int, env checkEnv, s *scratch) {
-	if loc := m.rules[r].anchored.FindSubmatchIndex(data[ws:we]); loc != nil {
+	_, anchored := m.rules[r].Regex.compiled()
+	if loc := anchored.FindSubmatchIndex(data[ws:we]); loc != nil {
 		m.addMatches(data, ws, r, [][]int{loc}, env, s)
 	}
 }
