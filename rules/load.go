@@ -112,6 +112,13 @@ func parse(name string, data []byte, defaultProvider string, needExamples bool) 
 		if r.Provider == "" {
 			r.Provider = defaultProvider
 		}
+		if !needExamples {
+			// A user's rule is compiled at once: its errors should stop
+			// the scan before it starts.
+			if err := r.Regex.check(); err != nil {
+				return nil, fmt.Errorf("%s: line %d: rule %q: bad regex: %w", name, ruleLine(data, i), r.ID, err)
+			}
+		}
 		if err := r.validate(needExamples); err != nil {
 			return nil, fmt.Errorf("%s: line %d: rule %q: %w", name, ruleLine(data, i), r.ID, err)
 		}

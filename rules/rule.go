@@ -136,6 +136,7 @@ type lazyRegexp struct {
 	once     sync.Once
 	re       *regexp.Regexp
 	anchored *regexp.Regexp
+	err      error
 }
 
 // UnmarshalText parses the pattern (a syntax error is reported now).
@@ -196,9 +197,24 @@ func (r Regexp) MatchString(s string) bool {
 func (r Regexp) compiled() (re, anchored *regexp.Regexp) {
 	l := r.lazy
 	l.once.Do(func() {
-		// The pattern parsed when it was loaded, so it compiles.
-		l.re = regexp.MustCompile(l.src)
-		l.anchored = regexp.MustCompile(`^(?:` + l.src + `)`)
+		if l.re, l.err = regexp.Compile(l.src); l.err == nil {
+			l.anchored, l.err = regexp.Compile(`^(?:` + l.src + `)`)
+		}
+		if l.err != nil {
+			// Only a pattern past regexp's size limits parses but does
+			// not compile; check() reports it when the rule loads, and
+			// it never matches.
+			l.re, l.anchored = regexp.MustCompile(`[^\x00-\x{10FFFF}]`), regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+		}
 	})
 	return l.re, l.anchored
+}
+
+// check compiles the pattern now and returns the error, if any.
+func (r Regexp) check() error {
+	if r.lazy == nil {
+		return nil // validate reports a missing pattern
+	}
+	r.compiled()
+	return r.lazy.err
 }
