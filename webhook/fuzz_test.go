@@ -42,10 +42,10 @@ func FuzzValidator(f *testing.F) {
 		if _, has, err := queryParam(publicURL, bodyHashParam); has || err != nil {
 			return
 		}
-		if req.Form == nil && len(body) > 0 {
+		if req.Form() == nil && len(body) > 0 {
 			return
 		}
-		good := Sign(token, publicURL, req.Form)
+		good := Sign(token, publicURL, req.Form())
 		if _, err := vv.Check(mk(good)); err != nil {
 			t.Fatalf("Sign→Check round trip failed: %v", err)
 		}
@@ -66,19 +66,31 @@ func validUnder(token, publicURL string, body []byte, contentType, sig string) b
 	return false
 }
 
-// FuzzParseQuery checks the form parser agrees with url.ParseQuery.
-func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"a=1&b=2", "a=%zz", "a;b", "&&a", "=", "a+b=c+d&a=%41", "a=1&a=2", "%", "a=%2"} {
+// FuzzParseForm checks the form parser against url.ParseQuery: the same
+// errors, the same string to sign, the same AccountSid, and Form agrees.
+func FuzzParseForm(f *testing.F) {
+	for _, s := range []string{"a=1&b=2", "a=%zz", "a;b", "&&a", "=", "a+b=c+d&a=%41", "a=1&a=2", "%", "a=%2",
+		"AccountSid=AC1&AccountSid=AC0", "b=2&a=%7e&a=%7E&c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		got, err := parseQuery(q, 1)
+		got, err := parseForm([]byte(q), len(q)+1)
 		want, werr := url.ParseQuery(q)
 		if (err == nil) != (werr == nil) {
-			t.Fatalf("parseQuery(%q) error %v, url.ParseQuery error %v", q, err, werr)
+			t.Fatalf("parseForm(%q) error %v, url.ParseQuery error %v", q, err, werr)
 		}
-		if err == nil && got.Encode() != want.Encode() {
-			t.Fatalf("parseQuery(%q) = %v, want %v", q, got, want)
+		if err != nil {
+			return
+		}
+		if s := paramSuffix(want); string(got.suffix) != s {
+			t.Fatalf("parseForm(%q) suffix %q, want %q", q, got.suffix, s)
+		}
+		if got.accountSid != want.Get("AccountSid") {
+			t.Fatalf("parseForm(%q) AccountSid %q, want %q", q, got.accountSid, want.Get("AccountSid"))
+		}
+		req := &Request{Body: []byte(q), form: got, isForm: true}
+		if req.Form().Encode() != want.Encode() {
+			t.Fatalf("Form() of %q = %v, want %v", q, req.Form(), want)
 		}
 	})
 }

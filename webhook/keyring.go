@@ -1,6 +1,10 @@
 package webhook
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"hash"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -20,8 +24,37 @@ type TokenSource interface {
 // per-subaccount tokens keyed by Account SID. A *Keyring is a TokenSource
 // that always returns itself.
 type Keyring struct {
-	tokens   []vigil.Secret
-	accounts map[string][]vigil.Secret
+	tokens   []*keyedMAC
+	accounts map[string][]*keyedMAC
+}
+
+// keyedMAC is a token and HMAC-SHA1 keyed with it, the key's padded blocks
+// already hashed (FIPS 198-1 §6 allows this precomputation), so that a
+// request costs a clone of that state rather than hmac.New and two extra
+// SHA-1 blocks. The state is as secret as the token and is never printed.
+type keyedMAC struct {
+	token vigil.Secret
+	mac   hash.Cloner
+}
+
+func newKeyedMAC(token string) *keyedMAC {
+	mac := hmac.New(sha1.New, []byte(token))
+	mac.Reset() // makes crypto/hmac save the keyed state, which clones share
+	c, ok := mac.(hash.Cloner)
+	if !ok {
+		c = nil // not with GOFIPS140=v1.0.0: new falls back to hmac.New
+	}
+	return &keyedMAC{token: vigil.NewSecret(token), mac: c}
+}
+
+// new returns a fresh HMAC-SHA1 under the token.
+func (k *keyedMAC) new() hash.Hash {
+	if k.mac != nil {
+		if h, err := k.mac.Clone(); err == nil {
+			return h
+		}
+	}
+	return hmac.New(sha1.New, []byte(k.token.Reveal()))
 }
 
 // NewKeyring returns a keyring holding the given account tokens, current
@@ -37,7 +70,7 @@ func NewKeyring(tokens ...string) *Keyring {
 // against these tokens only, since Twilio signs a subaccount's webhooks with
 // the subaccount's own token.
 func (k *Keyring) WithAccount(accountSid string, tokens ...string) *Keyring {
-	c := &Keyring{tokens: k.tokens, accounts: make(map[string][]vigil.Secret, len(k.accounts)+1)}
+	c := &Keyring{tokens: k.tokens, accounts: make(map[string][]*keyedMAC, len(k.accounts)+1)}
 	for sid, ts := range k.accounts {
 		c.accounts[sid] = ts
 	}
@@ -47,22 +80,23 @@ func (k *Keyring) WithAccount(accountSid string, tokens ...string) *Keyring {
 
 // Merge returns a keyring holding the tokens of k followed by those of o.
 func (k *Keyring) Merge(o *Keyring) *Keyring {
-	c := &Keyring{tokens: append(append([]vigil.Secret(nil), k.tokens...), o.tokens...)}
+	c := &Keyring{tokens: append(slices.Clip(k.tokens), o.tokens...)}
 	for _, src := range []*Keyring{k, o} {
 		for sid, ts := range src.accounts {
 			if c.accounts == nil {
-				c.accounts = map[string][]vigil.Secret{}
+				c.accounts = map[string][]*keyedMAC{}
 			}
-			c.accounts[sid] = append(append([]vigil.Secret(nil), c.accounts[sid]...), ts...)
+			c.accounts[sid] = append(slices.Clip(c.accounts[sid]), ts...)
 		}
 	}
 	return c
 }
 
-func appendTokens(dst []vigil.Secret, tokens []string) []vigil.Secret {
+func appendTokens(dst []*keyedMAC, tokens []string) []*keyedMAC {
+	dst = slices.Clip(dst)
 	for _, t := range tokens {
 		if t = strings.TrimSpace(t); t != "" {
-			dst = append(dst, vigil.NewSecret(t))
+			dst = append(dst, newKeyedMAC(t))
 		}
 	}
 	return dst
@@ -75,6 +109,15 @@ func (k *Keyring) Keyring() *Keyring { return k }
 // is accountSid ("" when it has none): that subaccount's tokens when the
 // keyring has any, else the account's own tokens.
 func (k *Keyring) Tokens(accountSid string) []vigil.Secret {
+	var out []vigil.Secret
+	for _, m := range k.macs(accountSid) {
+		out = append(out, m.token)
+	}
+	return out
+}
+
+// macs is Tokens with each token's keyed MAC.
+func (k *Keyring) macs(accountSid string) []*keyedMAC {
 	if k == nil {
 		return nil
 	}

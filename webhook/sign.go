@@ -110,7 +110,7 @@ func SignJSON(token, rawURL string, body []byte) (signedURL, signature string) {
 // under token, trying every URL variant (see URLVariants). The comparison
 // takes constant time.
 func Validate(token, rawURL string, params url.Values, signature string) bool {
-	_, _, ok := matchSignature(NewKeyring(token).Tokens(""), URLVariants(rawURL), paramSuffix(params), signature)
+	_, _, ok := matchSignature(NewKeyring(token).macs(""), rawURL, []byte(paramSuffix(params)), signature)
 	return ok
 }
 

@@ -10,14 +10,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
-
-	"github.com/vigilsec/vigil"
 )
 
 // Defaults for the Validator's limits.
@@ -45,15 +45,26 @@ type Validator struct {
 	Logger *slog.Logger
 }
 
-// Request is a webhook request read and parsed, ready to be verified
-// against one or more candidate URLs.
+// Request is a webhook request read and parsed by Parse, ready to be
+// verified against one or more candidate URLs.
 type Request struct {
 	// Signature is the X-Twilio-Signature header.
 	Signature string
-	// Form holds the parameters of a form-encoded body, nil otherwise.
-	Form url.Values
 	// Body is the raw body.
 	Body []byte
+	// form is set for a form-encoded body (isForm).
+	form   formParams
+	isForm bool
+}
+
+// Form returns the parameters of a form-encoded body, nil for any other
+// body.
+func (r *Request) Form() url.Values {
+	if !r.isForm {
+		return nil
+	}
+	form, _ := parseQuery(string(r.Body)) // parsed once already: no error
+	return form
 }
 
 // Match tells how a request was verified.
@@ -115,9 +126,14 @@ func (v *Validator) Parse(r *http.Request) (*Request, error) {
 	}
 	req.Body = body
 	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
-		if req.Form, err = v.parseForm(body); err != nil {
+		limit := v.MaxParams
+		if limit <= 0 {
+			limit = DefaultMaxParams
+		}
+		if req.form, err = parseForm(body, limit); err != nil {
 			return nil, err
 		}
+		req.isForm = true
 	}
 	return req, nil
 }
@@ -133,22 +149,49 @@ func (v *Validator) readBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrBodyTooLarge, r.ContentLength, limit)
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+	size := 512
+	if r.ContentLength >= 0 {
+		size = int(r.ContentLength) + 1 // +1: see EOF without growing
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
-	if err != nil {
+	body, err := readAtMost(r.Body, make([]byte, 0, size), limit)
+	switch {
+	case errors.Is(err, errTooLong):
+		return nil, fmt.Errorf("%w: over %d bytes", ErrBodyTooLarge, limit)
+	case err != nil:
 		return nil, fmt.Errorf("%w: read body: %w", ErrMalformed, err)
 	}
-	if n > limit {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrBodyTooLarge, limit)
-	}
-	body := buf.Bytes()
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.Body = &bodyReader{*bytes.NewReader(body)}
 	r.ContentLength = int64(len(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.GetBody = func() (io.ReadCloser, error) { return &bodyReader{*bytes.NewReader(body)}, nil }
 	return body, nil
+}
+
+// bodyReader is io.NopCloser(bytes.NewReader(b)) in one allocation.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
+
+var errTooLong = errors.New("too long")
+
+// readAtMost appends what r holds to buf, failing with errTooLong past
+// limit bytes.
+func readAtMost(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 1)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, errTooLong
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 func isForm(contentType string) bool {
@@ -159,64 +202,13 @@ func isForm(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
-func (v *Validator) parseForm(body []byte) (url.Values, error) {
-	limit := v.MaxParams
-	if limit <= 0 {
-		limit = DefaultMaxParams
-	}
-	n := bytes.Count(body, []byte("&")) + 1
-	if n > limit {
-		return nil, fmt.Errorf("%w: %d form parameters, at most %d allowed", ErrMalformed, n, limit)
-	}
-	form, err := parseQuery(string(body), n)
-	if err != nil {
-		return nil, fmt.Errorf("%w: form body: %w", ErrMalformed, err)
-	}
-	return form, nil
-}
-
-// parseQuery is url.ParseQuery with the map sized up front: the same
-// rules (semicolons refused, '+' is a space, strict percent-encoding),
-// fewer allocations on the hot path.
-func parseQuery(q string, n int) (url.Values, error) {
-	form := make(url.Values, n)
-	for q != "" {
-		var kv string
-		kv, q, _ = strings.Cut(q, "&")
-		if strings.IndexByte(kv, ';') >= 0 {
-			return nil, errors.New("invalid semicolon separator in query")
-		}
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, err := unescape(k)
-		if err != nil {
-			return nil, err
-		}
-		if v, err = unescape(v); err != nil {
-			return nil, err
-		}
-		form[k] = append(form[k], v)
-	}
-	return form, nil
-}
-
-// unescape skips url.QueryUnescape when there is nothing to decode.
-func unescape(s string) (string, error) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s, nil
-	}
-	return url.QueryUnescape(s)
-}
-
 // Verify checks req against publicURL, the URL Twilio requested, trying
 // each of its URLVariants with each token the keyring holds for the
 // request's account. A bodySHA256 parameter in publicURL makes it a JSON
 // webhook: the signature covers the URL alone and the body must hash to
 // that value. Otherwise a body must be form-encoded.
 func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
-	var params url.Values
+	var form *formParams
 	hash, hasHash, err := queryParam(publicURL, bodyHashParam)
 	switch {
 	case err != nil:
@@ -225,24 +217,27 @@ func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
 		if !bodyHashMatches(hash, req.Body) {
 			return Match{}, ErrBodyHash
 		}
-	case req.Form != nil:
-		params = req.Form
+	case req.isForm:
+		form = &req.form
 	case len(req.Body) > 0:
 		return Match{}, ErrUnsignedBody
 	}
-	m := Match{AccountSid: params.Get("AccountSid")}
-	if m.AccountSid == "" && params == nil {
+	var m Match
+	var suffix []byte
+	if form != nil {
+		m.AccountSid, suffix = form.accountSid, form.suffix
+	} else {
 		m.AccountSid, _, _ = queryParam(publicURL, "AccountSid")
 	}
 	var keys *Keyring
 	if v.Keys != nil {
 		keys = v.Keys.Keyring()
 	}
-	tokens := keys.Tokens(m.AccountSid)
-	if len(tokens) == 0 {
+	macs := keys.macs(m.AccountSid)
+	if len(macs) == 0 {
 		return Match{}, ErrNoToken
 	}
-	i, u, ok := matchSignature(tokens, URLVariants(publicURL), paramSuffix(params), req.Signature)
+	i, u, ok := matchSignature(macs, publicURL, suffix, req.Signature)
 	if !ok {
 		return Match{}, ErrSignature
 	}
@@ -250,28 +245,51 @@ func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
 	return m, nil
 }
 
-// matchSignature tries every token over every URL variant and returns the
-// first pair under which sig is the signature of url+suffix.
-func matchSignature(tokens []vigil.Secret, variants []string, suffix, sig string) (token int, u string, ok bool) {
+// matchSignature tries every token, first over rawURL as given, then over
+// its other URLVariants, and returns the first pair under which sig is the
+// signature of url+suffix. The variants are only built when rawURL fails,
+// which a correctly configured public URL never does.
+func matchSignature(macs []*keyedMAC, rawURL string, suffix []byte, sig string) (token int, u string, ok bool) {
 	if len(sig) != base64.StdEncoding.EncodedLen(sha1.Size) {
 		return 0, "", false
 	}
 	want := []byte(sig)
-	var sum [sha1.Size]byte
-	var enc [28]byte
-	for i, t := range tokens {
-		mac := hmac.New(sha1.New, []byte(t.Reveal()))
-		for _, u := range variants {
-			mac.Reset()
-			io.WriteString(mac, u)
-			io.WriteString(mac, suffix)
-			base64.StdEncoding.Encode(enc[:], mac.Sum(sum[:0]))
-			if hmac.Equal(enc[:], want) {
-				return i, u, true
+	hs := make([]hash.Hash, len(macs))
+	for i, k := range macs {
+		hs[i] = k.new()
+	}
+	// Room for the longest variant (a port added) without growing.
+	msg := make([]byte, 0, len(rawURL)+len(suffix)+8)
+	sum := make([]byte, 0, sha1.Size)
+	try := func(u string) (int, bool) {
+		msg = append(append(msg[:0], u...), suffix...)
+		for i, h := range hs {
+			if signatureIs(h, msg, sum, want) {
+				return i, true
 			}
+		}
+		return 0, false
+	}
+	if i, ok := try(rawURL); ok {
+		return i, rawURL, true
+	}
+	for _, u := range URLVariants(rawURL)[1:] {
+		if i, ok := try(u); ok {
+			return i, u, true
 		}
 	}
 	return 0, "", false
+}
+
+// signatureIs reports, in constant time, whether want is the Base64
+// HMAC-SHA1 of msg under h's key.
+// sum is scratch room for the MAC.
+func signatureIs(h hash.Hash, msg, sum, want []byte) bool {
+	var enc [28]byte
+	h.Reset()
+	h.Write(msg)
+	base64.StdEncoding.Encode(enc[:], h.Sum(sum[:0]))
+	return hmac.Equal(enc[:], want)
 }
 
 // bodyHashMatches compares the hex SHA-256 of body with want in constant

@@ -28,6 +28,10 @@ func TestValidatorCheck(t *testing.T) {
 	}{
 		{"form POST", func() *http.Request { return formRequest(tok, u, form) }, nil, 0},
 		{"outgoing token", func() *http.Request { return formRequest(old, u, form) }, nil, 1},
+		{"outgoing token, signed with the default port", func() *http.Request {
+			r := formRequest(old, "https://hooks.example.com:443/sms?x=1", form)
+			return r
+		}, nil, 1},
 		{"subaccount token", func() *http.Request { return formRequest(sub, u, subForm) }, nil, 0},
 		{"parent token for subaccount", func() *http.Request { return formRequest(tok, u, subForm) }, ErrSignature, 0},
 		{"subaccount token for parent", func() *http.Request { return formRequest(sub, u, form) }, ErrSignature, 0},
