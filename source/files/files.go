@@ -73,7 +73,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan job, 256)
+	jobs := newJobQueue(s.opts.Archives != nil, runtime.GOMAXPROCS(0))
 	out := make(chan vigil.Chunk, 16)
 
 	var walkErr error
@@ -81,7 +81,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(jobs)
+		defer jobs.close()
 		for _, root := range s.roots {
 			if err := s.walk(ctx, root, jobs, out); err != nil {
 				walkErr = err
@@ -94,9 +94,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			for j := range jobs {
-				s.readFile(ctx, j, out)
-			}
+			jobs.each(func(j job) { s.readFile(ctx, j, out) })
 		}()
 	}
 	go func() {
@@ -131,7 +129,7 @@ func skip(ctx context.Context, out chan<- vigil.Chunk, name string, reason vigil
 // walk enumerates root. Symbolic links are never followed: a link to a
 // file inside the root is scanned at the target's own path, and a link out
 // of the root is reported as skipped.
-func (s *Source) walk(ctx context.Context, root string, jobs chan<- job, out chan<- vigil.Chunk) error {
+func (s *Source) walk(ctx context.Context, root string, jobs *jobQueue, out chan<- vigil.Chunk) error {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -183,12 +181,10 @@ func (s *Source) walk(ctx context.Context, root string, jobs chan<- job, out cha
 			skip(ctx, out, name, vigil.SkipDevice, nil)
 			return nil
 		}
-		select {
-		case jobs <- job{path: p, name: name}:
-			return nil
-		case <-ctx.Done():
+		if !jobs.put(ctx, job{path: p, name: name}) {
 			return ctx.Err()
 		}
+		return nil
 	})
 }
 
