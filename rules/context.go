@@ -123,8 +123,8 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if nameKind(words) == "password" {
 		return scorePassword(v, in.name)
 	}
-	if isWordLike(v) || wordPath(v) {
-		return 0, false // ETag, Content-Type, ENTER_KEY_VALUE: words, not keys
+	if isWordLike(v) || wordPath(v) || wholeIdentifier(v) {
+		return 0, false // ETag, Content-Type, ENTER_KEY_VALUE, testRSA2048PrivateKey: words, not keys
 	}
 	if isWeakPassword(v) {
 		return vigil.Low, true
@@ -226,11 +226,21 @@ func scoreBasic(v string) (vigil.Confidence, bool) {
 // nameWords splits an identifier into lower-case words: dbPassword,
 // DB_PASSWORD and db-password all give [db password].
 func nameWords(name string) []string {
+	words := nameParts(name)
+	for i, w := range words {
+		words[i] = strings.ToLower(w)
+	}
+	return words
+}
+
+// nameParts splits an identifier into its words as written: dbPassword
+// gives [db Password], RSAKey [RSA Key].
+func nameParts(name string) []string {
 	var words []string
 	var cur []byte
 	flush := func() {
 		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
+			words = append(words, string(cur))
 			cur = cur[:0]
 		}
 	}
@@ -822,6 +832,46 @@ func identLike(v string) bool {
 		}
 	}
 	return n >= 2
+}
+
+// wholeIdentifier reports whether v is a camelCase identifier whose parts
+// are words or acronyms, all but one at most recognised as words
+// (testRSA2048PrivateKey, defaultSigningKeyV2): the name of a variable
+// holding a key, not a key. Random mixed-case keys have several parts like
+// "Vr" or "Jh8" and do not pass.
+func wholeIdentifier(v string) bool {
+	if !isCamelCase(v) {
+		return false
+	}
+	words, unknown := 0, 0
+	for _, part := range nameParts(v) {
+		w := strings.TrimRight(part, "0123456789")
+		lw := strings.ToLower(w)
+		switch {
+		case w == "":
+		case len(w) >= 2 && len(w) <= 5 && strings.ToUpper(w) == w:
+			// an acronym: RSA, ID, HMAC (or a version: V2)
+		case len(w) == 1 && strings.ToUpper(w) == w:
+			// a one-letter part ends an acronym or names a version: V2, X
+		case len(lw) >= 3 && (englishWord(lw) || isSecretWord(lw) || commonShortWord(lw)):
+			words++
+		case len(lw) >= 4 && isLetters(lw) && strings.ContainsAny(lw, "aeiouy") && unknown == 0:
+			unknown++ // a word the letter-pair test misses: default, Rocks
+		default:
+			return false
+		}
+	}
+	return words >= 2
+}
+
+// isLetters reports whether s is ASCII letters only.
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpper(s[i]) && !isLowerByte(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // commonShortWord lists three-letter words common in identifiers, too short
