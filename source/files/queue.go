@@ -61,7 +61,11 @@ func (q *jobQueue) close() {
 // the queue is closed and drained. Several goroutines call each at once.
 func (q *jobQueue) each(read func(job)) {
 	archives, plain := q.archives, q.plain
-	readArchive := func(j job) {
+	takeArchive := func(j job, ok bool) {
+		if !ok {
+			archives = nil
+			return
+		}
 		q.reading.Add(1)
 		defer q.reading.Add(-1)
 		read(j)
@@ -72,22 +76,14 @@ func (q *jobQueue) each(read func(job)) {
 			ac = archives
 			select {
 			case j, ok := <-ac:
-				if !ok {
-					archives = nil
-					continue
-				}
-				readArchive(j)
+				takeArchive(j, ok)
 				continue
 			default:
 			}
 		}
 		select {
 		case j, ok := <-ac:
-			if !ok {
-				archives = nil
-				continue
-			}
-			readArchive(j)
+			takeArchive(j, ok)
 		case j, ok := <-plain:
 			if !ok {
 				plain = nil
