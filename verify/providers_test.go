@@ -47,7 +47,6 @@ type fake struct {
 	secret string
 	mu     sync.Mutex
 	hosts  []string
-	errs   []string
 }
 
 func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -25,7 +25,6 @@ const (
 type configText struct {
 	parts   []configPart
 	history []v1.History
-	digest  string
 }
 
 type configPart struct {

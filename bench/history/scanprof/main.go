@@ -48,9 +48,9 @@ func main() {
 }
 
 type opts struct {
-	repo, cpu, mem        string
-	workers               int
-	nomatch, whole, quiet bool
+	repo, cpu, mem string
+	workers        int
+	nomatch, whole bool
 }
 
 // scan runs one history scan and returns its folded findings.
