@@ -849,29 +849,17 @@ func wholeIdentifier(v string) bool {
 		lw := strings.ToLower(w)
 		switch {
 		case w == "":
-		case len(w) >= 2 && len(w) <= 5 && strings.ToUpper(w) == w:
-			// an acronym: RSA, ID, HMAC (or a version: V2)
-		case len(w) == 1 && strings.ToUpper(w) == w:
-			// a one-letter part ends an acronym or names a version: V2, X
+		case len(w) <= 5 && strings.ToUpper(w) == w:
+			// an acronym (RSA, ID, HMAC) or a version's letter (V2)
 		case len(lw) >= 3 && (englishWord(lw) || isSecretWord(lw) || commonShortWord(lw)):
 			words++
-		case len(lw) >= 4 && isLetters(lw) && strings.ContainsAny(lw, "aeiouy") && unknown == 0:
+		case len(lw) >= 4 && !strings.ContainsAny(lw, "0123456789") && strings.ContainsAny(lw, "aeiouy") && unknown == 0:
 			unknown++ // a word the letter-pair test misses: default, Rocks
 		default:
 			return false
 		}
 	}
 	return words >= 2
-}
-
-// isLetters reports whether s is ASCII letters only.
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isUpper(s[i]) && !isLowerByte(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // commonShortWord lists three-letter words common in identifiers, too short
