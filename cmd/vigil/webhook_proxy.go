@@ -111,6 +111,7 @@ func runProxy(ctx context.Context, a *app, f *proxyFlags) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	cfg.Metrics = proxy.NewMetrics(reg)
 	cfg.Logger = log
+	cfg.AccessLogTo = logs
 	a.logger = log
 	keys, err := proxy.LoadKeys(ctx, f.tokens.loaders(a, true), log, cfg.Metrics)
 	if err != nil {

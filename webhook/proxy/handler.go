@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -53,6 +54,11 @@ type Config struct {
 	// AccessLog logs every forwarded request at info level; refusals and
 	// failures are always logged.
 	AccessLog bool
+	// AccessLogTo, when set, receives the access log's lines instead of
+	// Logger, written directly in the shape of slog's JSON handler, which
+	// costs a fraction of a Logger call per request. It must take whole
+	// lines from many goroutines at once, as a LogBuffer does.
+	AccessLogTo io.Writer
 }
 
 // Handler is the verifying reverse proxy.
@@ -66,6 +72,7 @@ type Handler struct {
 	replay    *replayCache
 	diag      *diagnoser
 	log       *slog.Logger
+	access    *accessLog // nil: access lines go to log
 	m         *Metrics
 }
 
@@ -112,6 +119,9 @@ func New(cfg Config) (*Handler, error) {
 	h.diag = newDiagnoser(h.validator, h.urls, log)
 	h.up = newUpstream(cfg.Upstream, cfg.UpstreamTLS, cfg.UpstreamTimeout)
 	h.buffers = newBufferPool()
+	if cfg.AccessLogTo != nil {
+		h.access = newAccessLog(cfg.AccessLogTo)
+	}
 	h.diag.startupWarnings(cfg.PublicURL, len(cfg.TrustedProxies) > 0)
 	return h, nil
 }
@@ -150,11 +160,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // record updates the metrics and writes the log line of a request.
 func (h *Handler) record(r *http.Request, st *reqState) {
-	elapsed := time.Since(st.start)
+	now := time.Now()
+	elapsed := now.Sub(st.start)
 	if h.m != nil {
 		h.m.observe(st.outcome, elapsed.Seconds())
 	}
 	if st.outcome == OutcomeForwarded && !h.cfg.AccessLog {
+		return
+	}
+	if st.outcome == OutcomeForwarded && h.access != nil {
+		h.access.write(now, accessLine{outcome: st.outcome, status: st.status, upstream: st.upstream,
+			method: r.Method, path: r.URL.Path, client: st.client, duration: elapsed})
 		return
 	}
 	level := slog.LevelInfo

@@ -59,43 +59,43 @@ func orDefault[T comparable](v, def T) T {
 // Serve serves on ln until ctx is cancelled, then stops accepting, lets
 // requests in flight finish (up to ShutdownTimeout) and returns nil. It
 // returns an error when serving fails, or when the TLS files are unusable.
+// The proxy's listener is served by the server in h1server.go; the admin
+// listener, if any, by net/http.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	log := orDiscard(s.Logger)
 	admin := s.adminMux()
-	main := http.NewServeMux()
-	main.Handle("/", s.Handler)
+	handler := s.Handler
 	if s.Admin == nil {
-		main.Handle("/healthz", admin)
-		main.Handle("/metrics", admin)
+		handler = withAdmin(s.Handler, admin)
 	}
-	srv := s.newHTTPServer(main, log)
+	main := newH1Server(handler, log)
+	main.readHeaderTimeout = orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	main.readTimeout = orDefault(s.ReadTimeout, DefaultReadTimeout)
+	main.writeTimeout = orDefault(s.WriteTimeout, DefaultWriteTimeout)
+	main.idleTimeout = orDefault(s.IdleTimeout, DefaultIdleTimeout)
+	main.maxHead = orDefault(s.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	if s.CertFile != "" || s.KeyFile != "" {
 		cert, err := tls.LoadX509KeyPair(s.CertFile, s.KeyFile)
 		if err != nil {
 			return fmt.Errorf("load TLS certificate: %w", err)
 		}
-		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		main.tls = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
 	}
-	useTLS := srv.TLSConfig != nil
-	servers := []*http.Server{srv}
 	errc := make(chan error, 2)
-	go func() {
-		if useTLS {
-			errc <- srv.ServeTLS(ln, "", "")
-			return
-		}
-		errc <- srv.Serve(ln)
-	}()
+	go func() { errc <- main.serve(ln) }()
+	var as *http.Server
 	if s.Admin != nil {
-		as := s.newHTTPServer(admin, log)
-		servers = append(servers, as)
+		as = s.newHTTPServer(admin, log)
 		go func() { errc <- as.Serve(s.Admin) }()
 	}
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", useTLS))
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", main.tls != nil))
 	select {
 	case err := <-errc:
-		for _, x := range servers {
-			x.Close()
+		now, cancel := context.WithCancel(context.Background())
+		cancel()
+		main.shutdown(now, ln)
+		if as != nil {
+			as.Close()
 		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -104,13 +104,27 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(s.ShutdownTimeout, DefaultShutdownTimeout))
 	defer cancel()
 	var errs []error
-	for _, x := range servers {
-		if err := x.Shutdown(sctx); err != nil {
+	if err := main.shutdown(sctx, ln); err != nil {
+		errs = append(errs, fmt.Errorf("shutdown: %w", err))
+	}
+	if as != nil {
+		if err := as.Shutdown(sctx); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
-			x.Close()
+			as.Close()
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withAdmin serves /healthz and /metrics from admin, the rest from h.
+func withAdmin(h, admin http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == "/healthz" || p == "/metrics" {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {

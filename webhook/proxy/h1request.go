@@ -1,0 +1,394 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/textproto"
+	"net/url"
+	"strconv"
+)
+
+// requestError is a request the server answers itself, with status, and
+// then closes the connection.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func badRequest(msg string) error { return &requestError{http.StatusBadRequest, msg} }
+
+// errHeadTooLarge is a request line and headers over the server's cap.
+var errHeadTooLarge = &requestError{http.StatusRequestHeaderFieldsTooLarge, "request headers too large"}
+
+// headReader reads the lines of a request head from a buffered
+// connection, at most max bytes in all.
+type headReader struct {
+	br   *bufio.Reader
+	left int
+	line []byte // a line longer than br's buffer, put together here
+}
+
+// next returns the next line without its CR LF. The slice is valid until
+// the following call.
+func (h *headReader) next() ([]byte, error) {
+	h.line = h.line[:0]
+	for {
+		b, err := h.br.ReadSlice('\n')
+		if h.left -= len(b); h.left < 0 {
+			return nil, errHeadTooLarge
+		}
+		switch {
+		case err == nil && len(h.line) == 0:
+			return trimEOL(b), nil
+		case err == nil:
+			return trimEOL(append(h.line, b...)), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			h.line = append(h.line, b...)
+		default:
+			return nil, err
+		}
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	b = b[:len(b)-1]
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// headField is one header line, as offsets into the head's text.
+type headField struct{ key, val [2]int }
+
+// parsedHead is a request line and header lines held in one string, so
+// that the Request's strings share a single allocation.
+type parsedHead struct {
+	text   []byte
+	method [2]int
+	target [2]int
+	proto  [2]int
+	fields []headField
+}
+
+// readRequest reads the head of the next request on br (the caller has
+// seen its first byte) and returns the Request, its body left to read
+// from br. A malformed head is a *requestError; other errors are the
+// connection's.
+func readRequest(br *bufio.Reader, maxHead int, scratch *parsedHead) (*http.Request, error) {
+	h := headReader{br: br, left: maxHead}
+	ph := scratch
+	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
+	line, err := h.next()
+	if err != nil {
+		return nil, headErr(err)
+	}
+	if err := ph.requestLine(line); err != nil {
+		return nil, err
+	}
+	for {
+		line, err := h.next()
+		if err != nil {
+			return nil, headErr(err)
+		}
+		if len(line) == 0 {
+			break
+		}
+		if err := ph.field(line); err != nil {
+			return nil, err
+		}
+	}
+	return ph.request(br)
+}
+
+// headErr turns a connection that ends inside a head into a bad request.
+func headErr(err error) error {
+	if errors.Is(err, io.EOF) {
+		return badRequest("request head cut short")
+	}
+	return err
+}
+
+func (ph *parsedHead) add(b []byte) [2]int {
+	start := len(ph.text)
+	ph.text = append(ph.text, b...)
+	return [2]int{start, len(ph.text)}
+}
+
+func (ph *parsedHead) requestLine(line []byte) error {
+	method, rest, ok1 := bytes.Cut(line, []byte{' '})
+	target, proto, ok2 := bytes.Cut(rest, []byte{' '})
+	if !ok1 || !ok2 || !isToken(method) || len(target) == 0 || bytes.IndexByte(proto, ' ') >= 0 {
+		return badRequest("malformed request line")
+	}
+	for _, c := range target {
+		if c <= ' ' || c == 0x7f {
+			return badRequest("malformed request target")
+		}
+	}
+	ph.method, ph.target, ph.proto = ph.add(method), ph.add(target), ph.add(proto)
+	return nil
+}
+
+func (ph *parsedHead) field(line []byte) error {
+	if line[0] == ' ' || line[0] == '\t' {
+		return badRequest("obsolete line folding in headers")
+	}
+	key, val, ok := bytes.Cut(line, []byte{':'})
+	if !ok || !isToken(key) {
+		return badRequest("malformed header line")
+	}
+	val = bytes.Trim(val, " \t")
+	for _, c := range val {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return badRequest("control character in a header value")
+		}
+	}
+	ph.fields = append(ph.fields, headField{key: ph.add(key), val: ph.add(val)})
+	return nil
+}
+
+// request builds the Request from the parsed head.
+func (ph *parsedHead) request(br *bufio.Reader) (*http.Request, error) {
+	text := string(ph.text)
+	at := func(r [2]int) string { return text[r[0]:r[1]] }
+	proto := at(ph.proto)
+	major, minor, ok := http.ParseHTTPVersion(proto)
+	if !ok || major != 1 {
+		return nil, &requestError{http.StatusHTTPVersionNotSupported, "unsupported HTTP version " + strconv.Quote(proto)}
+	}
+	r := &http.Request{Method: at(ph.method), RequestURI: at(ph.target), Proto: proto, ProtoMajor: major, ProtoMinor: minor}
+	u, err := url.ParseRequestURI(r.RequestURI)
+	if err != nil {
+		return nil, badRequest("malformed request target")
+	}
+	r.URL = u
+	r.Header = make(http.Header, len(ph.fields))
+	values := make([]string, len(ph.fields))
+	for i, f := range ph.fields {
+		k := canonicalKey(text, f.key)
+		values[i] = at(f.val)
+		if prior, ok := r.Header[k]; ok {
+			r.Header[k] = append(prior, values[i])
+			continue
+		}
+		r.Header[k] = values[i : i+1 : i+1]
+	}
+	if err := framing(r, br); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// framing checks Host, Connection, Content-Length and Transfer-Encoding,
+// and sets the request's Host, Close, ContentLength and Body.
+func framing(r *http.Request, br *bufio.Reader) error {
+	hosts := r.Header["Host"]
+	switch {
+	case len(hosts) > 1:
+		return badRequest("more than one Host header")
+	case len(hosts) == 1:
+		r.Host = hosts[0]
+		delete(r.Header, "Host")
+	case r.ProtoMinor >= 1:
+		return badRequest("missing Host header")
+	}
+	if r.URL.Host != "" { // absolute form
+		r.Host = r.URL.Host
+	}
+	conn := r.Header["Connection"]
+	r.Close = r.ProtoMinor == 0 && !hasToken(conn, "keep-alive") || hasToken(conn, "close")
+	te, cls := r.Header["Transfer-Encoding"], r.Header["Content-Length"]
+	switch {
+	case len(te) > 0 && len(cls) > 0:
+		return badRequest("both Transfer-Encoding and Content-Length")
+	case len(te) > 0:
+		if len(te) != 1 || !asciiEqualFold(te[0], "chunked") || r.ProtoMinor == 0 {
+			return &requestError{http.StatusNotImplemented, "unsupported Transfer-Encoding"}
+		}
+		r.TransferEncoding, r.ContentLength = []string{"chunked"}, -1
+		r.Body = &chunkedBody{br: br, r: httputil.NewChunkedReader(br)}
+		delete(r.Header, "Transfer-Encoding")
+		return nil
+	case len(cls) > 0:
+		n, err := strconv.ParseInt(cls[0], 10, 64)
+		for _, v := range cls[1:] {
+			if v != cls[0] {
+				err = errors.New("differing values")
+			}
+		}
+		if err != nil || n < 0 || cls[0][0] == '+' {
+			return badRequest("malformed Content-Length")
+		}
+		r.ContentLength = n
+	}
+	if r.ContentLength == 0 {
+		r.Body = http.NoBody
+		return nil
+	}
+	r.Body = &lengthBody{br: br, n: r.ContentLength}
+	return nil
+}
+
+// lengthBody is a body of Content-Length bytes.
+type lengthBody struct {
+	br *bufio.Reader
+	n  int64
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.br.Read(p)
+	b.n -= int64(n)
+	if b.n > 0 && errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	if b.n == 0 && err == nil {
+		err = io.EOF
+	}
+	return n, err
+}
+
+func (b *lengthBody) Close() error { return nil }
+
+// chunkedBody is a chunked body; its end consumes the trailer section,
+// whose fields are dropped.
+type chunkedBody struct {
+	br   *bufio.Reader
+	r    io.Reader
+	done bool
+}
+
+func (b *chunkedBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	if errors.Is(err, io.EOF) {
+		h := headReader{br: b.br, left: 16 << 10}
+		for {
+			line, terr := h.next()
+			if terr != nil {
+				return n, io.ErrUnexpectedEOF
+			}
+			if len(line) == 0 {
+				break
+			}
+		}
+		b.done = true
+	}
+	return n, err
+}
+
+func (b *chunkedBody) Close() error { return nil }
+
+// remaining says whether a body the handler left has bytes still unread
+// (unknown for chunked bodies that have not ended).
+func remaining(body io.Reader) bool {
+	switch b := body.(type) {
+	case *lengthBody:
+		return b.n > 0
+	case *chunkedBody:
+		return !b.done
+	}
+	return false
+}
+
+// canonicalKey returns the canonical form of a header name, sliced from
+// text when it is canonical already.
+func canonicalKey(text string, r [2]int) string {
+	k := text[r[0]:r[1]]
+	if isCanonical(k) {
+		return k
+	}
+	return textproto.CanonicalMIMEHeaderKey(k)
+}
+
+func isCanonical(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case upper && 'a' <= c && c <= 'z', !upper && 'A' <= c && c <= 'Z':
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
+}
+
+// isToken reports whether b is a non-empty RFC 9110 token.
+func isToken(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f || bytes.IndexByte([]byte(`"(),/:;<=>?@[\]{}`), c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// hasToken reports whether a comma-separated header holds token.
+func hasToken(values []string, token string) bool {
+	for _, v := range values {
+		for len(v) > 0 {
+			var item string
+			item, v, _ = cutByte(v, ',')
+			if asciiEqualFold(trimOWS(item), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func cutByte(s string, c byte) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
