@@ -169,21 +169,28 @@ func (ph *parsedHead) request(br *bufio.Reader) (*http.Request, error) {
 		return nil, badRequest("malformed request target")
 	}
 	r.URL = u
-	r.Header = make(http.Header, len(ph.fields))
-	values := make([]string, len(ph.fields))
-	for i, f := range ph.fields {
-		k := canonicalKey(text, f.key)
-		values[i] = at(f.val)
-		if prior, ok := r.Header[k]; ok {
-			r.Header[k] = append(prior, values[i])
-			continue
-		}
-		r.Header[k] = values[i : i+1 : i+1]
-	}
+	r.Header = ph.header(text)
 	if err := framing(r, br); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// header builds the header map of the fields, its strings sliced from
+// text (the head's text).
+func (ph *parsedHead) header(text string) http.Header {
+	h := make(http.Header, len(ph.fields))
+	values := make([]string, len(ph.fields))
+	for i, f := range ph.fields {
+		k := canonicalKey(text, f.key)
+		values[i] = text[f.val[0]:f.val[1]]
+		if prior, ok := h[k]; ok {
+			h[k] = append(prior, values[i])
+			continue
+		}
+		h[k] = values[i : i+1 : i+1]
+	}
+	return h
 }
 
 // framing checks Host, Connection, Content-Length and Transfer-Encoding,

@@ -14,13 +14,9 @@ const IdempotencyHeader = "I-Twilio-Idempotency-Token"
 type replayKey [16]byte
 
 func newReplayKey(kind, value string) replayKey {
-	h := sha256.New()
-	h.Write([]byte(kind))
-	h.Write([]byte{0})
-	h.Write([]byte(value))
-	var k replayKey
-	copy(k[:], h.Sum(nil))
-	return k
+	var buf [128]byte // on the stack for the usual signature or token
+	sum := sha256.Sum256(append(append(append(buf[:0], kind...), 0), value...))
+	return replayKey(sum[:16])
 }
 
 // replayCache remembers the deliveries seen within a window. It keeps two

@@ -38,6 +38,7 @@ type upConn struct {
 	br       *bufio.Reader
 	bw       *bufio.Writer
 	lastUsed time.Time
+	head     parsedHead // reused by each response
 }
 
 func newUpstream(u *url.URL, tlsConf *tls.Config, timeout time.Duration) *upstream {
@@ -93,8 +94,7 @@ func (up *upstream) get(ctx context.Context) (c *upConn, reused bool, err error)
 }
 
 func (up *upstream) put(c *upConn) {
-	c.lastUsed = time.Now()
-	c.c.SetDeadline(time.Time{})
+	c.lastUsed = time.Now() // exchange has cleared the deadline
 	up.mu.Lock()
 	if len(up.idle) < up.maxIdle {
 		up.idle = append(up.idle, c)
@@ -169,7 +169,7 @@ func (up *upstream) exchange(c *upConn, r *http.Request, body []byte, hdr http.H
 			}
 			return nil, staleErr{err}
 		}
-		resp, err := http.ReadResponse(c.br, r)
+		resp, err := readResponse(c.br, r.Method, &c.head)
 		if err != nil {
 			if isTimeout(err) {
 				return nil, errTimeout
