@@ -11,10 +11,10 @@ import (
 func TestReadResponse(t *testing.T) {
 	for _, tc := range []struct {
 		name, method, raw string
-		status           int
-		length           int64
-		body             string
-		close            bool
+		status            int
+		length            int64
+		body              string
+		close             bool
 	}{
 		{"length", "POST", "HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-App: yes\r\n\r\nhello", 201, 5, "hello", false},
 		{"chunked", "POST", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n", 200, -1, "abc", false},
