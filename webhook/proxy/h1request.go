@@ -144,7 +144,12 @@ func (ph *parsedHead) field(line []byte) error {
 	if !ok || !isToken(key) {
 		return badRequest("malformed header line")
 	}
-	val = bytes.Trim(val, " \t")
+	for len(val) > 0 && (val[0] == ' ' || val[0] == '\t') {
+		val = val[1:]
+	}
+	for len(val) > 0 && (val[len(val)-1] == ' ' || val[len(val)-1] == '\t') {
+		val = val[:len(val)-1]
+	}
 	for _, c := range val {
 		if c < ' ' && c != '\t' || c == 0x7f {
 			return badRequest("control character in a header value")
@@ -341,11 +346,24 @@ func isToken(b []byte) bool {
 		return false
 	}
 	for _, c := range b {
-		if c <= ' ' || c >= 0x7f || bytes.IndexByte([]byte(`"(),/:;<=>?@[\]{}`), c) >= 0 {
+		if !isTokenChar(c) {
 			return false
 		}
 	}
 	return true
+}
+
+// isTokenChar reports whether c is a tchar of RFC 9110 section 5.6.2.
+func isTokenChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	switch c {
+	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+		return true
+	}
+	return false
 }
 
 // hasToken reports whether a comma-separated header holds token.

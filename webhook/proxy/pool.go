@@ -10,5 +10,6 @@ func newBufferPool() *bufferPool {
 	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
 }
 
-func (b *bufferPool) Get() []byte  { return *(b.p.Get().(*[]byte)) }
-func (b *bufferPool) Put(s []byte) { b.p.Put(&s) }
+// Get returns a buffer; give the same pointer back to Put.
+func (b *bufferPool) Get() *[]byte  { return b.p.Get().(*[]byte) }
+func (b *bufferPool) Put(s *[]byte) { b.p.Put(s) }

@@ -282,7 +282,7 @@ func copyResponse(w http.ResponseWriter, resp *http.Response, pool *bufferPool) 
 	w.WriteHeader(resp.StatusCode)
 	buf := pool.Get()
 	defer pool.Put(buf)
-	_, err = io.CopyBuffer(writerOnly{w}, resp.Body, buf)
+	_, err = io.CopyBuffer(writerOnly{w}, resp.Body, *buf)
 	resp.Body.Close()
 	return err == nil, err
 }
