@@ -93,6 +93,7 @@ func (r *Repo) startCatFile(ctx context.Context) (*catFile, error) {
 		cancel()
 		return nil, err
 	}
+	widenPipe(out)
 	if err := cmd.Start(); err != nil {
 		cancel()
 		return nil, fmt.Errorf("git cat-file: %w", err)

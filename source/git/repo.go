@@ -152,6 +152,7 @@ func (r *Repo) stream(ctx context.Context, read func(io.Reader) error, args ...s
 	if err != nil {
 		return err
 	}
+	widenPipe(out)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("git %s: %w", args[0], err)
 	}

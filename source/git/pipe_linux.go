@@ -1,0 +1,21 @@
+package git
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// pipeSize is the capacity asked for the pipes git writes objects and
+// logs into: at the default 64 KiB, git blocks, and vigil wakes, once per
+// 64 KiB of the hundreds of megabytes a history holds.
+const pipeSize = 1 << 20
+
+// widenPipe asks the kernel for a larger pipe behind r, when r is one;
+// a refusal (the system's pipe-max-size) leaves it as it was.
+func widenPipe(r io.Reader) {
+	if f, ok := r.(*os.File); ok {
+		unix.FcntlInt(f.Fd(), unix.F_SETPIPE_SZ, pipeSize)
+	}
+}

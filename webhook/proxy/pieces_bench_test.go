@@ -1,0 +1,92 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigilsec/vigil/webhook"
+)
+
+func benchHead(tok string) []byte {
+	form := url.Values{}
+	for _, k := range strings.Fields("ToCountry ToState SmsMessageSid NumMedia ToCity FromZip SmsSid FromState SmsStatus FromCity Body FromCountry To ToZip NumSegments MessageSid AccountSid From ApiVersion") {
+		form.Set(k, "value-of-"+k)
+	}
+	body := form.Encode()
+	return []byte("POST /sms HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: TwilioProxy/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
+		webhook.Sign(tok, "https://hooks.example.com/sms", form) + "\r\nI-Twilio-Idempotency-Token: bench-1\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+}
+
+func BenchmarkPieceReadRequest(b *testing.B) {
+	raw := benchHead("t")
+	rd := bytes.NewReader(raw)
+	br := bufio.NewReaderSize(rd, 4096)
+	var ph parsedHead
+	b.ReportAllocs()
+	for b.Loop() {
+		rd.Reset(raw)
+		br.Reset(rd)
+		r, err := readRequest(br, 16<<10, &ph)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, r.Body)
+	}
+}
+
+func BenchmarkPieceParseVerify(b *testing.B) {
+	raw := benchHead("tok")
+	v := &webhook.Validator{Keys: webhook.NewKeyring("tok")}
+	var ph parsedHead
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := readRequest(bufio.NewReader(bytes.NewReader(raw)), 16<<10, &ph)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req, err := v.Parse(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.Verify(req, "https://hooks.example.com/sms"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPieceReplay(b *testing.B) {
+	c := newReplayCache(time.Hour, 1<<20, nil)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		s := strconv.Itoa(i)
+		c.reserve([]replayKey{newReplayKey("sig", "signature-"+s), newReplayKey("idem", "bench-"+s)})
+	}
+}
+
+func BenchmarkPieceResponse(b *testing.B) {
+	raw := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nDate: Wed, 02 Dec 2026 03:00:00 GMT\r\nContent-Length: 11\r\n\r\n<Response/>")
+	c := &h1Conn{bw: bufio.NewWriter(io.Discard), srv: &h1Server{}, header: http.Header{}}
+	pool := newBufferPool()
+	req := &http.Request{Method: "POST", ProtoMinor: 1}
+	var ph parsedHead
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := readResponse(bufio.NewReader(bytes.NewReader(raw)), "POST", &ph)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clear(c.header)
+		w := &h1Response{c: c, req: req, header: c.header}
+		copyResponse(w, resp, pool)
+		w.finish()
+	}
+}
