@@ -3,6 +3,7 @@ package files
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"path"
 	"strings"
 	"unicode/utf16"
@@ -30,19 +31,19 @@ func isBinary(head []byte) bool {
 
 // controlBytes counts the control characters that do not occur in text
 // (all below 0x20 but tab, newline, carriage return, form feed, vertical
-// tab, backspace and escape). Eight bytes are tested at a time; only words
-// holding a byte below 0x20 are looked at byte by byte.
+// tab, backspace and escape). Eight bytes are tested at a time, and in a
+// word holding bytes below 0x20 (in text, mostly newlines and tabs) only
+// those are looked at.
 func controlBytes(b []byte) int {
 	const highs, spaces = 0x8080808080808080, 0x20 * 0x0101010101010101
 	ctrl := 0
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
-		if (w-spaces)&^w&highs == 0 {
-			continue // no byte below 0x20
-		}
-		for _, c := range b[i : i+8] {
-			ctrl += int(textControl[c])
+		// The high bit of each byte below 0x20 (and of some 0x20 bytes
+		// after one, which the table then ignores) is set.
+		for m := (w - spaces) &^ w & highs; m != 0; m &= m - 1 {
+			ctrl += int(textControl[byte(w>>(bits.TrailingZeros64(m)&^7))])
 		}
 	}
 	for _, c := range b[i:] {

@@ -165,3 +165,11 @@ func FuzzControlBytes(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkControlBytes(b *testing.B) {
+	text := []byte(strings.Repeat("\tif err := f(x); err != nil {\n\t\treturn err\n\t}\n", 200))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		controlBytes(text)
+	}
+}
