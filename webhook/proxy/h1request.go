@@ -9,6 +9,7 @@ import (
 	"net/http/httputil"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -75,36 +76,36 @@ type parsedHead struct {
 	target [2]int
 	proto  [2]int
 	fields []headField
+	values []string // the header map's values, reused
 }
 
 // readRequest reads the head of the next request on br (the caller has
-// seen its first byte) and returns the Request, its body left to read
-// from br. A malformed head is a *requestError; other errors are the
-// connection's.
-func readRequest(br *bufio.Reader, maxHead int, scratch *parsedHead) (*http.Request, error) {
+// seen its first byte) into r, a zero Request but for its context and,
+// to be reused, its Header map; the body is left to read from br. A
+// malformed head is a *requestError; other errors are the connection's.
+func readRequest(br *bufio.Reader, maxHead int, ph *parsedHead, r *http.Request) error {
 	h := headReader{br: br, left: maxHead}
-	ph := scratch
 	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
 	line, err := h.next()
 	if err != nil {
-		return nil, headErr(err)
+		return headErr(err)
 	}
 	if err := ph.requestLine(line); err != nil {
-		return nil, err
+		return err
 	}
 	for {
 		line, err := h.next()
 		if err != nil {
-			return nil, headErr(err)
+			return headErr(err)
 		}
 		if len(line) == 0 {
 			break
 		}
 		if err := ph.field(line); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return ph.request(br)
+	return ph.request(br, r)
 }
 
 // headErr turns a connection that ends inside a head into a bad request.
@@ -159,33 +160,35 @@ func (ph *parsedHead) field(line []byte) error {
 	return nil
 }
 
-// request builds the Request from the parsed head.
-func (ph *parsedHead) request(br *bufio.Reader) (*http.Request, error) {
+// request fills r from the parsed head.
+func (ph *parsedHead) request(br *bufio.Reader, r *http.Request) error {
 	text := string(ph.text)
 	at := func(r [2]int) string { return text[r[0]:r[1]] }
 	proto := at(ph.proto)
 	major, minor, ok := http.ParseHTTPVersion(proto)
 	if !ok || major != 1 {
-		return nil, &requestError{http.StatusHTTPVersionNotSupported, "unsupported HTTP version " + strconv.Quote(proto)}
+		return &requestError{http.StatusHTTPVersionNotSupported, "unsupported HTTP version " + strconv.Quote(proto)}
 	}
-	r := &http.Request{Method: at(ph.method), RequestURI: at(ph.target), Proto: proto, ProtoMajor: major, ProtoMinor: minor}
+	r.Method, r.RequestURI, r.Proto, r.ProtoMajor, r.ProtoMinor = at(ph.method), at(ph.target), proto, major, minor
 	u, err := url.ParseRequestURI(r.RequestURI)
 	if err != nil {
-		return nil, badRequest("malformed request target")
+		return badRequest("malformed request target")
 	}
 	r.URL = u
-	r.Header = ph.header(text)
-	if err := framing(r, br); err != nil {
-		return nil, err
-	}
-	return r, nil
+	r.Header = ph.header(text, r.Header)
+	return framing(r, br)
 }
 
-// header builds the header map of the fields, its strings sliced from
-// text (the head's text).
-func (ph *parsedHead) header(text string) http.Header {
-	h := make(http.Header, len(ph.fields))
-	values := make([]string, len(ph.fields))
+// header fills h (a new map if nil; emptied first if not) with the
+// fields, their strings sliced from text (the head's text).
+func (ph *parsedHead) header(text string, h http.Header) http.Header {
+	if h == nil {
+		h = make(http.Header, len(ph.fields))
+	} else {
+		clear(h)
+	}
+	ph.values = slices.Grow(ph.values[:0], len(ph.fields))[:len(ph.fields)]
+	values := ph.values
 	for i, f := range ph.fields {
 		k := canonicalKey(text, f.key)
 		values[i] = text[f.val[0]:f.val[1]]

@@ -12,8 +12,8 @@ import (
 func parse(t testing.TB, raw string, maxHead int) (*http.Request, string, error) {
 	t.Helper()
 	br := bufio.NewReaderSize(strings.NewReader(raw), 64)
-	r, err := readRequest(br, maxHead, &parsedHead{})
-	if err != nil {
+	r := &http.Request{}
+	if err := readRequest(br, maxHead, &parsedHead{}, r); err != nil {
 		return nil, "", err
 	}
 	body, err := io.ReadAll(r.Body)
@@ -178,8 +178,8 @@ func FuzzReadRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		br := bufio.NewReaderSize(strings.NewReader(raw), 16)
-		r, err := readRequest(br, 512, &parsedHead{})
-		if err != nil {
+		r := &http.Request{}
+		if err := readRequest(br, 512, &parsedHead{}, r); err != nil {
 			return
 		}
 		if r.URL == nil || r.Header == nil || r.Body == nil || r.Header.Get("Host") != "" {

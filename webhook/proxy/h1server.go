@@ -89,6 +89,7 @@ func (s *h1Server) track(nc net.Conn) *h1Conn {
 	c := &h1Conn{srv: s, nc: nc, remote: nc.RemoteAddr().String(),
 		br: bufio.NewReaderSize(nc, 4<<10), bw: bufio.NewWriterSize(nc, 8<<10), header: http.Header{}}
 	c.ctx, c.cancel = context.WithCancel(s.ctx)
+	c.blank, c.req, c.reqHeader = (&http.Request{}).WithContext(c.ctx), &http.Request{}, http.Header{}
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	return c
@@ -145,11 +146,16 @@ type h1Conn struct {
 	mu   sync.Mutex
 	idle bool // waiting for the next request
 
-	// Reused from one request to the next.
-	head   parsedHead
-	header http.Header
-	body   []byte
-	resp   h1Response
+	// Reused from one request to the next: no handler keeps a request
+	// or its header map past its return (net/http forbids it of the
+	// ResponseWriter; the proxy's handlers do not keep the Request).
+	head      parsedHead
+	blank     *http.Request // zero but for the connection's context
+	req       *http.Request
+	reqHeader http.Header
+	header    http.Header
+	body      []byte
+	resp      h1Response
 	// date caches the Date header for the current second.
 	dateSec int64
 	dateStr string
@@ -217,8 +223,10 @@ func (c *h1Conn) closeIfIdle() {
 func (c *h1Conn) serveOne() bool {
 	start := time.Now()
 	c.nc.SetReadDeadline(after(start, c.srv.readHeaderTimeout))
-	req, err := readRequest(c.br, c.srv.maxHead, &c.head)
-	if err != nil {
+	req := c.req
+	*req = *c.blank
+	req.Header = c.reqHeader
+	if err := readRequest(c.br, c.srv.maxHead, &c.head, req); err != nil {
 		c.refuse(err)
 		return false
 	}
@@ -227,7 +235,6 @@ func (c *h1Conn) serveOne() bool {
 	}
 	c.nc.SetWriteDeadline(after(start, c.srv.writeTimeout))
 	req.RemoteAddr, req.TLS = c.remote, c.tlsState
-	req = req.WithContext(c.ctx)
 	body := req.Body
 	var cont *continueBody
 	if expect := req.Header["Expect"]; len(expect) > 0 {

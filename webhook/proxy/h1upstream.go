@@ -19,8 +19,9 @@ var errBadResponse = errors.New("malformed response head")
 
 // readResponse reads the head of an upstream response to a request with
 // method, and returns it with its body left to read from br, framed as
-// RFC 9112 section 6.3 says.
-func readResponse(br *bufio.Reader, method string, ph *parsedHead) (*http.Response, error) {
+// RFC 9112 section 6.3 says. Its Header is into (emptied first), or a
+// new map if into is nil.
+func readResponse(br *bufio.Reader, method string, ph *parsedHead, into http.Header) (*http.Response, error) {
 	h := headReader{br: br, left: maxResponseHead}
 	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
 	line, err := h.next()
@@ -54,7 +55,7 @@ func readResponse(br *bufio.Reader, method string, ph *parsedHead) (*http.Respon
 		return nil, errBadResponse
 	}
 	resp.StatusCode = statusCode
-	resp.Header = ph.header(text)
+	resp.Header = ph.header(text, into)
 	return resp, responseFraming(resp, method, br)
 }
 

@@ -29,7 +29,7 @@ func TestReadResponse(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			br := bufio.NewReaderSize(strings.NewReader(tc.raw), 16)
-			resp, err := readResponse(br, tc.method, &parsedHead{})
+			resp, err := readResponse(br, tc.method, &parsedHead{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestReadResponseRefuses(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nX: 1\r\n",
 	} {
-		if _, err := readResponse(bufio.NewReader(strings.NewReader(raw)), "GET", &parsedHead{}); err == nil {
+		if _, err := readResponse(bufio.NewReader(strings.NewReader(raw)), "GET", &parsedHead{}, nil); err == nil {
 			t.Errorf("%q accepted", raw)
 		}
 	}
@@ -67,7 +67,7 @@ func FuzzReadResponse(f *testing.F) {
 	f.Add("POST", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n")
 	f.Add("HEAD", "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n")
 	f.Fuzz(func(t *testing.T, method, raw string) {
-		resp, err := readResponse(bufio.NewReaderSize(strings.NewReader(raw), 16), method, &parsedHead{})
+		resp, err := readResponse(bufio.NewReaderSize(strings.NewReader(raw), 16), method, &parsedHead{}, nil)
 		if err != nil {
 			return
 		}

@@ -243,7 +243,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, p
 	hdr := r.Header // the request is ours: reuse its header map
 	removeHopHeaders(hdr)
 	setForwarded(hdr, r, public)
-	resp, done, err := h.up.roundTrip(r, body, hdr)
+	resp, done, err := h.up.roundTrip(r, body, hdr, w.Header())
 	if err != nil {
 		h.upstreamError(w, r, err, st)
 		return

@@ -33,8 +33,8 @@ func BenchmarkPieceReadRequest(b *testing.B) {
 	for b.Loop() {
 		rd.Reset(raw)
 		br.Reset(rd)
-		r, err := readRequest(br, 16<<10, &ph)
-		if err != nil {
+		r := &http.Request{}
+		if err := readRequest(br, 16<<10, &ph, r); err != nil {
 			b.Fatal(err)
 		}
 		io.Copy(io.Discard, r.Body)
@@ -47,8 +47,8 @@ func BenchmarkPieceParseVerify(b *testing.B) {
 	var ph parsedHead
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := readRequest(bufio.NewReader(bytes.NewReader(raw)), 16<<10, &ph)
-		if err != nil {
+		r := &http.Request{}
+		if err := readRequest(bufio.NewReader(bytes.NewReader(raw)), 16<<10, &ph, r); err != nil {
 			b.Fatal(err)
 		}
 		req, err := v.Parse(r)
@@ -80,11 +80,10 @@ func BenchmarkPieceResponse(b *testing.B) {
 	var ph parsedHead
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := readResponse(bufio.NewReader(bytes.NewReader(raw)), "POST", &ph)
+		resp, err := readResponse(bufio.NewReader(bytes.NewReader(raw)), "POST", &ph, c.header)
 		if err != nil {
 			b.Fatal(err)
 		}
-		clear(c.header)
 		w := &h1Response{c: c, req: req, header: c.header}
 		copyResponse(w, resp, pool)
 		w.finish()

@@ -124,7 +124,10 @@ var errTimeout = errors.New("timeout awaiting response headers")
 // response; the caller must call done with whether it read the body to
 // the end. A reused connection the app had closed while idle is retried
 // once on a fresh one: the request cannot have reached the app.
-func (up *upstream) roundTrip(r *http.Request, body []byte, hdr http.Header) (*http.Response, func(ok bool), error) {
+//
+// The response's head is read into respHeader (the client's response
+// header map), which is left empty when roundTrip fails.
+func (up *upstream) roundTrip(r *http.Request, body []byte, hdr, respHeader http.Header) (*http.Response, func(ok bool), error) {
 	ctx := r.Context()
 	for attempt := 0; ; attempt++ {
 		c, reused, err := up.get(ctx)
@@ -132,7 +135,7 @@ func (up *upstream) roundTrip(r *http.Request, body []byte, hdr http.Header) (*h
 			return nil, nil, fmt.Errorf("connect to upstream: %w", err)
 		}
 		stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Unix(1, 0)) })
-		resp, err := up.exchange(c, r, body, hdr)
+		resp, err := up.exchange(c, r, body, hdr, respHeader)
 		if err == nil {
 			return resp, func(ok bool) {
 				stop()
@@ -145,6 +148,7 @@ func (up *upstream) roundTrip(r *http.Request, body []byte, hdr http.Header) (*h
 		}
 		stop()
 		c.c.Close()
+		clear(respHeader)
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
@@ -156,7 +160,7 @@ func (up *upstream) roundTrip(r *http.Request, body []byte, hdr http.Header) (*h
 }
 
 // exchange writes the request on c and reads the response headers.
-func (up *upstream) exchange(c *upConn, r *http.Request, body []byte, hdr http.Header) (*http.Response, error) {
+func (up *upstream) exchange(c *upConn, r *http.Request, body []byte, hdr, respHeader http.Header) (*http.Response, error) {
 	c.c.SetDeadline(time.Now().Add(up.timeout))
 	writeRequest(c.bw, r.Method, up.target(r), up.u.Host, hdr, body)
 	if err := c.bw.Flush(); err != nil {
@@ -169,7 +173,7 @@ func (up *upstream) exchange(c *upConn, r *http.Request, body []byte, hdr http.H
 			}
 			return nil, staleErr{err}
 		}
-		resp, err := readResponse(c.br, r.Method, &c.head)
+		resp, err := readResponse(c.br, r.Method, &c.head, respHeader)
 		if err != nil {
 			if isTimeout(err) {
 				return nil, errTimeout
@@ -267,15 +271,13 @@ func removeHopHeaders(h http.Header) {
 }
 
 // copyResponse writes resp to w: headers (hop-by-hop ones removed), status
-// and body, through a pooled buffer. It reports whether the body was read
-// to its end.
+// and body, through a pooled buffer. resp's Header is w's (roundTrip read
+// the upstream's head into it). It reports whether the body was read to
+// its end.
 func copyResponse(w http.ResponseWriter, resp *http.Response, pool *bufferPool) (ok bool, err error) {
 	dst := w.Header()
-	cl := resp.Header.Get("Content-Length")
-	removeHopHeaders(resp.Header)
-	for k, vs := range resp.Header {
-		dst[k] = vs
-	}
+	cl := dst.Get("Content-Length")
+	removeHopHeaders(dst)
 	if cl != "" && resp.ContentLength >= 0 {
 		dst["Content-Length"] = []string{cl}
 	}
