@@ -115,6 +115,7 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 	if o.nginx != "" {
 		dir, _ := filepath.Abs(filepath.Join(o.out, "nginx"))
 		os.MkdirAll(dir, 0o755)
+		os.Remove(filepath.Join(dir, "nginx-access.log")) // a run's log, not every run's
 		e.nginx = freeAddr()
 		conf := filepath.Join(dir, "nginx.conf")
 		if err := os.WriteFile(conf, []byte(nginxConf(dir, e.nginx, e.upstream)), 0o644); err != nil {
