@@ -232,13 +232,8 @@ func framing(r *http.Request, br *bufio.Reader) error {
 		delete(r.Header, "Transfer-Encoding")
 		return nil
 	case len(cls) > 0:
-		n, err := strconv.ParseInt(cls[0], 10, 64)
-		for _, v := range cls[1:] {
-			if v != cls[0] {
-				err = errors.New("differing values")
-			}
-		}
-		if err != nil || n < 0 || cls[0][0] == '+' {
+		n, ok := contentLength(cls)
+		if !ok {
 			return badRequest("malformed Content-Length")
 		}
 		r.ContentLength = n
@@ -249,6 +244,21 @@ func framing(r *http.Request, br *bufio.Reader) error {
 	}
 	r.Body = &lengthBody{br: br, n: r.ContentLength}
 	return nil
+}
+
+// contentLength parses a message's Content-Length values: one decimal
+// number, repeated identically if at all.
+func contentLength(values []string) (int64, bool) {
+	n, err := strconv.ParseInt(values[0], 10, 64)
+	if err != nil || n < 0 || values[0][0] == '+' {
+		return 0, false
+	}
+	for _, v := range values[1:] {
+		if v != values[0] {
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 // lengthBody is a body of Content-Length bytes.

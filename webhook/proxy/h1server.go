@@ -19,11 +19,12 @@ import (
 // h1Server serves HTTP/1.1 (and 1.0) with a small fixed cost per request,
 // which is what the proxy's throughput rests on: one goroutine per
 // connection and none per request, the head parsed into a single string,
-// three deadline changes per request, and a small response sent in one
-// write. net/http's server spends twice the CPU per request on top of it:
-// a background read per request to notice a client leaving, a context per
-// request, header maps built line by line. A client that leaves is
-// noticed here when its response cannot be written.
+// the Request and header maps reused, four deadline changes per request,
+// and a small response sent in one write. net/http's server adds a
+// background read and a context per request and builds header maps line
+// by line; replacing it (with the access log's slog call) took the proxy
+// from 77 to 62 µs of CPU per request in bench/webhook. A client that
+// leaves is noticed here when its response cannot be written.
 type h1Server struct {
 	handler http.Handler
 	tls     *tls.Config

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httputil"
-	"strconv"
 )
 
 // maxResponseHead caps the status line and headers of an upstream
@@ -88,13 +87,8 @@ func responseFraming(resp *http.Response, method string, br *bufio.Reader) error
 	resp.ContentLength = -1
 	te, cls := resp.Header["Transfer-Encoding"], resp.Header["Content-Length"]
 	if len(cls) > 0 && len(te) == 0 {
-		n, err := strconv.ParseInt(cls[0], 10, 64)
-		for _, v := range cls[1:] {
-			if v != cls[0] {
-				err = errors.New("differing values")
-			}
-		}
-		if err != nil || n < 0 || cls[0][0] == '+' {
+		n, ok := contentLength(cls)
+		if !ok {
 			return errBadResponse
 		}
 		resp.ContentLength = n
