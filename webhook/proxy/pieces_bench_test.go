@@ -53,10 +53,14 @@ func BenchmarkPieceParseVerify(b *testing.B) {
 	raw := benchHead("tok")
 	v := &webhook.Validator{Keys: webhook.NewKeyring("tok")}
 	var ph parsedHead
+	rd := bytes.NewReader(raw)
+	br := bufio.NewReader(rd)
 	b.ReportAllocs()
 	for b.Loop() {
+		rd.Reset(raw)
+		br.Reset(rd)
 		r := &http.Request{}
-		if err := readRequest(bufio.NewReader(bytes.NewReader(raw)), 16<<10, &ph, r); err != nil {
+		if err := readRequest(br, 16<<10, &ph, r); err != nil {
 			b.Fatal(err)
 		}
 		req, err := v.Parse(r)
@@ -86,9 +90,13 @@ func BenchmarkPieceResponse(b *testing.B) {
 	pool := newBufferPool()
 	req := &http.Request{Method: "POST", ProtoMinor: 1}
 	var ph parsedHead
+	rd := bytes.NewReader(raw)
+	br := bufio.NewReader(rd)
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := readResponse(bufio.NewReader(bytes.NewReader(raw)), "POST", &ph, c.header)
+		rd.Reset(raw)
+		br.Reset(rd)
+		resp, err := readResponse(br, "POST", &ph, c.header)
 		if err != nil {
 			b.Fatal(err)
 		}
