@@ -208,6 +208,8 @@ func framing(r *http.Request, br *bufio.Reader) error {
 	switch {
 	case len(hosts) > 1:
 		return badRequest("more than one Host header")
+	case len(hosts) == 1 && !validHost(hosts[0]):
+		return badRequest("malformed Host header")
 	case len(hosts) == 1:
 		r.Host = hosts[0]
 		delete(r.Header, "Host")

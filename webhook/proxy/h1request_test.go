@@ -131,6 +131,8 @@ func TestReadRequestRefuses(t *testing.T) {
 		{"garbage version", "GET / HTTQ/1.1\r\nHost: h\r\n\r\n", 505},
 		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400},
 		{"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+		{"Host with a path", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
+		{"Host with user info", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400},
 		{"space before colon", "GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400},
 		{"no colon", "GET / HTTP/1.1\r\nHost h\r\n\r\n", 400},
 		{"folded line", "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\n 2\r\n\r\n", 400},
