@@ -54,6 +54,10 @@ func readResponse(br *bufio.Reader, method string, ph *parsedHead, into http.Hea
 		return nil, errBadResponse
 	}
 	resp.StatusCode = statusCode
+	// The header's values must not share the connection's scratch: the
+	// connection goes back to the pool, and to another request, before
+	// this response has been written out.
+	ph.values = nil
 	resp.Header = ph.header(text, into)
 	return resp, responseFraming(resp, method, br)
 }

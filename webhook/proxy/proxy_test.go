@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -405,5 +406,63 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		if _, err := New(c); err == nil {
 			t.Errorf("New(%+v) accepted", c)
 		}
+	}
+}
+
+// TestProxyConcurrentResponsesKeepTheirHeaders sends many requests at once
+// through few upstream connections: each response must carry the headers
+// its own upstream answer had, even though the pooled connection it came
+// on is serving another request by the time it is written out.
+func TestProxyConcurrentResponsesKeepTheirHeaders(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		w.Header().Set("X-Echo", r.PostForm.Get("n"))
+		io.WriteString(w, r.PostForm.Get("n"))
+	}))
+	defer app.Close()
+	up, _ := url.Parse(app.URL)
+	tok := newToken(t)
+	h, err := New(Config{Upstream: up, Keys: webhook.NewKeyring(tok), UpstreamTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	base := "http://" + ln.Addr().String() + "/echo"
+	var wg sync.WaitGroup
+	errs := make(chan string, 16)
+	for c := range 8 {
+		wg.Go(func() {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			for i := range 100 {
+				n := strconv.Itoa(c*1000 + i)
+				form := url.Values{"n": {n}}
+				req, _ := http.NewRequest(http.MethodPost, base, strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set(webhook.SignatureHeader, webhook.Sign(tok, base, form))
+				resp, err := client.Do(req)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if got := resp.Header.Get("X-Echo"); got != n || string(body) != n {
+					errs <- "request " + n + " got header " + got + ", body " + string(body)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
