@@ -87,8 +87,9 @@ func (s *h1Server) track(nc net.Conn) *h1Conn {
 	if s.closing.Load() {
 		return nil
 	}
+	r, w := newRawIO(nc)
 	c := &h1Conn{srv: s, nc: nc, remote: nc.RemoteAddr().String(),
-		br: bufio.NewReaderSize(nc, 4<<10), bw: bufio.NewWriterSize(nc, 8<<10), header: http.Header{}}
+		br: bufio.NewReaderSize(r, 4<<10), bw: bufio.NewWriterSize(w, 8<<10), header: http.Header{}}
 	c.ctx, c.cancel = context.WithCancel(s.ctx)
 	c.blank, c.req, c.reqHeader = (&http.Request{}).WithContext(c.ctx), &http.Request{}, http.Header{}
 	s.conns[c] = struct{}{}

@@ -90,7 +90,8 @@ func (up *upstream) get(ctx context.Context) (c *upConn, reused bool, err error)
 		}
 		nc = tc
 	}
-	return &upConn{c: nc, br: bufio.NewReaderSize(nc, 8<<10), bw: bufio.NewWriterSize(nc, 8<<10)}, false, nil
+	r, w := newRawIO(nc)
+	return &upConn{c: nc, br: bufio.NewReaderSize(r, 8<<10), bw: bufio.NewWriterSize(w, 8<<10)}, false, nil
 }
 
 func (up *upstream) put(c *upConn) {
