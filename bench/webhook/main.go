@@ -137,6 +137,13 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 			return e, fmt.Errorf("nginx: %w (see %s)", err, filepath.Join(o.out, "nginx"))
 		}
 	}
+	// A port taken between freeAddr and the bind makes a process exit
+	// while another one answers in its place: measure nothing then.
+	for _, p := range e.procs {
+		if !p.alive() {
+			return e, fmt.Errorf("%s exited at start (a port taken by another process?); see its log in %s", p.name, o.out)
+		}
+	}
 	return e, nil
 }
 
