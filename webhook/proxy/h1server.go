@@ -165,6 +165,15 @@ type h1Conn struct {
 
 func (c *h1Conn) serve() {
 	defer c.srv.untrack(c)
+	defer func() {
+		// A bug in the server's own parsing ends this connection, not the
+		// process and every connection with it (handlers' panics are
+		// caught closer, in run).
+		if p := recover(); p != nil {
+			c.srv.log.LogAttrs(c.ctx, slog.LevelError, "panic serving a connection", slog.String("client", c.remote),
+				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+		}
+	}()
 	if tc, ok := c.nc.(*tls.Conn); ok {
 		tc.SetDeadline(after(time.Now(), c.srv.readHeaderTimeout))
 		if err := tc.HandshakeContext(c.ctx); err != nil {
