@@ -9,8 +9,9 @@ import (
 	"net/http/httputil"
 	"net/textproto"
 	"net/url"
-	"slices"
 	"strconv"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // requestError is a request the server answers itself, with status, and
@@ -68,15 +69,37 @@ func trimEOL(b []byte) []byte {
 // headField is one header line, as offsets into the head's text.
 type headField struct{ key, val [2]int }
 
-// parsedHead is a request line and header lines held in one string, so
-// that the Request's strings share a single allocation.
+// parsedHead is a request's or a response's head held in one string, so
+// that the message's strings share a single allocation; the offsets say
+// where its parts are.
 type parsedHead struct {
 	text   []byte
-	method [2]int
+	method [2]int // request line
 	target [2]int
-	proto  [2]int
+	proto  [2]int // both
 	fields []headField
-	values []string // the header map's values, reused
+}
+
+// read reads a head from h: the start line, which start records, then the
+// header lines, up to the empty line that ends them.
+func (ph *parsedHead) read(h *headReader, start func(line []byte) error) error {
+	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
+	line, err := h.next()
+	if err != nil {
+		return err
+	}
+	if err := start(line); err != nil {
+		return err
+	}
+	for {
+		line, err := h.next()
+		if err != nil || len(line) == 0 {
+			return err
+		}
+		if err := ph.field(line); err != nil {
+			return err
+		}
+	}
 }
 
 // readRequest reads the head of the next request on br (the caller has
@@ -84,26 +107,8 @@ type parsedHead struct {
 // to be reused, its Header map; the body is left to read from br. A
 // malformed head is a *requestError; other errors are the connection's.
 func readRequest(br *bufio.Reader, maxHead int, ph *parsedHead, r *http.Request) error {
-	h := headReader{br: br, left: maxHead}
-	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
-	line, err := h.next()
-	if err != nil {
+	if err := ph.read(&headReader{br: br, left: maxHead}, ph.requestLine); err != nil {
 		return headErr(err)
-	}
-	if err := ph.requestLine(line); err != nil {
-		return err
-	}
-	for {
-		line, err := h.next()
-		if err != nil {
-			return headErr(err)
-		}
-		if len(line) == 0 {
-			break
-		}
-		if err := ph.field(line); err != nil {
-			return err
-		}
 	}
 	return ph.request(br, r)
 }
@@ -125,7 +130,7 @@ func (ph *parsedHead) add(b []byte) [2]int {
 func (ph *parsedHead) requestLine(line []byte) error {
 	method, rest, ok1 := bytes.Cut(line, []byte{' '})
 	target, proto, ok2 := bytes.Cut(rest, []byte{' '})
-	if !ok1 || !ok2 || !isToken(method) || len(target) == 0 || bytes.IndexByte(proto, ' ') >= 0 {
+	if !ok1 || !ok2 || len(target) == 0 || bytes.IndexByte(proto, ' ') >= 0 {
 		return badRequest("malformed request line")
 	}
 	for _, c := range target {
@@ -137,26 +142,16 @@ func (ph *parsedHead) requestLine(line []byte) error {
 	return nil
 }
 
+// field records a header line; header checks its name and value.
 func (ph *parsedHead) field(line []byte) error {
 	if line[0] == ' ' || line[0] == '\t' {
 		return badRequest("obsolete line folding in headers")
 	}
 	key, val, ok := bytes.Cut(line, []byte{':'})
-	if !ok || !isToken(key) {
+	if !ok {
 		return badRequest("malformed header line")
 	}
-	for len(val) > 0 && (val[0] == ' ' || val[0] == '\t') {
-		val = val[1:]
-	}
-	for len(val) > 0 && (val[len(val)-1] == ' ' || val[len(val)-1] == '\t') {
-		val = val[:len(val)-1]
-	}
-	for _, c := range val {
-		if c < ' ' && c != '\t' || c == 0x7f {
-			return badRequest("control character in a header value")
-		}
-	}
-	ph.fields = append(ph.fields, headField{key: ph.add(key), val: ph.add(val)})
+	ph.fields = append(ph.fields, headField{key: ph.add(key), val: ph.add(bytes.Trim(val, " \t"))})
 	return nil
 }
 
@@ -170,35 +165,53 @@ func (ph *parsedHead) request(br *bufio.Reader, r *http.Request) error {
 		return &requestError{http.StatusHTTPVersionNotSupported, "unsupported HTTP version " + strconv.Quote(proto)}
 	}
 	r.Method, r.RequestURI, r.Proto, r.ProtoMajor, r.ProtoMinor = at(ph.method), at(ph.target), proto, major, minor
+	if !httpguts.ValidHeaderFieldName(r.Method) { // a method is a token too
+		return badRequest("malformed request line")
+	}
 	u, err := url.ParseRequestURI(r.RequestURI)
 	if err != nil {
 		return badRequest("malformed request target")
 	}
 	r.URL = u
-	r.Header = ph.header(text, r.Header)
+	if r.Header, err = ph.header(text, r.Header); err != nil {
+		return err
+	}
 	return framing(r, br)
 }
 
 // header fills h (a new map if nil; emptied first if not) with the
-// fields, their strings sliced from text (the head's text).
-func (ph *parsedHead) header(text string, h http.Header) http.Header {
+// fields, their strings sliced from text (the head's text), after checking
+// that each name is a token and no value holds a control character.
+func (ph *parsedHead) header(text string, h http.Header) (http.Header, error) {
 	if h == nil {
 		h = make(http.Header, len(ph.fields))
 	} else {
 		clear(h)
 	}
-	ph.values = slices.Grow(ph.values[:0], len(ph.fields))[:len(ph.fields)]
-	values := ph.values
+	values := make([]string, len(ph.fields))
 	for i, f := range ph.fields {
-		k := canonicalKey(text, f.key)
-		values[i] = text[f.val[0]:f.val[1]]
+		k, v := text[f.key[0]:f.key[1]], text[f.val[0]:f.val[1]]
+		switch {
+		case !httpguts.ValidHeaderFieldName(k):
+			return h, badRequest("malformed header line")
+		case !httpguts.ValidHeaderFieldValue(v):
+			return h, badRequest("control character in a header value")
+		}
+		k, values[i] = canonicalKey(k), v
 		if prior, ok := h[k]; ok {
-			h[k] = append(prior, values[i])
+			h[k] = append(prior, v)
 			continue
 		}
 		h[k] = values[i : i+1 : i+1]
 	}
-	return h
+	return h, nil
+}
+
+// closes reports whether a message's sender means to close the connection
+// after it, from its HTTP minor version and Connection header.
+func closes(minor int, connection []string) bool {
+	return minor == 0 && !httpguts.HeaderValuesContainsToken(connection, "keep-alive") ||
+		httpguts.HeaderValuesContainsToken(connection, "close")
 }
 
 // framing checks Host, Connection, Content-Length and Transfer-Encoding,
@@ -219,8 +232,7 @@ func framing(r *http.Request, br *bufio.Reader) error {
 	if r.URL.Host != "" { // absolute form
 		r.Host = r.URL.Host
 	}
-	conn := r.Header["Connection"]
-	r.Close = r.ProtoMinor == 0 && !hasToken(conn, "keep-alive") || hasToken(conn, "close")
+	r.Close = closes(r.ProtoMinor, r.Header["Connection"])
 	te, cls := r.Header["Transfer-Encoding"], r.Header["Content-Length"]
 	switch {
 	case len(te) > 0 && len(cls) > 0:
@@ -332,10 +344,9 @@ func remaining(body io.Reader) bool {
 	return false
 }
 
-// canonicalKey returns the canonical form of a header name, sliced from
-// text when it is canonical already.
-func canonicalKey(text string, r [2]int) string {
-	k := text[r[0]:r[1]]
+// canonicalKey returns the canonical form of a header name, k itself when
+// it is canonical already.
+func canonicalKey(k string) string {
 	if isCanonical(k) {
 		return k
 	}
@@ -355,65 +366,10 @@ func isCanonical(k string) bool {
 	return true
 }
 
-// isToken reports whether b is a non-empty RFC 9110 token.
-func isToken(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		if !isTokenChar(c) {
-			return false
-		}
-	}
-	return true
-}
-
-// isTokenChar reports whether c is a tchar of RFC 9110 section 5.6.2.
-func isTokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
-
-// hasToken reports whether a comma-separated header holds token.
-func hasToken(values []string, token string) bool {
-	for _, v := range values {
-		for len(v) > 0 {
-			var item string
-			item, v, _ = cutByte(v, ',')
-			if asciiEqualFold(trimOWS(item), token) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func cutByte(s string, c byte) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}
-
-func trimOWS(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
+// asciiEqualFold is strings.EqualFold for ASCII only: a transfer coding
+// or expectation spelled with a Unicode letter that folds to an ASCII one
+// (the Kelvin sign to k) is not the ASCII word, for the proxy as for the
+// app behind it.
 func asciiEqualFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false

@@ -88,17 +88,6 @@ func (w *h1Response) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// WriteString is Write without the copy to []byte.
-func (w *h1Response) WriteString(s string) (int, error) {
-	if !w.streaming && w.status != 0 && w.err == nil && w.bodyAllowed() &&
-		len(w.body)+len(s) <= bufferedBody && (w.declared < 0 || w.written+int64(len(s)) <= w.declared) {
-		w.body = append(w.body, s...)
-		w.written += int64(len(s))
-		return len(s), nil
-	}
-	return w.Write([]byte(s))
-}
-
 // startStreaming sends the head of a response too large to hold.
 func (w *h1Response) startStreaming() {
 	w.streaming = true

@@ -21,44 +21,31 @@ var errBadResponse = errors.New("malformed response head")
 // RFC 9112 section 6.3 says. Its Header is into (emptied first), or a
 // new map if into is nil.
 func readResponse(br *bufio.Reader, method string, ph *parsedHead, into http.Header) (*http.Response, error) {
-	h := headReader{br: br, left: maxResponseHead}
-	ph.text, ph.fields = ph.text[:0], ph.fields[:0]
-	line, err := h.next()
-	if err != nil {
+	var statusCode int
+	var status [2]int
+	statusLine := func(line []byte) error {
+		proto, rest, ok := bytes.Cut(line, []byte{' '})
+		code, _, _ := bytes.Cut(rest, []byte{' '})
+		if !ok || len(code) != 3 || !isDigits(code) {
+			return errBadResponse
+		}
+		statusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
+		ph.proto, status = ph.add(proto), ph.add(rest)
+		return nil
+	}
+	if err := ph.read(&headReader{br: br, left: maxResponseHead}, statusLine); err != nil {
 		return nil, responseErr(err)
 	}
-	proto, status, ok := bytes.Cut(line, []byte{' '})
-	code, _, _ := bytes.Cut(status, []byte{' '})
-	if !ok || len(code) != 3 || !isDigits(code) {
-		return nil, errBadResponse
-	}
-	ph.proto, ph.target = ph.add(proto), ph.add(status)
-	// line is br's buffer, which the next lines overwrite.
-	statusCode := int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
-	for {
-		line, err := h.next()
-		if err != nil {
-			return nil, responseErr(err)
-		}
-		if len(line) == 0 {
-			break
-		}
-		if err := ph.field(line); err != nil {
-			return nil, errBadResponse
-		}
-	}
 	text := string(ph.text)
-	resp := &http.Response{Proto: text[ph.proto[0]:ph.proto[1]], Status: text[ph.target[0]:ph.target[1]]}
-	var okVersion bool
-	if resp.ProtoMajor, resp.ProtoMinor, okVersion = http.ParseHTTPVersion(resp.Proto); !okVersion || resp.ProtoMajor != 1 {
+	resp := &http.Response{Proto: text[ph.proto[0]:ph.proto[1]], Status: text[status[0]:status[1]], StatusCode: statusCode}
+	var ok bool
+	if resp.ProtoMajor, resp.ProtoMinor, ok = http.ParseHTTPVersion(resp.Proto); !ok || resp.ProtoMajor != 1 {
 		return nil, errBadResponse
 	}
-	resp.StatusCode = statusCode
-	// The header's values must not share the connection's scratch: the
-	// connection goes back to the pool, and to another request, before
-	// this response has been written out.
-	ph.values = nil
-	resp.Header = ph.header(text, into)
+	var err error
+	if resp.Header, err = ph.header(text, into); err != nil {
+		return nil, errBadResponse
+	}
 	return resp, responseFraming(resp, method, br)
 }
 
@@ -86,8 +73,7 @@ func responseErr(err error) error {
 
 // responseFraming sets resp's Close, ContentLength and Body.
 func responseFraming(resp *http.Response, method string, br *bufio.Reader) error {
-	conn := resp.Header["Connection"]
-	resp.Close = resp.ProtoMinor == 0 && !hasToken(conn, "keep-alive") || hasToken(conn, "close")
+	resp.Close = closes(resp.ProtoMinor, resp.Header["Connection"])
 	resp.ContentLength = -1
 	te, cls := resp.Header["Transfer-Encoding"], resp.Header["Content-Length"]
 	if len(cls) > 0 && len(te) == 0 {
@@ -104,7 +90,6 @@ func responseFraming(resp *http.Response, method string, br *bufio.Reader) error
 	case len(te) > 0:
 		delete(resp.Header, "Transfer-Encoding")
 		delete(resp.Header, "Content-Length")
-		resp.ContentLength = -1
 		if len(te) == 1 && asciiEqualFold(te[0], "chunked") {
 			resp.TransferEncoding = []string{"chunked"}
 			resp.Body = &chunkedBody{br: br, r: httputil.NewChunkedReader(br)}
