@@ -88,7 +88,9 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{upstream: freeAddr(), proxy: freeAddr(), proxyDown: freeAddr(), admin: freeAddr()}
+	addrs := freeAddrs(6)
+	e := &env{upstream: addrs[0], proxy: addrs[1], proxyDown: addrs[2], admin: addrs[3]}
+	deadUpstream := addrs[4] // nothing listens there
 	p, err := start(ctx, "upstream", o.out, nil, self, "-serve-upstream", e.upstream)
 	if err != nil {
 		return e, err
@@ -107,7 +109,7 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 	}
 	e.procs = append(e.procs, p)
 	p, err = start(ctx, "vigil-proxy-down", o.out, tokenEnv, o.vigil, append(common, "--listen", e.proxyDown,
-		"--upstream", "http://"+freeAddr())...)
+		"--upstream", "http://"+deadUpstream)...)
 	if err != nil {
 		return e, err
 	}
@@ -116,7 +118,7 @@ func setup(ctx context.Context, o options, token string) (*env, error) {
 		dir, _ := filepath.Abs(filepath.Join(o.out, "nginx"))
 		os.MkdirAll(dir, 0o755)
 		os.Remove(filepath.Join(dir, "nginx-access.log")) // a run's log, not every run's
-		e.nginx = freeAddr()
+		e.nginx = addrs[5]
 		conf := filepath.Join(dir, "nginx.conf")
 		if err := os.WriteFile(conf, []byte(nginxConf(dir, e.nginx, e.upstream)), 0o644); err != nil {
 			return e, err

@@ -13,14 +13,20 @@ import (
 	"time"
 )
 
-// freeAddr returns a loopback address with a free port.
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
+// freeAddrs returns n loopback addresses with free ports, all different:
+// the ports are held until all are chosen, so the kernel cannot hand out
+// one twice.
+func freeAddrs(n int) []string {
+	addrs := make([]string, n)
+	for i := range addrs {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			panic(err)
+		}
+		defer ln.Close()
+		addrs[i] = ln.Addr().String()
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return addrs
 }
 
 // process is a child process started by the bench.
