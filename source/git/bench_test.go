@@ -29,12 +29,12 @@ func goSource(b *testing.B) []byte {
 	return data
 }
 
-func BenchmarkHashLines(b *testing.B) {
+func BenchmarkSplitLines(b *testing.B) {
 	data := goSource(b)
 	seed := maphash.MakeSeed()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		hashLines(seed, data)
+		splitLines(seed, data)
 	}
 }
 

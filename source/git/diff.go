@@ -5,110 +5,44 @@ import (
 	"hash/maphash"
 )
 
-// splitLines hashes each line of data (without its newline) and returns
-// the hashes and where each line starts.
-func splitLines(seed maphash.Seed, data []byte) (hashes []uint64, starts []int) {
+// lines are a blob's lines: the hash of each (without its newline) and
+// where each starts.
+type lines struct {
+	hashes []uint64
+	starts []int
+}
+
+// splitLines hashes each line of data. Lines are found and hashed in one
+// loop, the slices sized once.
+func splitLines(seed maphash.Seed, data []byte) lines {
 	n := bytes.Count(data, []byte{'\n'}) + 1
-	hashes, starts = make([]uint64, 0, n), make([]int, 0, n)
-	eachLine(data, func(from, to int) {
-		starts = append(starts, from)
-		hashes = append(hashes, maphash.Bytes(seed, data[from:to]))
-	})
-	return hashes, starts
-}
-
-// hashLines is splitLines without the line starts.
-func hashLines(seed maphash.Seed, data []byte) []uint64 {
-	hashes := make([]uint64, 0, bytes.Count(data, []byte{'\n'})+1)
-	eachLine(data, func(from, to int) {
-		hashes = append(hashes, maphash.Bytes(seed, data[from:to]))
-	})
-	return hashes
-}
-
-// eachLine calls f with the bounds of each line of data, newline excluded.
-func eachLine(data []byte, f func(from, to int)) {
+	l := lines{hashes: make([]uint64, 0, n), starts: make([]int, 0, n)}
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
-			f(off, len(data))
-			return
+			end = len(data) - off
 		}
-		f(off, off+end)
+		l.starts = append(l.starts, off)
+		l.hashes = append(l.hashes, maphash.Bytes(seed, data[off:off+end]))
 		off += end + 1
 	}
+	return l
 }
 
-// commonPrefix returns the length of the longest common prefix of a and b.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	p := 0
-	for p+64 <= n && bytes.Equal(a[p:p+64], b[p:p+64]) {
-		p += 64
-	}
-	for p < n && a[p] == b[p] {
-		p++
-	}
-	return p
-}
-
-// commonSuffix returns the length of the longest common suffix of a and b.
-func commonSuffix(a, b []byte) int {
-	n := min(len(a), len(b))
-	s := 0
-	for s+64 <= n && bytes.Equal(a[len(a)-s-64:len(a)-s], b[len(b)-s-64:len(b)-s]) {
-		s += 64
-	}
-	for s < n && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
-	return s
-}
-
-// changedBytes returns the byte ranges of data (a new version of base)
-// to scan: every line not in a longest common subsequence of the two
-// versions' lines, each point where lines were deleted, and context lines
-// on each side of them, merged where they touch. The common head and tail
-// are set aside by comparing bytes, so only the part between the first
-// and the last change is cut into lines and diffed.
-func changedBytes(seed maphash.Seed, base, data []byte, context int) [][2]int {
-	p := commonPrefix(base, data)
-	p = bytes.LastIndexByte(data[:p], '\n') + 1 // back to a line start
-	s := commonSuffix(base[p:], data[p:])
-	// Start the common tail after its first newline: a line start in both
-	// versions.
-	if i := bytes.IndexByte(data[len(data)-s:], '\n'); i < 0 {
-		s = 0
-	} else {
-		s -= i + 1
-	}
-	am, bm := base[p:len(base)-s], data[p:len(data)-s]
-	ah, _ := splitLines(seed, am)
-	bh, bstarts := splitLines(seed, bm)
+// changedRanges returns the byte ranges of data (a new version of a blob
+// whose line hashes are base, cut into cur) to scan: every line not in a
+// longest common subsequence of the two versions' lines, each point where
+// lines were deleted, and context lines on each side of them, merged where
+// they touch.
+func changedRanges(base []uint64, cur lines, data []byte, context int) [][2]int {
 	r := ranges{data: data, context: context}
 	offset := func(line int) int {
-		if line < len(bstarts) {
-			return p + bstarts[line]
-		}
-		return p + len(bm)
-	}
-	for _, sp := range changedLines(ah, bh) {
-		r.add(offset(sp.from), offset(sp.to))
-	}
-	return r.out
-}
-
-// changedRanges is changedBytes for a base known only by its line hashes.
-func changedRanges(seed maphash.Seed, base []uint64, data []byte, context int) [][2]int {
-	bh, starts := splitLines(seed, data)
-	r := ranges{data: data, context: context}
-	offset := func(line int) int {
-		if line < len(starts) {
-			return starts[line]
+		if line < len(cur.starts) {
+			return cur.starts[line]
 		}
 		return len(data)
 	}
-	for _, sp := range changedLines(base, bh) {
+	for _, sp := range changedLines(base, cur.hashes) {
 		r.add(offset(sp.from), offset(sp.to))
 	}
 	return r.out

@@ -147,12 +147,18 @@ func TestChangedLines(t *testing.T) {
 	cur[10] = "changed"
 	cur = slices.Insert(cur, 60, "new a", "new b")
 	cur = slices.Delete(cur, 90, 92)
-	a, _ := splitLines(seed, []byte(strings.Join(old, "\n")+"\n"))
-	b, _ := splitLines(seed, []byte(strings.Join(cur, "\n")+"\n"))
+	a := splitLines(seed, []byte(strings.Join(old, "\n")+"\n")).hashes
+	b := splitLines(seed, []byte(strings.Join(cur, "\n")+"\n")).hashes
 	want := []span{{10, 11}, {60, 62}, {90, 90}}
 	if got := changedLines(a, b); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("changed lines %v, want %v", got, want)
 	}
+}
+
+// changedBytes compares two versions of a blob as the reader does: the
+// new one's lines against the old one's line hashes.
+func changedBytes(seed maphash.Seed, base, data []byte, context int) [][2]int {
+	return changedRanges(splitLines(seed, base).hashes, splitLines(seed, data), data, context)
 }
 
 // lineOf returns the 0-based line holding byte offset at.
@@ -255,9 +261,9 @@ func TestSplitLines(t *testing.T) {
 		{"a\n", []int{0}},
 		{"a\nbc\n\nd", []int{0, 2, 5, 6}},
 	} {
-		h, starts := splitLines(seed, []byte(tc.in))
-		if fmt.Sprint(starts) != fmt.Sprint(tc.starts) || len(h) != len(starts) {
-			t.Errorf("%q: starts %v, want %v", tc.in, starts, tc.starts)
+		l := splitLines(seed, []byte(tc.in))
+		if fmt.Sprint(l.starts) != fmt.Sprint(tc.starts) || len(l.hashes) != len(l.starts) {
+			t.Errorf("%q: starts %v, want %v", tc.in, l.starts, tc.starts)
 		}
 	}
 }
@@ -276,8 +282,8 @@ func FuzzChangedBytes(f *testing.F) {
 		}
 		if base != data && len(data) > 0 && ctx > 0 && len(got) == 0 && strings.TrimSuffix(base, "\n") != strings.TrimSuffix(data, "\n") {
 			// Only lines equal as a sequence may produce nothing.
-			a, _ := splitLines(seed, []byte(base))
-			b, _ := splitLines(seed, []byte(data))
+			a := splitLines(seed, []byte(base)).hashes
+			b := splitLines(seed, []byte(data)).hashes
 			if !slices.Equal(a, b) {
 				t.Fatalf("%q → %q: no ranges", base, data)
 			}

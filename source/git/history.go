@@ -123,7 +123,7 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 		rd.context = DefaultContext
 	}
 	if !h.opts.Whole {
-		rd.bases = newBaseCache(defaultCacheContent, defaultCacheHashes)
+		rd.bases = newBaseCache(defaultCacheHashes)
 	}
 	readErr := rd.run(ctx, queue, yield)
 	if readErr != nil {

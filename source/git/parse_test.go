@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"testing"
@@ -150,7 +151,7 @@ func FuzzCatFileStream(f *testing.F) {
 			queue <- request{oid: id, path: "p", base: oidA}
 		}
 		close(queue)
-		rd := &reader{repo: &Repo{Dir: "/nonexistent"}, cf: fakeCatFile(out), source: "git", bases: newBaseCache(1<<20, 1<<20), context: 3}
+		rd := &reader{repo: &Repo{Dir: "/nonexistent"}, cf: fakeCatFile(out), source: "git", bases: newBaseCache(1 << 20), seed: maphash.MakeSeed(), context: 3}
 		var total int
 		err := rd.run(context.Background(), queue, func(c vigil.Chunk) error {
 			total += len(c.Data)

@@ -24,8 +24,8 @@ type request struct {
 
 // reader reads the blobs requested from a cat-file process, in order, and
 // yields their chunks. With a base cache, a blob whose previous version
-// was read is scanned only where it differs from it, plus context lines
-// on each side; otherwise whole.
+// was read recently is scanned only where it differs from it, plus
+// context lines on each side; otherwise whole.
 type reader struct {
 	repo    *Repo
 	cf      *catFile
@@ -100,32 +100,39 @@ func (rd *reader) send(ctx context.Context, c vigil.Chunk) bool {
 	}
 }
 
-// diffJob is work for the diff workers: a blob to compare with its base
-// (content, or line hashes), or blobs pushed out of the base cache whose
-// lines to hash.
+// diffJob is work for the diff workers: a blob's one chunk, whose line
+// hashes to publish in own, and to compare with its base when that is
+// set. With scan unset the blob is a base only, not scanned.
 type diffJob struct {
 	chunk     vigil.Chunk
-	base      []byte
-	baseLines []uint64
-	evicted   []entry[[]byte]
+	own, base *baseLines
+	scan      bool
 }
 
+// work hashes a blob's lines and publishes them before anything else, so
+// that a worker comparing the file's next version never waits long; then
+// it passes on the regions of the blob that differ from its base, or the
+// whole blob when it has none.
 func (rd *reader) work(ctx context.Context, j diffJob) {
-	for _, e := range j.evicted {
-		rd.bases.keepHashes(e.k, hashLines(rd.seed, e.v))
-	}
-	if j.chunk.Data == nil {
+	c := j.chunk
+	cur := splitLines(rd.seed, c.Data)
+	j.own.hashes = cur.hashes
+	close(j.own.ready)
+	rd.bases.settle(c.Origin.Blob, j.own)
+	if !j.scan {
 		return
 	}
-	c := j.chunk
-	var ranges [][2]int
-	if j.base != nil {
-		ranges = changedBytes(rd.seed, j.base, c.Data, rd.context)
-	} else {
-		ranges = changedRanges(rd.seed, j.baseLines, c.Data, rd.context)
+	if j.base == nil {
+		rd.send(ctx, c)
+		return
+	}
+	select {
+	case <-j.base.ready:
+	case <-ctx.Done():
+		return
 	}
 	line, at := 1, 0
-	for i, r := range ranges {
+	for i, r := range changedRanges(j.base.hashes, cur, c.Data, rd.context) {
 		line += bytes.Count(c.Data[at:r[0]], []byte{'\n'})
 		at = r[0]
 		o := c.Origin
@@ -164,9 +171,9 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 			out := emit
 			switch {
 			case req.baseOnly:
-				out = rd.regionsOf(ctx, req, nil)
+				out = rd.regionsOf(ctx, req, false, emit)
 			case rd.bases != nil && small:
-				out = rd.regionsOf(ctx, req, emit)
+				out = rd.regionsOf(ctx, req, true, emit)
 			}
 			if err := readBlob(body, hdr.size, origin, rd.opts, out); err != nil {
 				return rd.cf.fail("read object "+req.oid, err)
@@ -193,132 +200,141 @@ func (rd *reader) regionMax() int {
 	return size / 2
 }
 
-// regionsOf returns an emit function that takes a blob's one chunk,
-// keeps it to compare the next version with, and passes it on to be
-// compared with its base (or whole, when the base is not at hand). With
-// emit nil, nothing is passed on.
-func (rd *reader) regionsOf(ctx context.Context, req request, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
+// regionsOf returns an emit function that takes a blob's one chunk and
+// hands it to a diff worker: to be kept as a base for the file's next
+// version, and, with scan, to be compared with its own base (or scanned
+// whole when that is not at hand).
+func (rd *reader) regionsOf(ctx context.Context, req request, scan bool, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
 	return func(c vigil.Chunk) bool {
 		if c.Skip != nil || c.Continued || c.Origin.Line != 1 {
-			return emit == nil || emit(c)
+			return !scan || emit(c)
 		}
-		base, baseLines, ok := rd.bases.take(req.base)
-		// The matcher only reads chunk data, so the cache may share it.
-		j := diffJob{evicted: rd.bases.put(req.oid, c.Data)}
-		if emit != nil && ok {
+		j := diffJob{chunk: c, own: rd.bases.put(req.oid), base: rd.bases.take(req.base), scan: scan}
+		if j.base != nil {
 			rd.diffed++
-			j.chunk, j.base, j.baseLines = c, base, baseLines
 		}
-		if j.chunk.Data != nil || len(j.evicted) > 0 {
-			select {
-			case rd.jobs <- j:
-			case <-ctx.Done():
-				return false
-			}
+		select {
+		case rd.jobs <- j:
+			return true
+		case <-ctx.Done():
+			return false
 		}
-		if emit != nil && !ok {
-			return emit(c)
-		}
-		return true
 	}
 }
 
-// baseCache keeps recently read blobs to compare the next version of a
-// file with: the newest whole (up to maxContent bytes), older ones as line
-// hashes only (up to maxHashes bytes), oldest forgotten first. A blob
-// taken as a base is dropped: the file's next version replaces it. It is
-// safe for concurrent use.
+// baseLines are the line hashes of a blob kept to compare the next version
+// of its file with. A diff worker fills them in, then closes ready.
+type baseLines struct {
+	ready  chan struct{}
+	hashes []uint64
+}
+
+// baseCache keeps the line hashes of recently read blobs, up to max bytes
+// of them, oldest forgotten first. An entry is put when its blob is read,
+// counted at its size once its hashes are known (settle), and dropped
+// when taken as a base: the file's next version replaces it. It is safe
+// for concurrent use.
 type baseCache struct {
-	mu      sync.Mutex
-	content fifo[[]byte]
-	hashes  fifo[[]uint64]
+	mu     sync.Mutex
+	hashes fifo[*baseLines]
 }
 
-// Default bounds of the base cache. On a 30,000-commit history of the Go
-// source tree (~140 MB of text at HEAD), 97% of the new versions of files
-// find their previous version here.
-const (
-	defaultCacheContent = 16 << 20
-	defaultCacheHashes  = 16 << 20
-)
+// defaultCacheHashes bounds the base cache: 32 MiB of line hashes, about
+// 4 M lines. On a 30,000-commit history of the Go source tree (~140 MB of
+// text at HEAD), 97% of the new versions of files find their previous
+// version here.
+const defaultCacheHashes = 32 << 20
 
-func newBaseCache(maxContent, maxHashes int) *baseCache {
-	return &baseCache{
-		content: fifo[[]byte]{max: maxContent, m: map[string][]byte{}},
-		hashes:  fifo[[]uint64]{max: maxHashes, m: map[string][]uint64{}},
-	}
+func newBaseCache(max int) *baseCache {
+	return &baseCache{hashes: fifo[*baseLines]{max: max, m: map[string]*baseLines{}}}
 }
 
-// take returns and forgets a blob: its content, or else its line hashes.
-func (c *baseCache) take(oid string) ([]byte, []uint64, bool) {
+// take returns and forgets a blob's entry, nil if it is not kept.
+func (c *baseCache) take(oid string) *baseLines {
 	if oid == "" {
-		return nil, nil, false
+		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if b, ok := c.content.remove(oid); ok {
-		return b, nil, true
-	}
-	h, ok := c.hashes.remove(oid)
-	return nil, h, ok
+	b, _ := c.hashes.remove(oid)
+	return b
 }
 
-// put keeps a blob and returns the blobs it pushed out, to be kept as
-// line hashes (keepHashes) once hashed.
-func (c *baseCache) put(oid string, data []byte) []entry[[]byte] {
+// put keeps a new entry for a blob, to be filled in, and returns it.
+func (c *baseCache) put(oid string) *baseLines {
+	b := &baseLines{ready: make(chan struct{})}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.content.add(oid, data, len(data))
+	c.hashes.add(oid, b, 0)
+	return b
 }
 
-// keepHashes keeps a blob's line hashes.
-func (c *baseCache) keepHashes(oid string, h []uint64) {
+// settle counts a filled-in entry at its size, forgetting the oldest ones
+// while the cache is over its bound.
+func (c *baseCache) settle(oid string, b *baseLines) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.hashes.add(oid, h, 8*len(h))
+	c.hashes.grow(oid, b, 8*len(b.hashes))
 }
 
 // fifo is a size-bounded map that forgets its oldest entries first.
-type fifo[V any] struct {
+type fifo[V comparable] struct {
 	max, size int
 	m         map[string]V
 	sizes     map[string]int
 	order     []string
 }
 
-type entry[V any] struct {
-	k string
-	v V
-}
-
 // add stores v under k (unless k is there or v alone is over a quarter
-// of the bound) and returns the entries pushed out.
-func (f *fifo[V]) add(k string, v V, size int) []entry[V] {
+// of the bound), forgetting the oldest entries while over the bound.
+func (f *fifo[V]) add(k string, v V, size int) {
 	if _, ok := f.m[k]; ok || size > f.max/4 {
-		return nil
+		return
 	}
 	if f.sizes == nil {
 		f.sizes = map[string]int{}
 	}
-	var out []entry[V]
-	for f.size+size > f.max && len(f.order) > 0 {
-		old := f.order[0]
-		f.order = f.order[1:]
-		if ov, ok := f.m[old]; ok {
-			out = append(out, entry[V]{old, ov})
-			f.size -= f.sizes[old]
-			delete(f.m, old)
-			delete(f.sizes, old)
-		}
-	}
 	f.m[k], f.sizes[k] = v, size
 	f.order = append(f.order, k)
 	f.size += size
-	return out
+	f.trim()
 }
 
-// remove forgets k and returns its value. Its place in the order is
-// skipped when reached.
+// grow adds to the size of k's entry, if it still holds v; an entry grown
+// over a quarter of the bound is forgotten.
+func (f *fifo[V]) grow(k string, v V, by int) {
+	if cur, ok := f.m[k]; !ok || cur != v {
+		return
+	}
+	f.sizes[k] += by
+	f.size += by
+	if f.sizes[k] > f.max/4 {
+		f.remove(k)
+	}
+	f.trim()
+}
+
+// trim forgets the oldest entries while the total is over the bound.
+func (f *fifo[V]) trim() {
+	for f.size > f.max && len(f.order) > 0 {
+		old := f.order[0]
+		f.order = f.order[1:]
+		f.remove(old)
+	}
+	if len(f.order) > 64 && len(f.order) > 2*len(f.m) {
+		// Taken entries leave their place in the order behind: compact
+		// it now and then.
+		kept := f.order[:0]
+		for _, k := range f.order {
+			if _, ok := f.m[k]; ok {
+				kept = append(kept, k)
+			}
+		}
+		f.order = kept
+	}
+}
+
+// remove forgets k and returns its value.
 func (f *fifo[V]) remove(k string) (V, bool) {
 	v, ok := f.m[k]
 	if ok {
