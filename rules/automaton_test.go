@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -69,4 +70,32 @@ func FuzzAutomaton(f *testing.F) {
 			t.Fatalf("%q in %q: got %v want %v", kw, data, got, want)
 		}
 	})
+}
+
+// TestAutomatonLanes checks inputs long enough to be scanned in lanes,
+// with keywords across every lane boundary: every occurrence is found once,
+// in order of its end.
+func TestAutomatonLanes(t *testing.T) {
+	kws := []string{"token", "password", "sg.", "a_very_long_keyword_of_forty_four_bytes_xx", "ey"}
+	a := newAutomaton(kws)
+	r := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"token", "passWORD", "SG.", "a_very_long_keyword_of_forty_four_bytes_xx", "key", " ", "x", "\n", "tok", "passw"}
+	for _, n := range []int{511, 512, 600, 1000, 4095, 4096, 10000} {
+		for range 50 {
+			var b strings.Builder
+			for b.Len() < n {
+				b.WriteString(pieces[r.IntN(len(pieces))])
+			}
+			data := []byte(b.String()[:n])
+			hits := a.scan(data, nil)
+			for i := 1; i < len(hits); i++ {
+				if hits[i].end < hits[i-1].end {
+					t.Fatalf("%d bytes: hits out of order at %d: %v", n, i, hits[i-1:i+1])
+				}
+			}
+			if got, want := automatonFind(a, data), naiveFind(data, kws); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%d bytes: got %d hits, want %d", n, len(got), len(want))
+			}
+		}
+	}
 }

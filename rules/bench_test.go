@@ -64,3 +64,17 @@ func BenchmarkMatcherGoSource(b *testing.B) {
 	}
 	b.ReportMetric(float64(findings), "findings")
 }
+
+// BenchmarkAutomatonGoSource runs the keyword prefilter alone over the Go
+// source tree (go test -bench AutomatonGoSource ./rules/).
+func BenchmarkAutomatonGoSource(b *testing.B) {
+	files, total := goSourceTree(b)
+	m := defaultMatcher(b)
+	b.SetBytes(total)
+	var hits []kwHit
+	for b.Loop() {
+		for _, data := range files {
+			hits = m.ac.scan(data, hits[:0])
+		}
+	}
+}

@@ -3,7 +3,6 @@ package files
 import (
 	"bytes"
 	"encoding/binary"
-	"math/bits"
 	"path"
 	"strings"
 	"unicode/utf16"
@@ -31,25 +30,41 @@ func isBinary(head []byte) bool {
 
 // controlBytes counts the control characters that do not occur in text
 // (all below 0x20 but tab, newline, carriage return, form feed, vertical
-// tab, backspace and escape). Eight bytes are tested at a time, and in a
-// word holding bytes below 0x20 (in text, mostly newlines and tabs) only
-// those are looked at.
+// tab, backspace and escape). Eight bytes are classified at a time, with
+// no branch per byte.
 func controlBytes(b []byte) int {
-	const highs, spaces = 0x8080808080808080, 0x20 * 0x0101010101010101
+	const ones = 0x0101010101010101
 	ctrl := 0
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		// The high bit of each byte below 0x20 (and of some 0x20 bytes
-		// after one, which the table then ignores) is set.
-		for m := (w - spaces) &^ w & highs; m != 0; m &= m - 1 {
-			ctrl += int(textControl[byte(w>>(bits.TrailingZeros64(m)&^7))])
+	for i+8 <= len(b) {
+		// Each byte of sum counts up to 31 words, so the eight fit in the
+		// top byte of the product.
+		var sum uint64
+		for k := 0; k < 31 && i+8 <= len(b); k, i = k+1, i+8 {
+			sum += controlMask(binary.LittleEndian.Uint64(b[i:])) >> 7
 		}
+		ctrl += int(sum * ones >> 56)
 	}
 	for _, c := range b[i:] {
 		ctrl += int(textControl[c])
 	}
 	return ctrl
+}
+
+// controlMask sets the high bit of each byte of w that controlBytes counts.
+// Adding (0x80 - n) to a byte's low seven bits sets its high bit exactly
+// when they are n or more, and never carries into the next byte; or-ing in
+// the byte itself puts bytes of 0x80 and up on the "or more" side (and
+// and-not-ing it keeps them out of a range).
+func controlMask(w uint64) uint64 {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	low := w & lows
+	below20 := ^((low + 0x60*ones) | w)
+	// backspace to carriage return: at least 0x08 and not at least 0x0e
+	spacing := (low + 0x78*ones) &^ (low + 0x72*ones) &^ w
+	esc := w ^ 0x1b*ones
+	notEsc := (esc&lows + lows) | esc
+	return below20 &^ spacing & notEsc & highs
 }
 
 // textControl is 1 for the bytes controlBytes counts.
