@@ -34,7 +34,7 @@ func BenchmarkSplitLines(b *testing.B) {
 	seed := maphash.MakeSeed()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		splitLines(seed, data)
+		splitLines(seed, data, nil)
 	}
 }
 

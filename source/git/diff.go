@@ -3,6 +3,7 @@ package git
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 )
 
 // lines are a blob's lines: the hash of each (without its newline) and
@@ -13,10 +14,11 @@ type lines struct {
 }
 
 // splitLines hashes each line of data. Lines are found and hashed in one
-// loop, the slices sized once.
-func splitLines(seed maphash.Seed, data []byte) lines {
+// loop; the hashes are new, sized once, and the starts are appended to
+// starts[:0], so a caller may reuse their memory.
+func splitLines(seed maphash.Seed, data []byte, starts []int) lines {
 	n := bytes.Count(data, []byte{'\n'}) + 1
-	l := lines{hashes: make([]uint64, 0, n), starts: make([]int, 0, n)}
+	l := lines{hashes: make([]uint64, 0, n), starts: slices.Grow(starts[:0], n)}
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
@@ -34,7 +36,7 @@ func splitLines(seed maphash.Seed, data []byte) lines {
 // longest common subsequence of the two versions' lines, each point where
 // lines were deleted, and context lines on each side of them, merged where
 // they touch.
-func changedRanges(base []uint64, cur lines, data []byte, context int) [][2]int {
+func changedRanges(base []uint64, cur lines, data []byte, context int, sc *diffScratch) [][2]int {
 	r := ranges{data: data, context: context}
 	offset := func(line int) int {
 		if line < len(cur.starts) {
@@ -42,7 +44,7 @@ func changedRanges(base []uint64, cur lines, data []byte, context int) [][2]int 
 		}
 		return len(data)
 	}
-	for _, sp := range changedLines(base, cur.hashes) {
+	for _, sp := range changedLines(base, cur.hashes, sc) {
 		r.add(offset(sp.from), offset(sp.to))
 	}
 	return r.out
@@ -102,7 +104,7 @@ const maxEdits = 2000
 // subsequence of a and b (insertions), and the points of b where lines of
 // a were deleted, in order. It is Myers' O(ND) diff on line hashes, after
 // the common prefix and suffix are set aside.
-func changedLines(a, b []uint64) []span {
+func changedLines(a, b []uint64, sc *diffScratch) []span {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
@@ -115,7 +117,7 @@ func changedLines(a, b []uint64) []span {
 	if len(a) == 0 && len(b) == 0 {
 		return nil
 	}
-	edits, ok := myers(a, b)
+	edits, ok := myers(a, b, sc)
 	if !ok {
 		return []span{{pre, pre + len(b)}}
 	}
@@ -131,17 +133,31 @@ func changedLines(a, b []uint64) []span {
 	return out
 }
 
+// diffScratch is memory a diff worker reuses from blob to blob: line
+// starts, and the diagonals and trace of Myers' diff. A nil *diffScratch
+// allocates afresh.
+type diffScratch struct {
+	starts   []int
+	v, trace []int32
+}
+
 // myers returns the edits turning a into b as spans of b: inserted lines,
 // and empty spans where lines of a were deleted. ok is false when more
 // than maxEdits edits are needed.
-func myers(a, b []uint64) ([]span, bool) {
+func myers(a, b []uint64, sc *diffScratch) ([]span, bool) {
+	if sc == nil {
+		sc = &diffScratch{}
+	}
 	n, m := len(a), len(b)
 	limit := min(n+m, maxEdits)
 	off := limit + 1
-	v := make([]int32, 2*limit+3)
+	// Step d reads only what step d-1 wrote, and step 0 reads v[off+1].
+	v := slices.Grow(sc.v[:0], 2*limit+3)[:2*limit+3]
+	v[off+1] = 0
 	// trace holds v after each step d, for the window [-d, d]: step d's
 	// window starts at d*d.
-	var trace []int32
+	trace := sc.trace[:0]
+	defer func() { sc.v, sc.trace = v, trace }()
 	for d := 0; d <= limit; d++ {
 		for k := -d; k <= d; k += 2 {
 			var x int

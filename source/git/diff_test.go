@@ -32,7 +32,7 @@ func lcs(a, b []uint64) int {
 // outside deletions.
 func checkDiff(t *testing.T, a, b []uint64) {
 	t.Helper()
-	edits, ok := myers(a, b)
+	edits, ok := myers(a, b, nil)
 	if !ok {
 		if len(a)+len(b) <= maxEdits {
 			t.Fatalf("myers gave up on %d+%d lines", len(a), len(b))
@@ -147,10 +147,10 @@ func TestChangedLines(t *testing.T) {
 	cur[10] = "changed"
 	cur = slices.Insert(cur, 60, "new a", "new b")
 	cur = slices.Delete(cur, 90, 92)
-	a := splitLines(seed, []byte(strings.Join(old, "\n")+"\n")).hashes
-	b := splitLines(seed, []byte(strings.Join(cur, "\n")+"\n")).hashes
+	a := splitLines(seed, []byte(strings.Join(old, "\n")+"\n"), nil).hashes
+	b := splitLines(seed, []byte(strings.Join(cur, "\n")+"\n"), nil).hashes
 	want := []span{{10, 11}, {60, 62}, {90, 90}}
-	if got := changedLines(a, b); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := changedLines(a, b, nil); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("changed lines %v, want %v", got, want)
 	}
 }
@@ -158,7 +158,7 @@ func TestChangedLines(t *testing.T) {
 // changedBytes compares two versions of a blob as the reader does: the
 // new one's lines against the old one's line hashes.
 func changedBytes(seed maphash.Seed, base, data []byte, context int) [][2]int {
-	return changedRanges(splitLines(seed, base).hashes, splitLines(seed, data), data, context)
+	return changedRanges(splitLines(seed, base, nil).hashes, splitLines(seed, data, nil), data, context, nil)
 }
 
 // lineOf returns the 0-based line holding byte offset at.
@@ -261,7 +261,7 @@ func TestSplitLines(t *testing.T) {
 		{"a\n", []int{0}},
 		{"a\nbc\n\nd", []int{0, 2, 5, 6}},
 	} {
-		l := splitLines(seed, []byte(tc.in))
+		l := splitLines(seed, []byte(tc.in), nil)
 		if fmt.Sprint(l.starts) != fmt.Sprint(tc.starts) || len(l.hashes) != len(l.starts) {
 			t.Errorf("%q: starts %v, want %v", tc.in, l.starts, tc.starts)
 		}
@@ -282,8 +282,8 @@ func FuzzChangedBytes(f *testing.F) {
 		}
 		if base != data && len(data) > 0 && ctx > 0 && len(got) == 0 && strings.TrimSuffix(base, "\n") != strings.TrimSuffix(data, "\n") {
 			// Only lines equal as a sequence may produce nothing.
-			a := splitLines(seed, []byte(base)).hashes
-			b := splitLines(seed, []byte(data)).hashes
+			a := splitLines(seed, []byte(base), nil).hashes
+			b := splitLines(seed, []byte(data), nil).hashes
 			if !slices.Equal(a, b) {
 				t.Fatalf("%q → %q: no ranges", base, data)
 			}

@@ -63,8 +63,9 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	var workers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		workers.Go(func() {
+			sc := &diffScratch{}
 			for j := range rd.jobs {
-				rd.work(ctx, j)
+				rd.work(ctx, j, sc)
 			}
 		})
 	}
@@ -112,10 +113,11 @@ type diffJob struct {
 // work hashes a blob's lines and publishes them before anything else, so
 // that a worker comparing the file's next version never waits long; then
 // it passes on the regions of the blob that differ from its base, or the
-// whole blob when it has none.
-func (rd *reader) work(ctx context.Context, j diffJob) {
+// whole blob when it has none. sc is the worker's own scratch memory.
+func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 	c := j.chunk
-	cur := splitLines(rd.seed, c.Data)
+	cur := splitLines(rd.seed, c.Data, sc.starts)
+	sc.starts = cur.starts
 	j.own.hashes = cur.hashes
 	close(j.own.ready)
 	rd.bases.settle(c.Origin.Blob, j.own)
@@ -132,7 +134,7 @@ func (rd *reader) work(ctx context.Context, j diffJob) {
 		return
 	}
 	line, at := 1, 0
-	for i, r := range changedRanges(j.base.hashes, cur, c.Data, rd.context) {
+	for i, r := range changedRanges(j.base.hashes, cur, c.Data, rd.context, sc) {
 		line += bytes.Count(c.Data[at:r[0]], []byte{'\n'})
 		at = r[0]
 		o := c.Origin
