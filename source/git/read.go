@@ -88,6 +88,11 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	if err := <-readErr; err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
 		return err
 	}
+	if yerr == nil {
+		// Cancelled from outside after the last read: the workers may
+		// have dropped chunks, so the scan is not complete.
+		yerr = ctx.Err()
+	}
 	return yerr
 }
 
