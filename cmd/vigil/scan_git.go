@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -20,9 +21,43 @@ type gitMode struct {
 	remote                   string
 	submodules               bool
 
-	// Set by source, used by finish.
+	// Set by source (or prestart), used by finish.
 	hist  *gitsrc.History
 	stage *gitsrc.Staged
+
+	// opened is closed once prestart has opened the repository (repo, or
+	// openErr).
+	opened  chan struct{}
+	repo    *gitsrc.Repo
+	openErr error
+}
+
+// prestart opens the repository in the background and, for --staged,
+// starts listing what is staged, so that this git work overlaps the
+// loading of the rules: a pre-commit hook waits for both. Flag errors are
+// left to source, which reports them.
+func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options) {
+	if g.check() != nil || len(paths) != 1 {
+		return
+	}
+	g.opened = make(chan struct{})
+	go func() {
+		defer close(g.opened)
+		g.repo, g.openErr = gitsrc.Open(ctx, paths[0])
+		if g.openErr != nil {
+			return
+		}
+		g.repo.Logger = logger
+		if g.staged {
+			g.stage = gitsrc.NewStaged(g.repo, g.options(opts))
+			g.stage.Start(ctx)
+		}
+	}()
+}
+
+// options are the git source options for files options.
+func (g *gitMode) options(opts files.Options) gitsrc.Options {
+	return gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules}
 }
 
 func (g *gitMode) register(fl *pflag.FlagSet) {
@@ -76,7 +111,15 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 	if len(paths) > 1 {
 		return nil, usageError(fmt.Errorf("git scans take one repository, got %d paths", len(paths)))
 	}
-	repo, err := gitsrc.Open(ctx, paths[0])
+	if g.opened == nil {
+		g.repo, g.openErr = gitsrc.Open(ctx, paths[0])
+		if g.openErr == nil {
+			g.repo.Logger = a.logger
+		}
+	} else {
+		<-g.opened // prestart sets the logger: git may be running already
+	}
+	repo, err := g.repo, g.openErr
 	if err != nil {
 		hint := ""
 		if errors.Is(err, gitsrc.ErrNotRepository) {
@@ -84,11 +127,12 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 		}
 		return nil, runtimeError(err, hint)
 	}
-	repo.Logger = a.logger
-	gopts := gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules}
+	gopts := g.options(opts)
 	switch {
 	case g.staged:
-		g.stage = gitsrc.NewStaged(repo, gopts)
+		if g.stage == nil {
+			g.stage = gitsrc.NewStaged(repo, gopts)
+		}
 		return g.stage, nil
 	case g.prePush:
 		revs, err := g.pushRevs(ctx, a, repo)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"sync/atomic"
@@ -28,6 +29,12 @@ type scanSetup struct {
 	workers  int
 	// mode is the active scan mode, or nil for files and stdin.
 	mode scanMode
+}
+
+// prestarter is a scan mode that can begin its own work (git's) in the
+// background while the rules load.
+type prestarter interface {
+	prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options)
 }
 
 // scanResult is what a scan found, after the baseline and the floor.
@@ -58,20 +65,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	if err != nil {
 		return nil, usageError(err)
 	}
-	// Loading the rules allocates about 9 MB that is garbage a moment
-	// later; collecting it meanwhile costs a pre-commit scan about 4 ms.
-	gc := debug.SetGCPercent(-1)
-	s.set, err = ruleSet(a, cfg)
-	if err == nil {
-		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Logger: a.logger})
-	}
-	debug.SetGCPercent(gc)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkCustomExamples(s.matcher, cfg); err != nil {
-		return nil, usageError(err)
-	}
 	opts := files.Options{Exclude: append(cfg.Scan.Exclude, f.exclude...), MaxFileSize: int64(cfg.Scan.MaxFileSize)}
 	if f.maxFileSize != "" {
 		n, err := config.ParseSize(f.maxFileSize)
@@ -94,6 +87,23 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
 		}
 		s.mode = m
+	}
+	if p, ok := s.mode.(prestarter); ok {
+		p.prestart(ctx, a.logger, paths, opts)
+	}
+	// Loading the rules allocates about 9 MB that is garbage a moment
+	// later; collecting it meanwhile costs a pre-commit scan about 4 ms.
+	gc := debug.SetGCPercent(-1)
+	s.set, err = ruleSet(a, cfg)
+	if err == nil {
+		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Logger: a.logger})
+	}
+	debug.SetGCPercent(gc)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCustomExamples(s.matcher, cfg); err != nil {
+		return nil, usageError(err)
 	}
 	if s.mode != nil {
 		if s.source, err = s.mode.source(ctx, a, paths, opts); err != nil {

@@ -20,11 +20,31 @@ type Staged struct {
 	// olds maps each modified path to the blob HEAD holds for it, so
 	// Filter can tell new secrets from ones already committed.
 	olds map[string]string
+	// diffed is closed once 'git diff --cached', started by Start, has
+	// ended with diffOut or diffErr.
+	diffed  chan struct{}
+	diffOut []byte
+	diffErr error
 }
 
 // NewStaged returns a Source over the staged changes of repo.
 func NewStaged(repo *Repo, opts Options) *Staged {
 	return &Staged{repo: repo, opts: opts}
+}
+
+// Start runs 'git diff --cached' in the background, so that it overlaps
+// what the caller does before Chunks (a pre-commit hook loads its rules
+// meanwhile). Chunks starts it itself when no one did.
+func (s *Staged) Start(ctx context.Context) {
+	if s.diffed != nil || s.repo.Bare {
+		return
+	}
+	s.diffed = make(chan struct{})
+	go func() {
+		defer close(s.diffed)
+		args := append([]string{"diff", "--cached"}, rawArgs...)
+		s.diffOut, s.diffErr = s.repo.output(ctx, append(args, "--")...)
+	}()
 }
 
 // Chunks yields the chunks of every staged file that is added or changed
@@ -33,11 +53,16 @@ func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	if s.repo.Bare {
 		return fmt.Errorf("repository %s is bare: it has no index to scan (use --git)", s.repo.Dir)
 	}
-	args := append([]string{"diff", "--cached"}, rawArgs...)
-	out, err := s.repo.output(ctx, append(args, "--")...)
-	if err != nil {
-		return err
+	s.Start(ctx)
+	select {
+	case <-s.diffed:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
+	if s.diffErr != nil {
+		return s.diffErr
+	}
+	out := s.diffOut
 	var c rawCommit
 	if err := newRawReader(bytes.NewReader(out)).next(&c); err != nil && !errors.Is(err, io.EOF) {
 		return err
