@@ -1,0 +1,246 @@
+// Command gitcost measures what git alone costs in a history scan, next to
+// the object-read floor the history bench compares vigil with: the walk
+// vigil asks git for ('git log --raw'), reading the blobs it needs in
+// history order ('git cat-file --batch'), each to /dev/null and through a
+// pipe to a reader that does nothing with the bytes, alone and both at
+// once as a scan runs them. It prints the best of -runs runs of each.
+//
+//	go run ./bench/history/gitcost -repo /tmp/vigil-bench-history/hist-15000
+//
+// The git arguments are those source/git passes (keep them in step).
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// logArgs are the arguments of source/git's history walk.
+var logArgs = []string{"-c", "core.deltaBaseCacheLimit=8m", "log", "--raw", "-z", "--no-abbrev", "--no-renames",
+	"--no-ext-diff", "--no-textconv", "--format=%H", "--topo-order", "--reverse", "--diff-merges=first-parent",
+	"--root", "--no-show-signature", "--no-color", "--all", "--"}
+
+// catArgs are the arguments of source/git's blob reader.
+var catArgs = []string{"-c", "core.deltaBaseCacheLimit=48m", "cat-file", "--batch"}
+
+func main() {
+	repo := flag.String("repo", ".", "repository to measure")
+	runs := flag.Int("runs", 3, "runs of each measurement; the one with the least CPU is shown")
+	flag.Parse()
+	if err := run(*repo, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "gitcost:", err)
+		os.Exit(1)
+	}
+}
+
+// cost is one measurement: wall time, git's CPU time and the reader's.
+type cost struct {
+	wall, git, reader time.Duration
+}
+
+func (c cost) cpu() time.Duration { return c.git + c.reader }
+
+func run(repo string, runs int) error {
+	log, err := gitOutput(repo, nil, logArgs...)
+	if err != nil {
+		return err
+	}
+	list, n, commits := neededBlobs(log)
+	fmt.Printf("%s: %d commits, %d blobs to read, %d CPUs\n", repo, commits, n, runtime.NumCPU())
+	fmt.Printf("%-52s %7s %7s %9s %7s\n", "step (best of "+fmt.Sprint(runs)+")", "wall_s", "git_s", "reader_s", "cpu_s")
+	floor := best(runs, func() (cost, error) {
+		return measure(repo, nil, false, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+	})
+	steps := []struct {
+		name string
+		f    func() (cost, error)
+	}{
+		{"floor: cat-file --batch-all-objects > /dev/null", func() (cost, error) { return floor.c, floor.err }},
+		{"git log --raw (the walk) > /dev/null", func() (cost, error) { return measure(repo, nil, false, logArgs...) }},
+		{"git log --raw, piped to a reader", func() (cost, error) { return measure(repo, nil, true, logArgs...) }},
+		{"cat-file, needed blobs in history order > /dev/null", func() (cost, error) { return measure(repo, list, false, catArgs...) }},
+		{"cat-file, needed blobs, piped to a reader", func() (cost, error) { return measure(repo, list, true, catArgs...) }},
+		{"both piped at once, as a scan runs them", func() (cost, error) { return both(repo, list) }},
+	}
+	var last cost
+	for i, s := range steps {
+		r := floor
+		if i > 0 {
+			r = best(runs, s.f)
+		}
+		if r.err != nil {
+			return fmt.Errorf("%s: %w", s.name, r.err)
+		}
+		fmt.Printf("%-52s %7.2f %7.2f %9.2f %7.2f\n", s.name, r.c.wall.Seconds(), r.c.git.Seconds(), r.c.reader.Seconds(), r.c.cpu().Seconds())
+		last = r.c
+	}
+	cores := float64(runtime.NumCPU())
+	least := last.cpu().Seconds() / cores
+	fmt.Printf("git's part of a scan takes %.2f s of CPU: at least %.2f s of wall time on %d CPUs, %.2f× the floor, before the scanner itself does anything\n",
+		last.cpu().Seconds(), least, runtime.NumCPU(), least/floor.c.wall.Seconds())
+	return nil
+}
+
+type result struct {
+	c   cost
+	err error
+}
+
+// best runs f n times and keeps the run that used the least CPU.
+func best(n int, f func() (cost, error)) result {
+	var r result
+	for i := range n {
+		c, err := f()
+		if err != nil {
+			return result{err: err}
+		}
+		if i == 0 || c.cpu() < r.c.cpu() {
+			r.c = c
+		}
+	}
+	return r
+}
+
+// measure runs git with stdin (if not nil) and its output to /dev/null,
+// or through a 1 MiB pipe to a reader in this process.
+func measure(repo string, stdin []byte, piped bool, args ...string) (cost, error) {
+	cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var out io.ReadCloser
+	if piped {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return cost{}, err
+		}
+		// As source/git does: through SyscallConn, which keeps the pipe
+		// non-blocking (the runtime's poller waits for it).
+		if rc, err := pr.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) { unix.FcntlInt(fd, unix.F_SETPIPE_SZ, 1<<20) })
+		}
+		cmd.Stdout, out = pw, pr
+		defer pw.Close()
+	} else {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return cost{}, err
+		}
+		defer null.Close()
+		cmd.Stdout = null
+	}
+	self0 := selfCPU()
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return cost{}, err
+	}
+	var readErr error
+	if out != nil {
+		cmd.Stdout.(*os.File).Close()
+		readErr = drain(out)
+	}
+	if err := cmd.Wait(); err != nil {
+		return cost{}, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+	}
+	c := cost{wall: time.Since(start), git: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if out != nil {
+		c.reader = selfCPU() - self0
+	}
+	return c, readErr
+}
+
+// both runs the walk and the blob reads at once, each piped to a reader.
+func both(repo string, list []byte) (cost, error) {
+	var wg sync.WaitGroup
+	var costs [2]cost
+	var errs [2]error
+	start := time.Now()
+	self0 := selfCPU()
+	for i, args := range [][]string{logArgs, catArgs} {
+		wg.Go(func() {
+			var in []byte
+			if i == 1 {
+				in = list
+			}
+			costs[i], errs[i] = measure(repo, in, true, args...)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return cost{}, err
+	}
+	// Each measure counted the whole process's CPU as its reader's: count
+	// it once, over the whole run.
+	return cost{wall: time.Since(start), git: costs[0].git + costs[1].git, reader: selfCPU() - self0}, nil
+}
+
+// drain reads r to its end in 1 MiB reads, as a scanner would, and
+// closes it.
+func drain(r io.ReadCloser) error {
+	defer r.Close()
+	buf := make([]byte, 1<<20)
+	for {
+		_, err := r.Read(buf)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// selfCPU is the CPU time this process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func gitOutput(repo string, stdin []byte, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out, nil
+}
+
+// neededBlobs lists, one per line, the blobs a history scan reads: the
+// new side of every change to a regular file, first sighting only. It
+// also counts the blobs and the commits.
+func neededBlobs(log []byte) (list []byte, blobs, commits int) {
+	var out bytes.Buffer
+	seen := map[string]bool{}
+	toks := bytes.Split(bytes.TrimSuffix(log, []byte{0}), []byte{0})
+	for i := 0; i < len(toks); i++ {
+		tok := strings.TrimPrefix(string(toks[i]), "\n")
+		if !strings.HasPrefix(tok, ":") {
+			commits++
+			continue
+		}
+		i++ // the path after the change
+		f := strings.Fields(tok[1:])
+		if len(f) != 5 || (f[1] != "100644" && f[1] != "100755") || f[4] == "D" || strings.Trim(f[3], "0") == "" || seen[f[3]] {
+			continue
+		}
+		seen[f[3]] = true
+		out.WriteString(f[3] + "\n")
+	}
+	return out.Bytes(), len(seen), commits
+}
