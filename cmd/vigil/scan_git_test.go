@@ -91,6 +91,7 @@ func TestScanGitErrors(t *testing.T) {
 		stderr string
 	}{
 		{"not a repository", []string{"scan", "--git", t.TempDir()}, 3, "not a git repository"},
+		{"staged outside a repository", []string{"scan", "--staged", t.TempDir()}, 3, "not a git repository"},
 		{"missing path", []string{"scan", "--git", filepath.Join(t.TempDir(), "nope")}, 3, "no such file"},
 		{"empty repository", []string{"scan", "--git", empty.Dir}, 3, "has no commits"},
 		{"bad revision", []string{"scan", "--git", "--branch", "nope", r.Dir}, 3, "nope"},

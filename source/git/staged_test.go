@@ -206,3 +206,36 @@ func FuzzParsePush(f *testing.F) {
 		}
 	})
 }
+
+// TestStagedStart checks that a diff started early (as the CLI does while
+// its rules load) gives what Chunks alone gives, however often Chunks is
+// called, and that what is staged after Start is not mixed in.
+func TestStagedStart(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(map[string]string{"a.txt": "one\n", "b.txt": "two\n"})
+	r.Git("add", "a.txt")
+	ctx := context.Background()
+	repo, err := Open(ctx, r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStaged(repo, Options{})
+	s.Start(ctx)
+	s.Start(ctx) // a second call does nothing
+	paths := func() []string {
+		var out []string
+		err := s.Chunks(ctx, func(c vigil.Chunk) error {
+			out = append(out, c.Origin.Path)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	first := paths()
+	r.Git("add", "b.txt")
+	if second := paths(); fmt.Sprint(first) != "[a.txt]" || fmt.Sprint(second) != "[a.txt]" {
+		t.Fatalf("chunks from %v then %v, want [a.txt] both times", first, second)
+	}
+}
