@@ -4,8 +4,11 @@
 // history order ('git cat-file --batch'), each to /dev/null and through a
 // pipe to a reader that does nothing with the bytes, alone and both at
 // once as a scan runs them. It prints the best of -runs runs of each.
+// With -vigil it also runs that vigil binary's history scan with git
+// wrapped in GNU time, and splits the scan's CPU between git's processes
+// and vigil's own.
 //
-//	go run ./bench/history/gitcost -repo /tmp/vigil-bench-history/hist-15000
+//	go run ./bench/history/gitcost -repo /tmp/vigil-bench-history/hist-15000 [-vigil ./vigil]
 //
 // The git arguments are those source/git passes (keep them in step).
 package main
@@ -38,8 +41,9 @@ var catArgs = []string{"-c", "core.deltaBaseCacheLimit=48m", "cat-file", "--batc
 func main() {
 	repo := flag.String("repo", ".", "repository to measure")
 	runs := flag.Int("runs", 3, "runs of each measurement; the one with the least CPU is shown")
+	vigil := flag.String("vigil", "", "also split the CPU of this vigil binary's 'scan --git' between git and vigil")
 	flag.Parse()
-	if err := run(*repo, *runs); err != nil {
+	if err := run(*repo, *runs, *vigil); err != nil {
 		fmt.Fprintln(os.Stderr, "gitcost:", err)
 		os.Exit(1)
 	}
@@ -52,7 +56,7 @@ type cost struct {
 
 func (c cost) cpu() time.Duration { return c.git + c.reader }
 
-func run(repo string, runs int) error {
+func run(repo string, runs int, vigil string) error {
 	log, err := gitOutput(repo, nil, logArgs...)
 	if err != nil {
 		return err
@@ -88,9 +92,77 @@ func run(repo string, runs int) error {
 	}
 	cores := float64(runtime.NumCPU())
 	least := last.cpu().Seconds() / cores
-	fmt.Printf("git's part of a scan takes %.2f s of CPU: at least %.2f s of wall time on %d CPUs, %.2f× the floor, before the scanner itself does anything\n",
+	fmt.Printf("git with readers that only drain its pipes takes %.2f s of CPU: at least %.2f s of wall time on %d CPUs, %.2f× the floor\n",
 		last.cpu().Seconds(), least, runtime.NumCPU(), least/floor.c.wall.Seconds())
+	if vigil == "" {
+		return nil
+	}
+	var scan scanCost
+	for i := range runs {
+		c, err := vigilScan(vigil, repo)
+		if err != nil {
+			return err
+		}
+		if i == 0 || c.total < scan.total {
+			scan = c
+		}
+	}
+	gitLeast := scan.git.Seconds() / cores
+	fmt.Printf("vigil scan --git (best of %d): wall %.2f s, CPU %.2f s = git's processes %.2f s + vigil's own %.2f s\n",
+		runs, scan.wall.Seconds(), scan.total.Seconds(), scan.git.Seconds(), (scan.total - scan.git).Seconds())
+	fmt.Printf("git's part of that scan alone needs at least %.2f s of wall time on %d CPUs, %.2f× the floor; 1.5× the floor leaves vigil %.2f s of CPU\n",
+		gitLeast, runtime.NumCPU(), gitLeast/floor.c.wall.Seconds(), max(0, 1.5*floor.c.wall.Seconds()*cores-scan.git.Seconds()))
 	return nil
+}
+
+// scanCost is one vigil history scan: its wall time, the CPU time of its
+// whole process tree and that of its git processes.
+type scanCost struct {
+	wall, total, git time.Duration
+}
+
+// vigilScan runs 'vigil scan --git repo' with git wrapped in GNU time,
+// which logs each git process's CPU time.
+func vigilScan(vigil, repo string) (scanCost, error) {
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		return scanCost{}, err
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		return scanCost{}, errors.New("-vigil needs GNU time at /usr/bin/time (apt-get install time)")
+	}
+	dir, err := os.MkdirTemp("", "gitcost")
+	if err != nil {
+		return scanCost{}, err
+	}
+	defer os.RemoveAll(dir)
+	times := dir + "/times"
+	wrapper := "#!/bin/sh\nexec /usr/bin/time -a -o '" + times + "' -f '%U %S' '" + realGit + "' \"$@\"\n"
+	if err := os.WriteFile(dir+"/git", []byte(wrapper), 0o755); err != nil {
+		return scanCost{}, err
+	}
+	cmd := exec.Command(vigil, "scan", "--git", repo, "--format", "json")
+	cmd.Env = append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) { // 1: findings
+		return scanCost{}, fmt.Errorf("%s scan --git: %w", vigil, err)
+	}
+	// The tree's CPU: wait4 counts the children vigil waited for.
+	c := scanCost{wall: wall, total: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	log, err := os.ReadFile(times)
+	if err != nil {
+		return scanCost{}, err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		var u, s float64
+		if _, err := fmt.Sscanf(line, "%g %g", &u, &s); err == nil {
+			c.git += time.Duration((u + s) * float64(time.Second))
+		}
+	}
+	return c, nil
 }
 
 type result struct {
