@@ -1,12 +1,12 @@
 package git
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/vigilsec/vigil"
@@ -138,12 +138,11 @@ func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 	case <-ctx.Done():
 		return
 	}
-	line, at := 1, 0
 	for i, r := range changedRanges(j.base.hashes, cur, c.Data, rd.context, sc) {
-		line += bytes.Count(c.Data[at:r[0]], []byte{'\n'})
-		at = r[0]
 		o := c.Origin
-		o.Line = line
+		// The line holding r[0] is the number of lines starting at or
+		// before it: splitLines found them already.
+		o.Line = sort.SearchInts(cur.starts, r[0]+1)
 		if !rd.send(ctx, vigil.Chunk{Data: c.Data[r[0]:r[1]:r[1]], Origin: o, Continued: i > 0}) {
 			return
 		}
