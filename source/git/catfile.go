@@ -79,8 +79,14 @@ type catFile struct {
 }
 
 func (r *Repo) startCatFile(ctx context.Context) (*catFile, error) {
+	return r.startCatFileCaching(ctx, deltaCacheLimit("cat-file"))
+}
+
+// startCatFileCaching starts cat-file with its delta base cache bounded
+// to limit.
+func (r *Repo) startCatFileCaching(ctx context.Context, limit string) (*catFile, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	cmd := r.command(ctx, "cat-file", "--batch")
+	cmd := r.commandCaching(ctx, limit, "cat-file", "--batch")
 	c := &catFile{cmd: cmd, stderr: &limitedBuffer{max: 64 << 10}, cancel: cancel}
 	cmd.Stderr = c.stderr
 	var err error

@@ -1,6 +1,7 @@
 package git
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,6 +70,9 @@ type History struct {
 	// bases maps blob numbers to the previous version of their file
 	// (with Options.NewOnly).
 	bases map[uint32]string
+	// splitMin overrides defaultSplitMin (tests); negative: never split.
+	// parkMax overrides defaultParked (tests).
+	splitMin, parkMax int
 }
 
 // HistoryStats describes a finished history walk.
@@ -93,9 +97,12 @@ func NewHistory(repo *Repo, opts Options) *History {
 
 // Chunks walks the selected history once ('git log --raw', which lists
 // the blob behind every changed path without rendering diffs), asks a
-// long-lived 'git cat-file --batch' for each blob the first time it is
-// seen, and yields the blobs' chunks as they arrive. Walking and reading
-// overlap; neither holds more than a bounded queue of blob ids.
+// long-lived 'git cat-file --batch' for each blob seen, once, and yields
+// the blobs' chunks as they arrive. A selection of revisions is read as
+// it is walked, oldest first, the two overlapping. The whole history
+// (no Revs) is walked first, then read in pack order, which costs git
+// half the work (see walkPacked); the index of the walk is all it holds
+// until then.
 func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
@@ -103,7 +110,12 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 	h.idx = idx
 	h.bases = map[uint32]string{}
 
-	cf, err := h.repo.startCatFile(ctx)
+	packed := len(h.opts.Revs) == 0
+	limit := deltaCacheLimit("cat-file")
+	if packed {
+		limit = packOrderCacheLimit
+	}
+	cf, err := h.repo.startCatFileCaching(ctx, limit)
 	if err != nil {
 		return err
 	}
@@ -116,14 +128,22 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 	go func() {
 		defer wg.Done()
 		defer close(queue)
-		walkErr = w.walk(ctx)
+		if packed {
+			walkErr = w.walkPacked(ctx)
+		} else {
+			walkErr = w.walk(ctx)
+		}
 	}()
-	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context}
+	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context,
+		parking: newParking(cmp.Or(h.parkMax, defaultParked))}
 	if rd.context <= 0 {
 		rd.context = DefaultContext
 	}
 	if !h.opts.Whole {
 		rd.bases = newBaseCache(defaultCacheHashes)
+		if packed {
+			rd.bases = newBaseCache(packedCacheHashes)
+		}
 	}
 	readErr := rd.run(ctx, queue, yield)
 	if readErr != nil {
@@ -149,7 +169,8 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 	}
 	h.stats = HistoryStats{Commits: len(idx.commits), Blobs: len(idx.blobs), BlobBytes: rd.blobBytes, Diffed: rd.diffed, Bases: len(w.baseAsked)}
 	h.repo.logger().Debug("history walked", "commits", h.stats.Commits, "blobs", h.stats.Blobs,
-		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases)
+		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases,
+		"parked", rd.parking.parked, "parked_peak", rd.parking.peak, "parked_dropped", rd.parking.dropped)
 	if len(idx.commits) == 0 {
 		return h.noCommits(ctx)
 	}
@@ -210,15 +231,59 @@ type walker struct {
 	baseAsked map[string]bool
 }
 
-func (w *walker) walk(ctx context.Context) error {
-	args := append([]string{"log"}, rawArgs...)
-	args = append(args, logFormat, "--topo-order", "--reverse", "--diff-merges=first-parent", "--root", "--no-show-signature", "--no-color")
-	if len(w.h.opts.Revs) == 0 {
-		args = append(args, "--all")
-	} else {
-		args = append(args, w.h.opts.Revs...)
+// walkPacked walks the whole history first, then requests every blob in
+// pack order (see packPositions). It serves scans of the whole history,
+// where the walk ends long before the reads would; narrower selections
+// are read as they are walked.
+func (w *walker) walkPacked(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	walked := make(chan struct{})
+	var pos []int32
+	var listErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		pos, listErr = w.h.repo.packPositions(ctx, w.idx, walked)
+	}()
+	if err := w.walkAll(ctx); err != nil {
+		cancel()
+		<-listed
+		return err
 	}
-	args = append(args, "--")
+	close(walked)
+	<-listed
+	if listErr != nil || len(pos) != len(w.idx.refs) {
+		// Read in history order; the reads say what is wrong.
+		w.h.repo.logger().Debug("objects not listed", "err", listErr)
+		pos = make([]int32, len(w.idx.refs))
+		for i := range pos {
+			pos[i] = int32(i)
+		}
+	}
+	for _, n := range packOrder(pos) {
+		if err := ask(ctx, w.cf, w.queue, w.idx.request(n, pos, w.h.opts.Whole)); err != nil {
+			return err
+		}
+	}
+	return w.cf.flush()
+}
+
+// logArgs are the arguments of a history walk over revs: oldest first
+// when reverse is set, else newest first.
+func logArgs(reverse bool, revs []string) []string {
+	args := append([]string{"log"}, rawArgs...)
+	args = append(args, logFormat, "--topo-order")
+	if reverse {
+		args = append(args, "--reverse")
+	}
+	args = append(args, "--diff-merges=first-parent", "--root", "--no-show-signature", "--no-color")
+	return append(append(args, revs...), "--")
+}
+
+// walk reads the selected history oldest first, requesting each new blob
+// as it is seen.
+func (w *walker) walk(ctx context.Context) error {
 	return w.h.repo.stream(ctx, func(r io.Reader) error {
 		p := newRawReader(r)
 		var c rawCommit
@@ -241,46 +306,26 @@ func (w *walker) walk(ctx context.Context) error {
 				return err
 			}
 		}
-	}, args...)
+	}, logArgs(true, w.h.opts.Revs)...)
 }
 
 // commit records one commit's changes and requests the new blobs.
 func (w *walker) commit(ctx context.Context, c *rawCommit) error {
-	id, ok := parseOID(c.id)
-	if !ok {
-		return fmt.Errorf("raw log: bad commit id %q", c.id)
+	ci, err := w.addCommit(c)
+	if err != nil {
+		return err
 	}
-	w.idx.hashLen = len(c.id) / 2
-	ci := uint32(len(w.idx.commits))
-	w.idx.commits = append(w.idx.commits, id)
 	for i := range c.entries {
 		e := &c.entries[i]
-		if isZero(e.dst) || e.status == 'D' || e.status == 'U' {
-			continue
+		b, src, ok, err := w.changed(e)
+		if err != nil {
+			return err
 		}
-		switch e.dstMode {
-		case modeFile, modeExec:
-		case modeGitlink:
-			if _, ok := w.submodules[e.path]; !ok {
-				w.submodules[e.path] = e.dst
-			}
-			continue
-		default: // symbolic links hold a path, not content
-			continue
-		}
-		if w.isExcluded(e.path) {
-			continue
-		}
-		b, ok := parseOID(e.dst)
-		if !ok {
-			return fmt.Errorf("raw log: bad object id %q", e.dst)
-		}
-		src, _ := parseOID(e.src)
-		if !w.idx.sight(b, ci, e.path, src) {
+		if !ok || !w.idx.sight(b, ci, e.path, src) {
 			continue
 		}
 		req := request{oid: e.dst, path: e.path}
-		hasBase := !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec)
+		hasBase := src != (oid{})
 		if w.h.opts.NewOnly && hasBase {
 			w.h.bases[uint32(len(w.idx.refs)-1)] = e.src
 		}
@@ -300,6 +345,47 @@ func (w *walker) commit(ctx context.Context, c *rawCommit) error {
 		}
 	}
 	return nil
+}
+
+// addCommit numbers a commit of the walk.
+func (w *walker) addCommit(c *rawCommit) (uint32, error) {
+	id, ok := parseOID(c.id)
+	if !ok {
+		return 0, fmt.Errorf("raw log: bad commit id %q", c.id)
+	}
+	w.idx.hashLen = len(c.id) / 2
+	w.idx.commits = append(w.idx.commits, id)
+	return uint32(len(w.idx.commits) - 1), nil
+}
+
+// changed returns the blob a change gives its path, and the previous
+// version of the file (zero when none); ok is false for changes that
+// bring no content to scan: deletions, submodules (noted), symbolic
+// links and excluded paths.
+func (w *walker) changed(e *rawEntry) (b, src oid, ok bool, err error) {
+	if isZero(e.dst) || e.status == 'D' || e.status == 'U' {
+		return b, src, false, nil
+	}
+	switch e.dstMode {
+	case modeFile, modeExec:
+	case modeGitlink:
+		if _, ok := w.submodules[e.path]; !ok {
+			w.submodules[e.path] = e.dst
+		}
+		return b, src, false, nil
+	default: // symbolic links hold a path, not content
+		return b, src, false, nil
+	}
+	if w.isExcluded(e.path) {
+		return b, src, false, nil
+	}
+	if b, ok = parseOID(e.dst); !ok {
+		return b, src, false, fmt.Errorf("raw log: bad object id %q", e.dst)
+	}
+	if !isZero(e.src) && (e.srcMode == modeFile || e.srcMode == modeExec) {
+		src, _ = parseOID(e.src)
+	}
+	return b, src, true, nil
 }
 
 // isExcluded reports whether --exclude covers a path, noting each

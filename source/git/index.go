@@ -2,18 +2,22 @@ package git
 
 import (
 	"encoding/hex"
+	"slices"
 )
 
 // oid is an object id in binary, SHA-1 (20 bytes, zero-padded) or SHA-256.
 type oid [32]byte
 
 // parseOID decodes a hex object id; ok is false for anything else.
-func parseOID(s string) (oid, bool) {
+func parseOID(s string) (oid, bool) { return parseOIDBytes([]byte(s)) }
+
+// parseOIDBytes is parseOID on bytes.
+func parseOIDBytes(s []byte) (oid, bool) {
 	var o oid
 	if len(s) != 40 && len(s) != 64 {
 		return o, false
 	}
-	if _, err := hex.Decode(o[:len(s)/2], []byte(s)); err != nil {
+	if _, err := hex.Decode(o[:len(s)/2], s); err != nil {
 		return o, false
 	}
 	return o, true
@@ -39,14 +43,20 @@ type index struct {
 	// commits holds the id of each commit walked, oldest first; commit
 	// metadata is read later, for the few commits that matter.
 	commits []oid
-	// blobs numbers the blobs; refs holds each one's provenance.
+	// blobs numbers the blobs; oids and refs hold each one's id and
+	// provenance.
 	blobs   map[oid]uint32
+	oids    []oid
 	refs    []blobRef
 	paths   []string
 	pathIDs map[string]uint32
 	// others lists, for blobs seen at several paths, the paths other
 	// than the introducing one.
 	others map[uint32][]uint32
+	// baseOIDs holds, while a walk from newest to oldest builds the
+	// index (resight), the previous version of each blob's file at its
+	// oldest sighting so far, which may not be seen yet.
+	baseOIDs []oid
 }
 
 func newIndex() *index {
@@ -74,14 +84,87 @@ func (x *index) sight(b oid, c uint32, p string, base oid) bool {
 		if bn, ok := x.blobs[base]; ok {
 			ref.base = bn + 1
 		}
-		x.blobs[b] = uint32(len(x.refs))
-		x.refs = append(x.refs, ref)
+		x.newBlob(b, ref)
 		return true
 	}
+	x.addOther(n, pid)
+	return false
+}
+
+// resight is sight for a walk from newest to oldest: each sighting is
+// older than those before, so it replaces them as the introduction.
+func (x *index) resight(b oid, c uint32, p string, base oid) {
+	pid := x.pathID(p)
+	n, ok := x.blobs[b]
+	if !ok {
+		x.newBlob(b, blobRef{commit: c, path: pid})
+		x.baseOIDs = append(x.baseOIDs, base)
+		return
+	}
+	ref := &x.refs[n]
+	if ref.path != pid {
+		old := ref.path
+		ref.path = pid
+		x.others[n] = slices.DeleteFunc(x.others[n], func(id uint32) bool { return id == pid })
+		x.addOther(n, old)
+	}
+	ref.commit = c
+	x.baseOIDs[n] = base
+}
+
+func (x *index) newBlob(b oid, ref blobRef) {
+	x.blobs[b] = uint32(len(x.refs))
+	x.oids = append(x.oids, b)
+	x.refs = append(x.refs, ref)
+}
+
+// addOther notes that blob n is also at path pid.
+func (x *index) addOther(n, pid uint32) {
 	if pid != x.refs[n].path && !containsID(x.others[n], pid) {
 		x.others[n] = append(x.others[n], pid)
 	}
-	return false
+}
+
+// oldestFirst renumbers the commits of an index built newest first.
+func (x *index) oldestFirst() {
+	slices.Reverse(x.commits)
+	last := uint32(len(x.commits) - 1)
+	for i := range x.refs {
+		x.refs[i].commit = last - x.refs[i].commit
+	}
+}
+
+// add appends the index of a later part of the walk, built newest first:
+// its commits follow, and its blobs already seen are only more paths.
+func (x *index) add(y *index) {
+	offset, last := uint32(len(x.commits)), uint32(len(y.commits)-1)
+	for i := len(y.commits) - 1; i >= 0; i-- {
+		x.commits = append(x.commits, y.commits[i])
+	}
+	x.hashLen = max(x.hashLen, y.hashLen)
+	for m, ref := range y.refs {
+		n, seen := x.blobs[y.oids[m]]
+		if !seen {
+			n = uint32(len(x.refs))
+			x.newBlob(y.oids[m], blobRef{commit: offset + last - ref.commit, path: x.pathID(y.paths[ref.path])})
+			x.baseOIDs = append(x.baseOIDs, y.baseOIDs[m])
+		} else {
+			x.addOther(n, x.pathID(y.paths[ref.path]))
+		}
+		for _, o := range y.others[uint32(m)] {
+			x.addOther(n, x.pathID(y.paths[o]))
+		}
+	}
+}
+
+// resolveBases turns baseOIDs into blob numbers, once the walk is done.
+func (x *index) resolveBases() {
+	for n, b := range x.baseOIDs {
+		if bn, ok := x.blobs[b]; ok && b != (oid{}) {
+			x.refs[n].base = bn + 1
+		}
+	}
+	x.baseOIDs = nil
 }
 
 // pathsOf returns the paths blob n was seen at, the introducing one first.

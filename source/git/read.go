@@ -16,10 +16,12 @@ import (
 // request is a blob the walk asks cat-file for: its id, the path it was
 // first seen at (for the matcher's path-based scoring), and the previous
 // version of the file (base), if any. A baseOnly request reads a blob only
-// to compare the next version with, without scanning it.
+// to compare the next version with, without scanning it. baseLater says
+// the base is requested after the blob (reads in pack order).
 type request struct {
 	oid, path, base string
 	baseOnly        bool
+	baseLater       bool
 }
 
 // reader reads the blobs requested from a cat-file process, in order, and
@@ -34,6 +36,7 @@ type reader struct {
 	opts    Options
 	seed    maphash.Seed
 	bases   *baseCache // nil: scan whole blobs
+	parking *parking   // with bases: blobs waiting for a base to come
 	context int
 	// blobBytes sums the sizes of the blobs scanned; diffed counts those
 	// compared with their previous version.
@@ -60,6 +63,9 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	defer cancel()
 	out := make(chan vigil.Chunk, 64)
 	rd.out, rd.jobs = out, make(chan diffJob, 8)
+	if rd.parking == nil {
+		rd.parking = newParking(defaultParked)
+	}
 	var workers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		workers.Go(func() {
@@ -108,12 +114,27 @@ func (rd *reader) send(ctx context.Context, c vigil.Chunk) bool {
 
 // diffJob is work for the diff workers: a blob's one chunk, whose line
 // hashes to publish in own, and to compare with its base when that is
-// set. With scan unset the blob is a base only, not scanned.
+// set. With scan unset the blob is a base only, not scanned. stage splits
+// the work of a blob whose base is still to come in two jobs.
 type diffJob struct {
 	chunk     vigil.Chunk
 	own, base *baseLines
 	scan      bool
+	stage     jobStage
 }
+
+// jobStage says which part of a blob's work a job does.
+type jobStage uint8
+
+const (
+	// hashAndDiff hashes the blob's lines, then compares or passes it on.
+	hashAndDiff jobStage = iota
+	// hashFirst only hashes the lines, for versions that come next, and
+	// keeps where they start for the diff to come.
+	hashFirst
+	// diffAfter compares a blob hashed by an earlier hashFirst job.
+	diffAfter
+)
 
 // work hashes a blob's lines and publishes them before anything else, so
 // that a worker comparing the file's next version never waits long; then
@@ -121,11 +142,26 @@ type diffJob struct {
 // whole blob when it has none. sc is the worker's own scratch memory.
 func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 	c := j.chunk
-	cur := splitLines(rd.seed, c.Data, sc.starts)
-	sc.starts = cur.starts
-	j.own.hashes = cur.hashes
-	close(j.own.ready)
-	rd.bases.settle(c.Origin.Blob, j.own)
+	var cur lines
+	switch j.stage {
+	case hashFirst:
+		cur = splitLines(rd.seed, c.Data, nil)
+		j.own.starts = cur.starts
+		rd.publish(c.Origin.Blob, j.own, cur.hashes)
+		return
+	case diffAfter:
+		select {
+		case <-j.own.ready:
+		case <-ctx.Done():
+			return
+		}
+		cur = lines{hashes: j.own.hashes, starts: j.own.starts}
+		j.own.starts = nil
+	default:
+		cur = splitLines(rd.seed, c.Data, sc.starts)
+		sc.starts = cur.starts
+		rd.publish(c.Origin.Blob, j.own, cur.hashes)
+	}
 	if !j.scan {
 		return
 	}
@@ -149,6 +185,13 @@ func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 	}
 }
 
+// publish makes a blob's line hashes known to the versions that follow.
+func (rd *reader) publish(oid string, own *baseLines, hashes []uint64) {
+	own.hashes = hashes
+	close(own.ready)
+	rd.bases.settle(oid, own)
+}
+
 // read reads the requested blobs from cat-file and passes on their chunks,
 // or the work of comparing them with their previous versions.
 func (rd *reader) read(ctx context.Context, queue <-chan request) error {
@@ -161,9 +204,11 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 		origin := vigil.Origin{Source: rd.source, Path: rd.prefix + req.path, Blob: req.oid}
 		switch {
 		case hdr.missing && req.baseOnly:
-			continue // the next version is scanned whole
+			rd.pass(ctx, rd.parking.release(req.oid)) // the next version is scanned whole
+			continue
 		case hdr.missing:
 			emit(skipChunk(origin, vigil.SkipUnreadable, rd.repo.whyMissing(ctx, req.oid)))
+			rd.pass(ctx, rd.parking.release(req.oid))
 			continue
 		case hdr.typ != "blob" && !req.baseOnly:
 			emit(skipChunk(origin, vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", req.oid, hdr.typ)))
@@ -188,11 +233,15 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 		if err := rd.cf.end(hdr, body); err != nil {
 			return err
 		}
+		// Blobs waiting for one that was not hashed (too large, binary)
+		// go on whole.
+		rd.pass(ctx, rd.parking.release(req.oid))
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
-	return nil
+	rd.pass(ctx, rd.parking.rest())
+	return ctx.Err()
 }
 
 // regionMax is the largest blob compared with its previous version: one
@@ -215,24 +264,51 @@ func (rd *reader) regionsOf(ctx context.Context, req request, scan bool, emit fu
 		if c.Skip != nil || c.Continued || c.Origin.Line != 1 {
 			return !scan || emit(c)
 		}
-		j := diffJob{chunk: c, own: rd.bases.put(req.oid), base: rd.bases.take(req.base), scan: scan}
+		j := diffJob{chunk: c, own: rd.bases.put(req.oid), scan: scan}
+		if scan && req.base != "" && req.baseLater {
+			// Hash it now for the versions that follow; compare it once
+			// its base is read (or whole, when too much waits).
+			j.stage = hashFirst
+			if !rd.pass(ctx, []diffJob{j}) {
+				return false
+			}
+			return rd.pass(ctx, rd.parking.park(diffJob{chunk: c, own: j.own, scan: true, stage: diffAfter}, req.base))
+		}
+		j.base = rd.bases.take(req.base)
+		return rd.pass(ctx, []diffJob{j})
+	}
+}
+
+// pass hands jobs to the diff workers, each followed by the jobs parked
+// waiting for its blob, which compare with it. Parked jobs given here
+// without a base go on whole.
+func (rd *reader) pass(ctx context.Context, jobs []diffJob) bool {
+	for i := 0; i < len(jobs); i++ {
+		j := jobs[i]
 		if j.base != nil {
 			rd.diffed++
 		}
 		select {
 		case rd.jobs <- j:
-			return true
 		case <-ctx.Done():
 			return false
 		}
+		oid := j.chunk.Origin.Blob
+		for _, w := range rd.parking.release(oid) {
+			w.base = rd.bases.take(oid) // the first waiter takes it
+			jobs = append(jobs, w)
+		}
 	}
+	return true
 }
 
 // baseLines are the line hashes of a blob kept to compare the next version
-// of its file with. A diff worker fills them in, then closes ready.
+// of its file with. A diff worker fills them in, then closes ready. starts
+// holds where the lines start, between a hashFirst job and its diffAfter.
 type baseLines struct {
 	ready  chan struct{}
 	hashes []uint64
+	starts []int
 }
 
 // baseCache keeps the line hashes of recently read blobs, up to max bytes
@@ -250,6 +326,11 @@ type baseCache struct {
 // text at HEAD), 97% of the new versions of files find their previous
 // version here.
 const defaultCacheHashes = 32 << 20
+
+// defaultParked bounds the content of the blobs waiting for their base
+// (see parking). Reading a 30,000-commit history in pack order, at most
+// a few MB wait at once.
+const defaultParked = 16 << 20
 
 func newBaseCache(max int) *baseCache {
 	return &baseCache{hashes: fifo[*baseLines]{max: max, m: map[string]*baseLines{}}}

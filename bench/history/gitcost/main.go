@@ -1,16 +1,18 @@
 // Command gitcost measures what git alone costs in a history scan, next to
-// the object-read floor the history bench compares vigil with: the walk
-// vigil asks git for ('git log --raw'), reading the blobs it needs in
-// history order ('git cat-file --batch'), each to /dev/null and through a
-// pipe to a reader that does nothing with the bytes, alone and both at
-// once as a scan runs them. It prints the best of -runs runs of each.
-// With -vigil it also runs that vigil binary's history scan with git
-// wrapped in GNU time, and splits the scan's CPU between git's processes
-// and vigil's own.
+// the object-read floor the history bench compares vigil with: the floor
+// itself piped to a reader that does nothing with the bytes (what moving
+// them costs), the walk vigil asks git for ('git log --raw', newest
+// first), reading the blobs it needs in pack order ('git cat-file
+// --batch'), each to /dev/null and piped, and both in turn as a scan runs
+// them. It prints the best of -runs runs of each. With -vigil it also
+// runs that vigil binary's history scan with git wrapped in GNU time, and
+// splits the scan's CPU between git's processes and vigil's own.
 //
 //	go run ./bench/history/gitcost -repo /tmp/vigil-bench-history/hist-15000 [-vigil ./vigil]
 //
-// The git arguments are those source/git passes (keep them in step).
+// The git arguments are those source/git passes for a whole-history scan
+// (keep them in step); vigil also splits the walk in two processes that
+// run at once, which this leaves out.
 package main
 
 import (
@@ -23,7 +25,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -32,11 +33,14 @@ import (
 
 // logArgs are the arguments of source/git's history walk.
 var logArgs = []string{"-c", "core.deltaBaseCacheLimit=8m", "log", "--raw", "-z", "--no-abbrev", "--no-renames",
-	"--no-ext-diff", "--no-textconv", "--format=%H", "--topo-order", "--reverse", "--diff-merges=first-parent",
+	"--no-ext-diff", "--no-textconv", "--format=%H", "--topo-order", "--diff-merges=first-parent",
 	"--root", "--no-show-signature", "--no-color", "--all", "--"}
 
 // catArgs are the arguments of source/git's blob reader.
-var catArgs = []string{"-c", "core.deltaBaseCacheLimit=48m", "cat-file", "--batch"}
+var catArgs = []string{"-c", "core.deltaBaseCacheLimit=8m", "cat-file", "--batch"}
+
+// floorArgs read every object, the floor.
+var floorArgs = []string{"cat-file", "--batch-all-objects", "--batch", "--unordered"}
 
 func main() {
 	repo := flag.String("repo", ".", "repository to measure")
@@ -61,24 +65,27 @@ func run(repo string, runs int, vigil string) error {
 	if err != nil {
 		return err
 	}
-	list, n, commits := neededBlobs(log)
+	listing, err := gitOutput(repo, nil, "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname)")
+	if err != nil {
+		return err
+	}
+	list, n, commits := neededBlobs(log, listing)
 	fmt.Printf("%s: %d commits, %d blobs to read, %d CPUs\n", repo, commits, n, runtime.NumCPU())
 	fmt.Printf("%-52s %7s %7s %9s %7s\n", "step (best of "+fmt.Sprint(runs)+")", "wall_s", "git_s", "reader_s", "cpu_s")
-	floor := best(runs, func() (cost, error) {
-		return measure(repo, nil, false, "cat-file", "--batch-all-objects", "--batch", "--unordered")
-	})
+	floor := best(runs, func() (cost, error) { return measure(repo, nil, false, floorArgs...) })
 	steps := []struct {
 		name string
 		f    func() (cost, error)
 	}{
 		{"floor: cat-file --batch-all-objects > /dev/null", func() (cost, error) { return floor.c, floor.err }},
+		{"the floor, piped to a reader", func() (cost, error) { return measure(repo, nil, true, floorArgs...) }},
 		{"git log --raw (the walk) > /dev/null", func() (cost, error) { return measure(repo, nil, false, logArgs...) }},
 		{"git log --raw, piped to a reader", func() (cost, error) { return measure(repo, nil, true, logArgs...) }},
-		{"cat-file, needed blobs in history order > /dev/null", func() (cost, error) { return measure(repo, list, false, catArgs...) }},
+		{"cat-file, needed blobs in pack order > /dev/null", func() (cost, error) { return measure(repo, list, false, catArgs...) }},
 		{"cat-file, needed blobs, piped to a reader", func() (cost, error) { return measure(repo, list, true, catArgs...) }},
-		{"both piped at once, as a scan runs them", func() (cost, error) { return both(repo, list) }},
+		{"both piped, in turn, as a scan runs them", func() (cost, error) { return inTurn(repo, list) }},
 	}
-	var last cost
+	var last, piped cost
 	for i, s := range steps {
 		r := floor
 		if i > 0 {
@@ -88,8 +95,13 @@ func run(repo string, runs int, vigil string) error {
 			return fmt.Errorf("%s: %w", s.name, r.err)
 		}
 		fmt.Printf("%-52s %7.2f %7.2f %9.2f %7.2f\n", s.name, r.c.wall.Seconds(), r.c.git.Seconds(), r.c.reader.Seconds(), r.c.cpu().Seconds())
+		if i == 1 {
+			piped = r.c
+		}
 		last = r.c
 	}
+	fmt.Printf("through a pipe, the floor's bytes take %.2f× its wall time and %.2f× its CPU\n",
+		piped.wall.Seconds()/floor.c.wall.Seconds(), piped.cpu().Seconds()/floor.c.cpu().Seconds())
 	cores := float64(runtime.NumCPU())
 	least := last.cpu().Seconds() / cores
 	fmt.Printf("git with readers that only drain its pipes takes %.2f s of CPU: at least %.2f s of wall time on %d CPUs, %.2f× the floor\n",
@@ -233,29 +245,17 @@ func measure(repo string, stdin []byte, piped bool, args ...string) (cost, error
 	return c, readErr
 }
 
-// both runs the walk and the blob reads at once, each piped to a reader.
-func both(repo string, list []byte) (cost, error) {
-	var wg sync.WaitGroup
-	var costs [2]cost
-	var errs [2]error
-	start := time.Now()
-	self0 := selfCPU()
-	for i, args := range [][]string{logArgs, catArgs} {
-		wg.Go(func() {
-			var in []byte
-			if i == 1 {
-				in = list
-			}
-			costs[i], errs[i] = measure(repo, in, true, args...)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
+// inTurn runs the walk, then the blob reads, each piped to a reader.
+func inTurn(repo string, list []byte) (cost, error) {
+	walk, err := measure(repo, nil, true, logArgs...)
+	if err != nil {
 		return cost{}, err
 	}
-	// Each measure counted the whole process's CPU as its reader's: count
-	// it once, over the whole run.
-	return cost{wall: time.Since(start), git: costs[0].git + costs[1].git, reader: selfCPU() - self0}, nil
+	read, err := measure(repo, list, true, catArgs...)
+	if err != nil {
+		return cost{}, err
+	}
+	return cost{wall: walk.wall + read.wall, git: walk.git + read.git, reader: walk.reader + read.reader}, nil
 }
 
 // drain reads r to its end in 1 MiB reads, as a scanner would, and
@@ -294,10 +294,10 @@ func gitOutput(repo string, stdin []byte, args ...string) ([]byte, error) {
 }
 
 // neededBlobs lists, one per line, the blobs a history scan reads: the
-// new side of every change to a regular file, first sighting only. It
-// also counts the blobs and the commits.
-func neededBlobs(log []byte) (list []byte, blobs, commits int) {
-	var out bytes.Buffer
+// new side of every change to a regular file, once each, in the order of
+// listing (every object's id, in pack order). It also counts the blobs
+// and the commits.
+func neededBlobs(log, listing []byte) (list []byte, blobs, commits int) {
 	seen := map[string]bool{}
 	toks := bytes.Split(bytes.TrimSuffix(log, []byte{0}), []byte{0})
 	for i := 0; i < len(toks); i++ {
@@ -312,7 +312,12 @@ func neededBlobs(log []byte) (list []byte, blobs, commits int) {
 			continue
 		}
 		seen[f[3]] = true
-		out.WriteString(f[3] + "\n")
+	}
+	var out bytes.Buffer
+	for _, id := range strings.Fields(string(listing)) {
+		if seen[id] {
+			out.WriteString(id + "\n")
+		}
 	}
 	return out.Bytes(), len(seen), commits
 }

@@ -1,0 +1,146 @@
+package git
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/fakecred"
+	"github.com/vigilsec/vigil/internal/gittest"
+	"github.com/vigilsec/vigil/rules"
+)
+
+// branchyHistory builds a history with what makes attribution hard:
+// a file with many versions, secrets added and removed and added again,
+// a rename, one blob at two paths in one commit, a branch merged back and
+// a tag on a commit no branch holds.
+func branchyHistory(t *testing.T) *gittest.Repo {
+	g := fakecred.New(7)
+	r := gittest.New(t)
+	var body strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&body, "func step%d() int { return %d }\n", i, i*7)
+	}
+	big := body.String()
+	_, _, env := twilioPair(g)
+	key := "AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+	r.Commit("start", "", map[string]string{"src/big.go": big, "README.md": "# app\n"})
+	base := r.Git("rev-parse", "HEAD")
+	for i := range 6 {
+		files := map[string]string{"src/big.go": strings.Replace(big, fmt.Sprintf("return %d }", i*7), fmt.Sprintf("return %d }", i*11+1), 1)}
+		if i == 2 {
+			files["config/aws.ini"] = "[default]\naws_access_key_id = " + key + "\n"
+		}
+		if i == 4 {
+			files["config/aws.ini"] = "[default]\n"
+		}
+		big = files["src/big.go"]
+		r.Commit(fmt.Sprintf("edit %d", i), "", files)
+	}
+	r.Commit("twice", "", map[string]string{"a/app.env": env, "b/app.env": env})
+	r.Git("mv", "a/app.env", "a/renamed.env")
+	r.Commit("rename", "", nil)
+	r.Commit("put the key back", "", map[string]string{"config/aws.ini": "[default]\naws_access_key_id = " + key + "\n"})
+	main := strings.TrimSpace(r.Git("rev-parse", "--abbrev-ref", "HEAD"))
+
+	r.Git("checkout", "-q", "-b", "feature", base)
+	_, _, env2 := twilioPair(g)
+	r.Commit("feature settings", "", map[string]string{"deploy/feature.env": env2, "src/big.go": big + "// feature\n"})
+	r.Git("checkout", "-q", main)
+	r.Git("merge", "-q", "--no-ff", "--no-edit", "-X", "theirs", "feature")
+
+	r.Git("checkout", "-q", "--detach", base)
+	_, _, env3 := twilioPair(g)
+	r.Commit("tagged only", "", map[string]string{"old/tag.env": env3})
+	r.Git("tag", "lonely")
+	r.Git("checkout", "-q", main)
+	return r
+}
+
+// scanWith scans like scanHistory, with the History adjusted by tune.
+func scanWith(t *testing.T, dir string, opts Options, tune func(*History)) scanResult {
+	t.Helper()
+	ctx := context.Background()
+	repo, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHistory(repo, opts)
+	tune(h)
+	sc := &vigil.Scanner{Matcher: rules.NewMatcher(set, rules.Options{})}
+	var fs []vigil.Finding
+	stats, err := sc.Scan(ctx, h, func(f vigil.Finding) { fs = append(fs, f) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	folded, err := h.Attribute(ctx, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scanResult{findings: folded, stats: stats, hist: h}
+}
+
+// summary lists what a scan's findings say, one line each, sorted.
+func summary(fs []vigil.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		sha := ""
+		if f.Origin.Commit != nil {
+			sha = f.Origin.Commit.SHA[:12]
+		}
+		present := "?"
+		if f.Present != nil {
+			present = fmt.Sprint(*f.Present)
+		}
+		out = append(out, fmt.Sprintf("%s %s %s:%d @%s ×%d present=%s", f.RuleID, f.Fingerprint(), f.Origin.Path, f.Origin.Line, sha, f.Occurrences, present))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestHistoryPackedOrder checks that reading a whole history in pack
+// order, its walk split in two parts or not, with blobs parked for their
+// bases or let go whole, finds and attributes exactly what the walk in
+// history order does.
+func TestHistoryPackedOrder(t *testing.T) {
+	r := branchyHistory(t)
+	for _, repack := range []bool{false, true} {
+		if repack {
+			r.Git("repack", "-adq")
+		}
+		// Revs ["--all"] is the same selection, read as it is walked.
+		want := mustScan(t, r.Dir, Options{Revs: []string{"--all"}})
+		if len(want.findings) < 4 {
+			t.Fatalf("the history holds at least 4 secrets, found %v", summary(want.findings))
+		}
+		for _, tc := range []struct {
+			name string
+			tune func(*History)
+		}{
+			{"one walk", func(h *History) { h.splitMin = -1 }},
+			{"split walk", func(h *History) { h.splitMin = 2 }},
+			{"nothing parked", func(h *History) { h.splitMin, h.parkMax = 2, 1 }},
+		} {
+			t.Run(fmt.Sprintf("%s/repacked=%v", tc.name, repack), func(t *testing.T) {
+				got := scanWith(t, r.Dir, Options{}, tc.tune)
+				if !slices.Equal(summary(got.findings), summary(want.findings)) {
+					t.Fatalf("pack order:\n%s\nhistory order:\n%s", strings.Join(summary(got.findings), "\n"), strings.Join(summary(want.findings), "\n"))
+				}
+				gs, ws := got.hist.Stats(), want.hist.Stats()
+				if gs.Commits != ws.Commits || gs.Blobs != ws.Blobs || gs.BlobBytes != ws.BlobBytes {
+					t.Fatalf("stats %+v, want %+v", gs, ws)
+				}
+				if tc.name == "nothing parked" && gs.Diffed >= ws.Diffed {
+					t.Fatalf("with no room to park, fewer blobs can be diffed: %d, history order %d", gs.Diffed, ws.Diffed)
+				}
+			})
+		}
+	}
+}
