@@ -133,6 +133,8 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		return err
 	}
 	report.Summary(a.stderr, rep)
+	self, children := cpuTimes()
+	a.logger.Debug("cpu time", "vigil", self, "child_processes", children)
 	if rep.Stats.Items == 0 && len(rep.Stats.Incomplete()) == 0 && emptyIsClean(setup.mode) {
 		return nil // nothing staged or pushed: nothing to block
 	}

@@ -70,9 +70,11 @@ type History struct {
 	// bases maps blob numbers to the previous version of their file
 	// (with Options.NewOnly).
 	bases map[uint32]string
-	// splitMin overrides defaultSplitMin (tests); negative: never split.
-	// parkMax overrides defaultParked (tests).
-	splitMin, parkMax int
+	// walkDirs overrides the walks walkAll runs at once, oldest first
+	// (true) or newest first (tests; at most one of each, oldest first
+	// listed first). parkMax overrides defaultParked (tests).
+	walkDirs []bool
+	parkMax  int
 }
 
 // HistoryStats describes a finished history walk.

@@ -3,13 +3,18 @@ package git
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gittest"
+	"github.com/vigilsec/vigil/internal/testenv"
 	"github.com/vigilsec/vigil/rules"
 )
 
@@ -106,9 +111,9 @@ func summary(fs []vigil.Finding) []string {
 }
 
 // TestHistoryPackedOrder checks that reading a whole history in pack
-// order, its walk split in two parts or not, with blobs parked for their
-// bases or let go whole, finds and attributes exactly what the walk in
-// history order does.
+// order, walked from both ends at once or from one, with blobs parked
+// for their bases or let go whole, finds and attributes exactly what the
+// walk in history order does.
 func TestHistoryPackedOrder(t *testing.T) {
 	r := branchyHistory(t)
 	for _, repack := range []bool{false, true} {
@@ -124,9 +129,10 @@ func TestHistoryPackedOrder(t *testing.T) {
 			name string
 			tune func(*History)
 		}{
-			{"one walk", func(h *History) { h.splitMin = -1 }},
-			{"split walk", func(h *History) { h.splitMin = 2 }},
-			{"nothing parked", func(h *History) { h.splitMin, h.parkMax = 2, 1 }},
+			{"walks from both ends", func(h *History) {}},
+			{"newest first only", func(h *History) { h.walkDirs = []bool{false} }},
+			{"oldest first only", func(h *History) { h.walkDirs = []bool{true} }},
+			{"nothing parked", func(h *History) { h.parkMax = 1 }},
 		} {
 			t.Run(fmt.Sprintf("%s/repacked=%v", tc.name, repack), func(t *testing.T) {
 				got := scanWith(t, r.Dir, Options{}, tc.tune)
@@ -142,5 +148,46 @@ func TestHistoryPackedOrder(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestHistoryGitWrapper checks that a whole-history scan ends when git is
+// a wrapper that runs the real git as its child: the walk stopped where
+// the two walks meet kills the wrapper, and its git, still writing the
+// rest of the walk into a pipe no one reads, must not keep the scan
+// waiting.
+func TestHistoryGitWrapper(t *testing.T) {
+	realGit := testenv.NeedProgram(t, "git")
+	r := gittest.New(t)
+	// 60 commits changing 300 files each: a walk of about 3 MB, more
+	// than the pipes hold.
+	var fi strings.Builder
+	for c := range 60 {
+		fmt.Fprintf(&fi, "commit refs/heads/main\ncommitter T <t@example.com> %d +0000\ndata 2\nc\n", 1700000000+c*60)
+		for f := range 300 {
+			body := fmt.Sprintf("file %d version %d\n", f, c)
+			fmt.Fprintf(&fi, "M 100644 inline dir%d/file%d.txt\ndata %d\n%s\n", f%10, f, len(body), body)
+		}
+	}
+	cmd := exec.Command(realGit, "-C", r.Dir, "fast-import", "--quiet")
+	cmd.Env = gittest.Env()
+	cmd.Stdin = strings.NewReader(fi.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fast-import: %v: %s", err, out)
+	}
+	wrapper := filepath.Join(t.TempDir(), "git")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n'"+realGit+"' \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", filepath.Dir(wrapper)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	done := make(chan scanResult, 1)
+	go func() { done <- mustScan(t, r.Dir, Options{}) }()
+	select {
+	case res := <-done:
+		if s := res.hist.Stats(); s.Commits != 60 || s.Blobs != 60*300 {
+			t.Fatalf("stats %+v, want 60 commits and %d blobs", s, 60*300)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the scan did not end: a killed wrapper's git holds its pipes")
 	}
 }

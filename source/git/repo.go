@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Repo is a git repository (bare or with a work tree).
@@ -79,6 +80,10 @@ func (r *Repo) logger() *slog.Logger {
 	return r.Logger
 }
 
+// gitWaitDelay bounds how long Wait waits for the pipes of a git that was
+// killed to close (see exec.Cmd.WaitDelay).
+const gitWaitDelay = 250 * time.Millisecond
+
 // command prepares a git command in the repository. Paths are never
 // quoted (core.quotePath=false, and callers use -z), output is never
 // paged or coloured, and git never prompts.
@@ -96,6 +101,11 @@ func (r *Repo) commandCaching(ctx context.Context, limit string, args ...string)
 	}
 	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
+	// A git stopped early (a cancelled scan, a walk that met the other)
+	// may be a wrapper whose own git lives on, holding the pipes: give up
+	// on them after a moment, so that git gets EPIPE instead of Wait
+	// waiting for it forever.
+	cmd.WaitDelay = gitWaitDelay
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
 	r.logger().Debug("git", "args", strings.Join(args, " "))
 	return cmd

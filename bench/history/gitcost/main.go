@@ -5,14 +5,14 @@
 // first), reading the blobs it needs in pack order ('git cat-file
 // --batch'), each to /dev/null and piped, and both in turn as a scan runs
 // them. It prints the best of -runs runs of each. With -vigil it also
-// runs that vigil binary's history scan with git wrapped in GNU time, and
-// splits the scan's CPU between git's processes and vigil's own.
+// runs that vigil binary's history scan and splits its CPU between git's
+// processes and vigil's own, as 'vigil scan -v' reports them.
 //
 //	go run ./bench/history/gitcost -repo /tmp/vigil-bench-history/hist-15000 [-vigil ./vigil]
 //
 // The git arguments are those source/git passes for a whole-history scan
-// (keep them in step); vigil also splits the walk in two processes that
-// run at once, which this leaves out.
+// (keep them in step); vigil walks from both ends of the history at once,
+// which this leaves out.
 package main
 
 import (
@@ -133,48 +133,35 @@ type scanCost struct {
 	wall, total, git time.Duration
 }
 
-// vigilScan runs 'vigil scan --git repo' with git wrapped in GNU time,
-// which logs each git process's CPU time.
+// vigilScan runs 'vigil scan -v --git repo', whose last debug line gives
+// the CPU time of vigil itself and of the git processes it waited for.
 func vigilScan(vigil, repo string) (scanCost, error) {
-	realGit, err := exec.LookPath("git")
-	if err != nil {
-		return scanCost{}, err
-	}
-	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		return scanCost{}, errors.New("-vigil needs GNU time at /usr/bin/time (apt-get install time)")
-	}
-	dir, err := os.MkdirTemp("", "gitcost")
-	if err != nil {
-		return scanCost{}, err
-	}
-	defer os.RemoveAll(dir)
-	times := dir + "/times"
-	wrapper := "#!/bin/sh\nexec /usr/bin/time -a -o '" + times + "' -f '%U %S' '" + realGit + "' \"$@\"\n"
-	if err := os.WriteFile(dir+"/git", []byte(wrapper), 0o755); err != nil {
-		return scanCost{}, err
-	}
-	cmd := exec.Command(vigil, "scan", "--git", repo, "--format", "json")
-	cmd.Env = append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd := exec.Command(vigil, "scan", "-v", "--git", repo, "--format", "json")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	wall := time.Since(start)
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) { // 1: findings
-		return scanCost{}, fmt.Errorf("%s scan --git: %w", vigil, err)
+		return scanCost{}, fmt.Errorf("%s scan --git: %w: %s", vigil, err, stderr.Bytes())
 	}
 	// The tree's CPU: wait4 counts the children vigil waited for.
 	c := scanCost{wall: wall, total: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	log, err := os.ReadFile(times)
-	if err != nil {
-		return scanCost{}, err
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
-		var u, s float64
-		if _, err := fmt.Sscanf(line, "%g %g", &u, &s); err == nil {
-			c.git += time.Duration((u + s) * float64(time.Second))
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if !strings.Contains(line, `msg="cpu time"`) {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if v, ok := strings.CutPrefix(f, "child_processes="); ok {
+				if c.git, err = time.ParseDuration(v); err != nil {
+					return scanCost{}, fmt.Errorf("%s: bad cpu time line %q", vigil, line)
+				}
+				return c, nil
+			}
 		}
 	}
-	return c, nil
+	return scanCost{}, fmt.Errorf("%s scan -v printed no cpu time line (an older vigil?)", vigil)
 }
 
 type result struct {
