@@ -69,9 +69,7 @@ func (w *walker) walkAll(ctx context.Context) error {
 // part returns a walker for one part of walkAll, with its own index and
 // notes.
 func (w *walker) part() *walker {
-	pw := &walker{h: w.h, idx: newIndex(), excluded: map[string]bool{}, submodules: map[string]string{}}
-	pw.idx.baseOIDs = []oid{}
-	return pw
+	return &walker{h: w.h, idx: newIndex(), excluded: map[string]bool{}, submodules: map[string]string{}}
 }
 
 // claims records which walk read each commit.
