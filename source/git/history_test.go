@@ -53,8 +53,9 @@ func (r scanResult) skipped(reason vigil.SkipReason) []vigil.Skip {
 	return out
 }
 
-// scanHistory scans a repository's history with the built-in rules.
-func scanHistory(t *testing.T, dir string, opts Options) (scanResult, error) {
+// scanHistory scans a repository's history with the built-in rules, the
+// History adjusted by tune first.
+func scanHistory(t *testing.T, dir string, opts Options, tune ...func(*History)) (scanResult, error) {
 	t.Helper()
 	ctx := context.Background()
 	repo, err := Open(ctx, dir)
@@ -66,6 +67,9 @@ func scanHistory(t *testing.T, dir string, opts Options) (scanResult, error) {
 		t.Fatal(err)
 	}
 	h := NewHistory(repo, opts)
+	for _, f := range tune {
+		f(h)
+	}
 	sc := &vigil.Scanner{Matcher: rules.NewMatcher(set, rules.Options{})}
 	var fs []vigil.Finding
 	stats, err := sc.Scan(ctx, h, func(f vigil.Finding) { fs = append(fs, f) })
@@ -76,9 +80,9 @@ func scanHistory(t *testing.T, dir string, opts Options) (scanResult, error) {
 	return scanResult{findings: folded, stats: stats, hist: h}, err
 }
 
-func mustScan(t *testing.T, dir string, opts Options) scanResult {
+func mustScan(t *testing.T, dir string, opts Options, tune ...func(*History)) scanResult {
 	t.Helper()
-	res, err := scanHistory(t, dir, opts)
+	res, err := scanHistory(t, dir, opts, tune...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package git
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,7 +14,6 @@ import (
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gittest"
 	"github.com/vigilsec/vigil/internal/testenv"
-	"github.com/vigilsec/vigil/rules"
 )
 
 // branchyHistory builds a history with what makes attribution hard:
@@ -65,33 +63,6 @@ func branchyHistory(t *testing.T) *gittest.Repo {
 	return r
 }
 
-// scanWith scans like scanHistory, with the History adjusted by tune.
-func scanWith(t *testing.T, dir string, opts Options, tune func(*History)) scanResult {
-	t.Helper()
-	ctx := context.Background()
-	repo, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := NewHistory(repo, opts)
-	tune(h)
-	sc := &vigil.Scanner{Matcher: rules.NewMatcher(set, rules.Options{})}
-	var fs []vigil.Finding
-	stats, err := sc.Scan(ctx, h, func(f vigil.Finding) { fs = append(fs, f) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	folded, err := h.Attribute(ctx, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return scanResult{findings: folded, stats: stats, hist: h}
-}
-
 // summary lists what a scan's findings say, one line each, sorted.
 func summary(fs []vigil.Finding) []string {
 	var out []string
@@ -135,7 +106,7 @@ func TestHistoryPackedOrder(t *testing.T) {
 			{"nothing parked", func(h *History) { h.parkMax = 1 }},
 		} {
 			t.Run(fmt.Sprintf("%s/repacked=%v", tc.name, repack), func(t *testing.T) {
-				got := scanWith(t, r.Dir, Options{}, tc.tune)
+				got := mustScan(t, r.Dir, Options{}, tc.tune)
 				if !slices.Equal(summary(got.findings), summary(want.findings)) {
 					t.Fatalf("pack order:\n%s\nhistory order:\n%s", strings.Join(summary(got.findings), "\n"), strings.Join(summary(want.findings), "\n"))
 				}
