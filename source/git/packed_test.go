@@ -2,6 +2,7 @@ package git
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,4 +162,91 @@ func TestHistoryGitWrapper(t *testing.T) {
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the scan did not end: a killed wrapper's git holds its pipes")
 	}
+}
+
+// TestHistoryPackedOrderRandom compares the two reading orders on random
+// histories: files edited, copied, renamed and deleted, secrets added and
+// removed, branches merged back.
+func TestHistoryPackedOrderRandom(t *testing.T) {
+	seeds := 3
+	if testing.Short() {
+		seeds = 1
+	}
+	for seed := range uint64(seeds) {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			r := randomHistory(t, seed)
+			want := mustScan(t, r.Dir, Options{Revs: []string{"--all"}})
+			got := mustScan(t, r.Dir, Options{})
+			if !slices.Equal(summary(got.findings), summary(want.findings)) {
+				t.Fatalf("pack order:\n%s\nhistory order:\n%s", strings.Join(summary(got.findings), "\n"), strings.Join(summary(want.findings), "\n"))
+			}
+			if len(want.findings) == 0 {
+				t.Fatal("the history holds secrets, none found")
+			}
+			t.Logf("%d findings, %+v", len(got.findings), got.hist.Stats())
+		})
+	}
+}
+
+// randomHistory builds 40 commits of random changes to a few files, with
+// generated AWS keys and GitHub tokens in some versions, on main and on
+// short branches merged back.
+func randomHistory(t *testing.T, seed uint64) *gittest.Repo {
+	g := fakecred.New(100 + seed)
+	rnd := rand.New(rand.NewPCG(seed, 7))
+	r := gittest.New(t)
+	files := map[string][]string{}
+	paths := []string{"a.txt", "src/b.go", "src/c.go", "conf/d.ini", "conf/e.env"}
+	line := func() string {
+		switch rnd.IntN(10) {
+		case 0:
+			return "aws_access_key_id = AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+		case 1:
+			return "token: " + g.GitHubToken("ghp_")
+		}
+		return fmt.Sprintf("value_%d = %d", rnd.IntN(50), rnd.IntN(1000))
+	}
+	render := func(p string) string { return strings.Join(files[p], "\n") + "\n" }
+	branch := 0
+	for c := range 40 {
+		change := map[string]string{}
+		for range 1 + rnd.IntN(3) {
+			p := paths[rnd.IntN(len(paths))]
+			ls := files[p]
+			switch op := rnd.IntN(6); {
+			case op < 3 || len(ls) == 0:
+				at := rnd.IntN(len(ls) + 1)
+				ls = slices.Insert(ls, at, line())
+			case op == 3:
+				at := rnd.IntN(len(ls))
+				ls = slices.Delete(ls, at, at+1)
+			case op == 4:
+				ls[rnd.IntN(len(ls))] = line()
+			default: // a copy at a new path
+				q := fmt.Sprintf("copy%d/%s", c, p)
+				files[q] = slices.Clone(ls)
+				change[q] = render(q)
+			}
+			files[p] = ls
+			change[p] = render(p)
+		}
+		switch {
+		case c%10 == 4:
+			branch++
+			r.Git("checkout", "-q", "-b", fmt.Sprint("topic", branch))
+			r.Commit(fmt.Sprint("topic ", c), "", change)
+		case c%10 == 6:
+			r.Commit(fmt.Sprint("topic ", c), "", change)
+			r.Git("checkout", "-q", "main")
+			r.Git("merge", "-q", "--no-ff", "--no-edit", "-X", "theirs", fmt.Sprint("topic", branch))
+			for _, p := range paths { // main now holds the topic's versions
+				if data, err := os.ReadFile(filepath.Join(r.Dir, filepath.FromSlash(p))); err == nil {
+					files[p] = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+				}
+			}
+		default:
+			r.Commit(fmt.Sprint("change ", c), "", change)
+		}
+	}
+	return r
 }
