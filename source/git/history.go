@@ -1,7 +1,6 @@
 package git
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -136,8 +135,7 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 			walkErr = w.walk(ctx)
 		}
 	}()
-	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context,
-		parking: newParking(cmp.Or(h.parkMax, defaultParked))}
+	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context, parkMax: h.parkMax}
 	if rd.context <= 0 {
 		rd.context = DefaultContext
 	}

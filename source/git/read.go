@@ -1,6 +1,7 @@
 package git
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,6 +38,7 @@ type reader struct {
 	seed    maphash.Seed
 	bases   *baseCache // nil: scan whole blobs
 	parking *parking   // with bases: blobs waiting for a base to come
+	parkMax int        // the bound of parking; 0 means defaultParked
 	context int
 	// blobBytes sums the sizes of the blobs scanned; diffed counts those
 	// compared with their previous version.
@@ -63,9 +65,7 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	defer cancel()
 	out := make(chan vigil.Chunk, 64)
 	rd.out, rd.jobs = out, make(chan diffJob, 8)
-	if rd.parking == nil {
-		rd.parking = newParking(defaultParked)
-	}
+	rd.parking = newParking(cmp.Or(rd.parkMax, defaultParked))
 	var workers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		workers.Go(func() {
@@ -195,46 +195,12 @@ func (rd *reader) publish(oid string, own *baseLines, hashes []uint64) {
 // read reads the requested blobs from cat-file and passes on their chunks,
 // or the work of comparing them with their previous versions.
 func (rd *reader) read(ctx context.Context, queue <-chan request) error {
-	emit := func(c vigil.Chunk) bool { return rd.send(ctx, c) }
 	for req := range queue {
-		hdr, err := rd.cf.header(req.oid)
-		if err != nil {
+		if err := rd.readOne(ctx, req); err != nil {
 			return err
 		}
-		origin := vigil.Origin{Source: rd.source, Path: rd.prefix + req.path, Blob: req.oid}
-		switch {
-		case hdr.missing && req.baseOnly:
-			rd.pass(ctx, rd.parking.release(req.oid)) // the next version is scanned whole
-			continue
-		case hdr.missing:
-			emit(skipChunk(origin, vigil.SkipUnreadable, rd.repo.whyMissing(ctx, req.oid)))
-			rd.pass(ctx, rd.parking.release(req.oid))
-			continue
-		case hdr.typ != "blob" && !req.baseOnly:
-			emit(skipChunk(origin, vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", req.oid, hdr.typ)))
-		}
-		body := rd.cf.body(hdr)
-		if !req.baseOnly {
-			rd.blobBytes += hdr.size
-		}
-		small := hdr.size <= int64(rd.regionMax())
-		if hdr.typ == "blob" && (small || !req.baseOnly) {
-			out := emit
-			switch {
-			case req.baseOnly:
-				out = rd.regionsOf(ctx, req, false, emit)
-			case rd.bases != nil && small:
-				out = rd.regionsOf(ctx, req, true, emit)
-			}
-			if err := readBlob(body, hdr.size, origin, rd.opts, out); err != nil {
-				return rd.cf.fail("read object "+req.oid, err)
-			}
-		}
-		if err := rd.cf.end(hdr, body); err != nil {
-			return err
-		}
-		// Blobs waiting for one that was not hashed (too large, binary)
-		// go on whole.
+		// Blobs waiting for this one go on: compared with it if it was
+		// hashed, whole if not (missing, too large, binary).
 		rd.pass(ctx, rd.parking.release(req.oid))
 		if err := ctx.Err(); err != nil {
 			return err
@@ -242,6 +208,44 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 	}
 	rd.pass(ctx, rd.parking.rest())
 	return ctx.Err()
+}
+
+// readOne reads one requested blob and passes on its chunks, or the work
+// of comparing it with its previous version.
+func (rd *reader) readOne(ctx context.Context, req request) error {
+	emit := func(c vigil.Chunk) bool { return rd.send(ctx, c) }
+	hdr, err := rd.cf.header(req.oid)
+	if err != nil {
+		return err
+	}
+	origin := vigil.Origin{Source: rd.source, Path: rd.prefix + req.path, Blob: req.oid}
+	switch {
+	case hdr.missing && req.baseOnly:
+		return nil // the next version is scanned whole
+	case hdr.missing:
+		emit(skipChunk(origin, vigil.SkipUnreadable, rd.repo.whyMissing(ctx, req.oid)))
+		return nil
+	case hdr.typ != "blob" && !req.baseOnly:
+		emit(skipChunk(origin, vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", req.oid, hdr.typ)))
+	}
+	body := rd.cf.body(hdr)
+	if !req.baseOnly {
+		rd.blobBytes += hdr.size
+	}
+	small := hdr.size <= int64(rd.regionMax())
+	if hdr.typ == "blob" && (small || !req.baseOnly) {
+		out := emit
+		switch {
+		case req.baseOnly:
+			out = rd.regionsOf(ctx, req, false, emit)
+		case rd.bases != nil && small:
+			out = rd.regionsOf(ctx, req, true, emit)
+		}
+		if err := readBlob(body, hdr.size, origin, rd.opts, out); err != nil {
+			return rd.cf.fail("read object "+req.oid, err)
+		}
+	}
+	return rd.cf.end(hdr, body)
 }
 
 // regionMax is the largest blob compared with its previous version: one
@@ -318,7 +322,7 @@ type baseLines struct {
 // for concurrent use.
 type baseCache struct {
 	mu     sync.Mutex
-	hashes fifo[*baseLines]
+	hashes fifo
 }
 
 // defaultCacheHashes bounds the base cache: 32 MiB of line hashes, about
@@ -333,7 +337,7 @@ const defaultCacheHashes = 32 << 20
 const defaultParked = 16 << 20
 
 func newBaseCache(max int) *baseCache {
-	return &baseCache{hashes: fifo[*baseLines]{max: max, m: map[string]*baseLines{}}}
+	return &baseCache{hashes: fifo{max: max, m: map[string]fifoEntry{}}}
 }
 
 // take returns and forgets a blob's entry, nil if it is not kept.
@@ -343,8 +347,7 @@ func (c *baseCache) take(oid string) *baseLines {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, _ := c.hashes.remove(oid)
-	return b
+	return c.hashes.remove(oid)
 }
 
 // put keeps a new entry for a blob, to be filled in, and returns it.
@@ -364,24 +367,26 @@ func (c *baseCache) settle(oid string, b *baseLines) {
 	c.hashes.grow(oid, b, 8*len(b.hashes))
 }
 
-// fifo is a size-bounded map that forgets its oldest entries first.
-type fifo[V comparable] struct {
+// fifo is a size-bounded map of base entries that forgets its oldest
+// entries first.
+type fifo struct {
 	max, size int
-	m         map[string]V
-	sizes     map[string]int
+	m         map[string]fifoEntry
 	order     []string
+}
+
+type fifoEntry struct {
+	v    *baseLines
+	size int
 }
 
 // add stores v under k (unless k is there or v alone is over a quarter
 // of the bound), forgetting the oldest entries while over the bound.
-func (f *fifo[V]) add(k string, v V, size int) {
+func (f *fifo) add(k string, v *baseLines, size int) {
 	if _, ok := f.m[k]; ok || size > f.max/4 {
 		return
 	}
-	if f.sizes == nil {
-		f.sizes = map[string]int{}
-	}
-	f.m[k], f.sizes[k] = v, size
+	f.m[k] = fifoEntry{v, size}
 	f.order = append(f.order, k)
 	f.size += size
 	f.trim()
@@ -389,20 +394,22 @@ func (f *fifo[V]) add(k string, v V, size int) {
 
 // grow adds to the size of k's entry, if it still holds v; an entry grown
 // over a quarter of the bound is forgotten.
-func (f *fifo[V]) grow(k string, v V, by int) {
-	if cur, ok := f.m[k]; !ok || cur != v {
+func (f *fifo) grow(k string, v *baseLines, by int) {
+	e, ok := f.m[k]
+	if !ok || e.v != v {
 		return
 	}
-	f.sizes[k] += by
+	e.size += by
+	f.m[k] = e
 	f.size += by
-	if f.sizes[k] > f.max/4 {
+	if e.size > f.max/4 {
 		f.remove(k)
 	}
 	f.trim()
 }
 
 // trim forgets the oldest entries while the total is over the bound.
-func (f *fifo[V]) trim() {
+func (f *fifo) trim() {
 	for f.size > f.max && len(f.order) > 0 {
 		old := f.order[0]
 		f.order = f.order[1:]
@@ -421,13 +428,12 @@ func (f *fifo[V]) trim() {
 	}
 }
 
-// remove forgets k and returns its value.
-func (f *fifo[V]) remove(k string) (V, bool) {
-	v, ok := f.m[k]
+// remove forgets k and returns its value, nil if it is not kept.
+func (f *fifo) remove(k string) *baseLines {
+	e, ok := f.m[k]
 	if ok {
-		f.size -= f.sizes[k]
+		f.size -= e.size
 		delete(f.m, k)
-		delete(f.sizes, k)
 	}
-	return v, ok
+	return e.v
 }
