@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/spf13/pflag"
-	"github.com/vigilsec/vigil/internal/atomicfile"
 	"io"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/atomicfile"
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/source/files"
 )

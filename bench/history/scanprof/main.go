@@ -17,10 +17,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/gcfloor"
 	"github.com/vigilsec/vigil/rules"
 	gitsrc "github.com/vigilsec/vigil/source/git"
 )
@@ -29,6 +31,7 @@ func main() {
 	var o opts
 	flag.StringVar(&o.repo, "repo", ".", "repository to scan")
 	flag.StringVar(&o.cpu, "cpuprofile", "", "write a CPU profile to `FILE`")
+	flag.StringVar(&o.trace, "trace", "", "write an execution trace to `FILE` (go tool trace)")
 	flag.StringVar(&o.mem, "memprofile", "", "write a heap profile (after the scan) to `FILE`")
 	flag.IntVar(&o.workers, "workers", 0, "matching goroutines (0: GOMAXPROCS)")
 	flag.BoolVar(&o.nomatch, "nomatch", false, "read blobs but match nothing (measures the source alone)")
@@ -49,6 +52,7 @@ func main() {
 
 type opts struct {
 	repo, cpu, mem string
+	trace          string
 	workers        int
 	nomatch, whole bool
 }
@@ -67,6 +71,18 @@ func scan(o opts) ([]vigil.Finding, error) {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return nil, err
+		}
+		defer trace.Stop()
+	}
+	defer gcfloor.Floor(gcfloor.History)()
 	start := time.Now()
 	set, err := rules.Default()
 	if err != nil {

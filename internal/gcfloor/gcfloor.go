@@ -1,0 +1,106 @@
+// Package gcfloor keeps the Go garbage collector from running while the
+// heap is small. At the default GOGC=100 a collection starts each time
+// the heap doubles. A scan whose live heap is a few tens of megabytes but
+// which reads a gigabyte of blobs through it then collects about a
+// hundred times, and each collection marks all that is still live
+// (compiled rules, dictionaries, the history index) once more. Under a
+// floor the heap grows to the floor before a collection starts; above it,
+// the runtime's own rule (twice the live heap) holds again.
+package gcfloor
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
+
+// History is the floor for a scan of git history, which reads far more
+// than it keeps: a 30,000-commit history passes 1.1 GB of blobs and line
+// hashes through a live heap of 30 to 60 MB. At GOGC=50 that took 77
+// collections, each marking the compiled rules and the strength
+// estimator's dictionaries once more; under this floor it takes 17 (with
+// the history's blob buffers reused), for the same peak memory.
+const History = 64 << 20
+
+// initialHeap is the heap goal the runtime starts from at GOGC=100, before
+// its first collection.
+const initialHeap = 4 << 20
+
+// Floor sets GOGC after every collection so that the next one starts once
+// the heap reaches max(floor, 2 × the live heap). It returns a function
+// that puts back the GOGC in force before and stops adjusting. A zero
+// floor does nothing. Callers leave GOGC alone when the user has set it.
+func Floor(floor uint64) (stop func()) {
+	if floor == 0 {
+		return func() {}
+	}
+	t := &tuner{floor: floor, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.before = debug.SetGCPercent(100)
+	t.set()
+	t.arm()
+	return t.stop
+}
+
+// tuner re-arms itself after each collection with a token that the next
+// one frees.
+type tuner struct {
+	floor   uint64
+	live    []metrics.Sample
+	before  int
+	mu      sync.Mutex
+	stopped bool
+}
+
+// token is what a collection frees to run the tuner. It holds a pointer,
+// so the allocator never packs it with other small objects, which could
+// keep it alive past the collection.
+type token struct{ _ *byte }
+
+// arm allocates a token whose cleanup, once a collection has freed it,
+// sets GOGC from the live heap that collection measured, and arms again.
+func (t *tuner) arm() {
+	runtime.AddCleanup(&token{}, (*tuner).collected, t)
+}
+
+func (t *tuner) collected() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	t.set()
+	t.arm()
+}
+
+// set sets GOGC from the live heap the last collection measured (before
+// the first, the runtime starts from a goal of 4 MiB, as if 2 were live).
+func (t *tuner) set() {
+	live := uint64(initialHeap / 2)
+	metrics.Read(t.live)
+	if v := t.live[0].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > 0 {
+		live = v.Uint64()
+	}
+	debug.SetGCPercent(percentFor(t.floor, live))
+}
+
+func (t *tuner) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.stopped {
+		t.stopped = true
+		debug.SetGCPercent(t.before)
+	}
+}
+
+// percentFor returns the GOGC that puts the next collection at
+// max(floor, 2 × live), never below 100.
+func percentFor(floor, live uint64) int {
+	live = max(live, 1)
+	if 2*live >= floor {
+		return 100
+	}
+	return int(min((floor-live)*100/live, 1<<20))
+}
