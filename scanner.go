@@ -62,6 +62,9 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if cs, ok := src.(ConcurrentSource); ok {
+		return s.scanConcurrent(ctx, cs, workers, start, emit)
+	}
 
 	var (
 		stats Stats
@@ -84,15 +87,9 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 		}()
 	}
 	err := src.Chunks(ctx, func(c Chunk) error {
-		if c.Skip != nil {
-			stats.Skipped = append(stats.Skipped, *c.Skip)
+		if !stats.count(c) {
 			return nil
 		}
-		stats.Chunks++
-		if !c.Continued {
-			stats.Items++
-		}
-		stats.Bytes += int64(len(c.Data) - c.Overlap)
 		select {
 		case chunks <- c:
 			return nil
@@ -102,6 +99,53 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 	})
 	close(chunks)
 	wg.Wait()
+	stats.Duration = time.Since(start)
+	if err == nil {
+		err = ctx.Err()
+	}
+	return stats, err
+}
+
+// count adds a chunk to the statistics and reports whether it has data to
+// match (a skip has none).
+func (st *Stats) count(c Chunk) bool {
+	if c.Skip != nil {
+		st.Skipped = append(st.Skipped, *c.Skip)
+		return false
+	}
+	st.Chunks++
+	if !c.Continued {
+		st.Items++
+	}
+	st.Bytes += int64(len(c.Data) - c.Overlap)
+	return true
+}
+
+// scanConcurrent matches each chunk of src on the goroutine that yields
+// it.
+func (s *Scanner) scanConcurrent(ctx context.Context, src ConcurrentSource, workers int, start time.Time, emit func(Finding)) (Stats, error) {
+	var (
+		stats   Stats
+		statsMu sync.Mutex // guards stats
+		emitMu  sync.Mutex // guards emit
+	)
+	locked := func(f Finding) {
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		emit(f)
+	}
+	err := src.ChunksConcurrent(ctx, workers, func(c Chunk) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		statsMu.Lock()
+		match := stats.count(c)
+		statsMu.Unlock()
+		if match {
+			s.Matcher.Match(c, locked)
+		}
+		return nil
+	})
 	stats.Duration = time.Since(start)
 	if err == nil {
 		err = ctx.Err()

@@ -38,6 +38,18 @@ type Source interface {
 	Chunks(ctx context.Context, yield func(Chunk) error) error
 }
 
+// ConcurrentSource is a Source that makes its chunks on several goroutines
+// at once. The Scanner matches each chunk on the goroutine that yields it,
+// while it is still in that core's cache, instead of handing it over to a
+// matching goroutine.
+type ConcurrentSource interface {
+	Source
+	// ChunksConcurrent is Chunks with a yield that may be called from up
+	// to workers goroutines at once. It matches the chunk before it
+	// returns: from then on the source may reuse the chunk's Data.
+	ChunksConcurrent(ctx context.Context, workers int, yield func(Chunk) error) error
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context, yield func(Chunk) error) error
 
