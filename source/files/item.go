@@ -50,12 +50,8 @@ func Item(ctx context.Context, r io.Reader, size int64, origin vigil.Origin, opt
 		skipAs(vigil.SkipBinary, nil)
 		return nil
 	}
-	chunkSize := opts.ChunkSize
-	if chunkSize <= 0 {
-		chunkSize = DefaultChunkSize
-	}
 	headSize := sniffSize
-	if size >= 0 && size <= int64(chunkSize) {
+	if size >= 0 && size <= int64(opts.chunkSize()) {
 		headSize = int(size) // small items are read in one go
 	}
 	head := make([]byte, max(headSize, 0))
@@ -63,7 +59,15 @@ func Item(ctx context.Context, r io.Reader, size int64, origin vigil.Origin, opt
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return err
 	}
-	head = head[:n]
+	return itemHead(ctx, r, head[:n], headSize, size, origin, opts, emit)
+}
+
+// itemHead goes on with Item once the item's first bytes, head, are read
+// from r: all of them when head is shorter than headSize.
+func itemHead(ctx context.Context, r io.Reader, head []byte, headSize int, size int64, origin vigil.Origin, opts Options, emit func(vigil.Chunk) bool) error {
+	skipAs := func(reason vigil.SkipReason, err error) {
+		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: reason, Err: err}})
+	}
 	if opts.Archives != nil && opts.Archives.Match(origin.Path, head[:min(len(head), HeadSize)]) {
 		whole := len(head) < headSize || int64(len(head)) == size
 		opts.Archives.Read(ctx, fromStart(r, head, whole), size, origin, emit)
@@ -81,7 +85,15 @@ func Item(ctx context.Context, r io.Reader, size int64, origin vigil.Origin, opt
 		skipAs(vigil.SkipTooLarge, fmt.Errorf("%d bytes is over the %d byte cap (--max-file-size)", size, maxSize))
 		return nil
 	}
-	return chunkHead(r, head, size, origin, chunkSize, emit)
+	return chunkHead(r, head, size, origin, opts.chunkSize(), emit)
+}
+
+// chunkSize is opts.ChunkSize, or its default.
+func (opts Options) chunkSize() int {
+	if opts.ChunkSize <= 0 {
+		return DefaultChunkSize
+	}
+	return opts.ChunkSize
 }
 
 // fromStart returns a reader of the whole item given its head and the rest

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -47,6 +48,21 @@ func (s *Stream) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 // errors. r need not be read to its end (a binary item is not).
 func ReadChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
 	return streamChunks(r, size, origin, chunkSize, emit)
+}
+
+// ReadChunksBytes is ReadChunks of an item read whole into data. When data
+// is text that fits in one chunk, that chunk's Data is data itself, not a
+// copy.
+func ReadChunksBytes(data []byte, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
+	opts := Options{ChunkSize: chunkSize, MaxFileSize: -1}
+	if len(data) > opts.chunkSize() {
+		return ReadChunks(bytes.NewReader(data), int64(len(data)), origin, chunkSize, emit)
+	}
+	if IsBinaryName(origin.Path) {
+		emit(vigil.Chunk{Skip: &vigil.Skip{Origin: origin, Reason: vigil.SkipBinary}})
+		return nil
+	}
+	return itemHead(context.Background(), bytes.NewReader(nil), data, len(data), int64(len(data)), origin, opts, emit)
 }
 
 // BinaryName reports whether a file's name marks it as a media or compiled
