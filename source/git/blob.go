@@ -22,23 +22,28 @@ const sniffSize = 8 << 10
 // readBlob emits the chunks of one blob of size bytes read from r, or a
 // skip: LFS pointers, media files by name, binary content and blobs over
 // the size cap are not scanned. It reads only what it needs: the caller
-// discards the rest. It returns read errors only.
-func readBlob(r io.Reader, size int64, origin vigil.Origin, opts Options, emit func(vigil.Chunk) bool) error {
+// discards the rest. A blob of at most len(buf) bytes is read into buf,
+// which becomes its chunk's Data when it is text in one chunk. It returns
+// read errors only.
+func readBlob(r io.Reader, size int64, origin vigil.Origin, opts Options, buf []byte, emit func(vigil.Chunk) bool) error {
 	switch {
 	case files.BinaryName(origin.Path):
 		emit(skipChunk(origin, vigil.SkipBinary, nil))
 		return nil
-	case size <= maxPointerSize:
-		data := make([]byte, size)
+	case size <= maxPointerSize || size <= int64(len(buf)) && !opts.over(size):
+		data := buf[:min(int(size), len(buf))]
+		if int64(len(data)) < size {
+			data = make([]byte, size)
+		}
 		if _, err := io.ReadFull(r, data); err != nil {
 			return err
 		}
-		if isPointer(data) {
+		if size <= maxPointerSize && isPointer(data) {
 			emit(skipChunk(origin, vigil.SkipPointer, nil))
 			return nil
 		}
-		return files.ReadChunks(bytes.NewReader(data), size, origin, opts.ChunkSize, emit)
-	case opts.maxSize() > 0 && size > opts.maxSize():
+		return files.ReadChunksBytes(data, origin, opts.ChunkSize, emit)
+	case opts.over(size):
 		head := make([]byte, sniffSize)
 		n, err := io.ReadFull(r, head)
 		if err != nil {

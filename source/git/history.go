@@ -54,6 +54,11 @@ func (o Options) maxSize() int64 {
 	return o.MaxSize
 }
 
+// over reports whether a blob of size bytes is over the size cap.
+func (o Options) over(size int64) bool {
+	return o.maxSize() > 0 && size > o.maxSize()
+}
+
 // History scans every unique blob in a selection of a repository's
 // history. Once the scan is done, Attribute says which commit introduced
 // each finding.
@@ -105,6 +110,18 @@ func NewHistory(repo *Repo, opts Options) *History {
 // half the work (see walkPacked); the index of the walk is all it holds
 // until then.
 func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) error {
+	return h.chunks(parent, 0, false, yield)
+}
+
+// ChunksConcurrent is Chunks with yield called from the workers that
+// compare each blob with its previous version, up to workers at once, so
+// that a blob is matched where it was compared, while in that core's
+// cache (see vigil.ConcurrentSource).
+func (h *History) ChunksConcurrent(ctx context.Context, workers int, yield func(vigil.Chunk) error) error {
+	return h.chunks(ctx, workers, true, yield)
+}
+
+func (h *History) chunks(parent context.Context, workers int, concurrent bool, yield func(vigil.Chunk) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	idx := newIndex()
@@ -135,7 +152,8 @@ func (h *History) Chunks(parent context.Context, yield func(vigil.Chunk) error) 
 			walkErr = w.walk(ctx)
 		}
 	}()
-	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context, parkMax: h.parkMax}
+	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context, parkMax: h.parkMax,
+		workers: workers, concurrent: concurrent}
 	if rd.context <= 0 {
 		rd.context = DefaultContext
 	}

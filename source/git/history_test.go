@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +58,13 @@ func (r scanResult) skipped(reason vigil.SkipReason) []vigil.Skip {
 // History adjusted by tune first.
 func scanHistory(t *testing.T, dir string, opts Options, tune ...func(*History)) (scanResult, error) {
 	t.Helper()
+	return scanHistoryVia(t, dir, opts, nil, tune...)
+}
+
+// scanHistoryVia is scanHistory with the scanner reading the history
+// through via(h) (nil: the history itself, whose workers yield).
+func scanHistoryVia(t *testing.T, dir string, opts Options, via func(*History) vigil.Source, tune ...func(*History)) (scanResult, error) {
+	t.Helper()
 	ctx := context.Background()
 	repo, err := Open(ctx, dir)
 	if err != nil {
@@ -71,8 +79,12 @@ func scanHistory(t *testing.T, dir string, opts Options, tune ...func(*History))
 		f(h)
 	}
 	sc := &vigil.Scanner{Matcher: rules.NewMatcher(set, rules.Options{})}
+	var src vigil.Source = h
+	if via != nil {
+		src = via(h)
+	}
 	var fs []vigil.Finding
-	stats, err := sc.Scan(ctx, h, func(f vigil.Finding) { fs = append(fs, f) })
+	stats, err := sc.Scan(ctx, src, func(f vigil.Finding) { fs = append(fs, f) })
 	if err != nil {
 		return scanResult{stats: stats, hist: h}, err
 	}
@@ -521,24 +533,39 @@ func TestHistoryStopsEarly(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := runtime.NumGoroutine()
-	stop := errors.New("enough")
-	n := 0
-	err = NewHistory(repo, Options{}).Chunks(context.Background(), func(vigil.Chunk) error {
-		if n++; n == 3 {
-			return stop
+	for _, tc := range []struct {
+		name   string
+		chunks func(h *History, ctx context.Context, yield func(vigil.Chunk) error) error
+	}{
+		{"from one goroutine", (*History).Chunks},
+		{"from the workers", func(h *History, ctx context.Context, yield func(vigil.Chunk) error) error {
+			var mu sync.Mutex
+			return h.ChunksConcurrent(ctx, 2, func(c vigil.Chunk) error {
+				mu.Lock()
+				defer mu.Unlock()
+				return yield(c)
+			})
+		}},
+	} {
+		stop := errors.New("enough")
+		n := 0
+		err = tc.chunks(NewHistory(repo, Options{}), context.Background(), func(vigil.Chunk) error {
+			if n++; n == 3 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) {
+			t.Fatalf("%s: Chunks returned %v, want the consumer's error", tc.name, err)
 		}
-		return nil
-	})
-	if !errors.Is(err, stop) {
-		t.Fatalf("Chunks returned %v, want the consumer's error", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	err = NewHistory(repo, Options{}).Chunks(ctx, func(vigil.Chunk) error {
-		cancel()
-		return nil
-	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled: %v", err)
+		ctx, cancel := context.WithCancel(context.Background())
+		err = tc.chunks(NewHistory(repo, Options{}), ctx, func(vigil.Chunk) error {
+			cancel()
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s: cancelled: %v", tc.name, err)
+		}
 	}
 	for range 100 {
 		if runtime.NumGoroutine() <= before {

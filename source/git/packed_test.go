@@ -100,14 +100,19 @@ func TestHistoryPackedOrder(t *testing.T) {
 		for _, tc := range []struct {
 			name string
 			tune func(*History)
+			via  func(*History) vigil.Source
 		}{
-			{"walks from both ends", func(h *History) {}},
-			{"newest first only", func(h *History) { h.walkDirs = []bool{false} }},
-			{"oldest first only", func(h *History) { h.walkDirs = []bool{true} }},
-			{"nothing parked", func(h *History) { h.parkMax = 1 }},
+			{name: "walks from both ends", tune: func(h *History) {}},
+			{name: "newest first only", tune: func(h *History) { h.walkDirs = []bool{false} }},
+			{name: "oldest first only", tune: func(h *History) { h.walkDirs = []bool{true} }},
+			{name: "nothing parked", tune: func(h *History) { h.parkMax = 1 }},
+			{name: "yielded from one goroutine", tune: func(h *History) {}, via: func(h *History) vigil.Source { return vigil.SourceFunc(h.Chunks) }},
 		} {
 			t.Run(fmt.Sprintf("%s/repacked=%v", tc.name, repack), func(t *testing.T) {
-				got := mustScan(t, r.Dir, Options{}, tc.tune)
+				got, err := scanHistoryVia(t, r.Dir, Options{}, tc.via, tc.tune)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if !slices.Equal(summary(got.findings), summary(want.findings)) {
 					t.Fatalf("pack order:\n%s\nhistory order:\n%s", strings.Join(summary(got.findings), "\n"), strings.Join(summary(want.findings), "\n"))
 				}

@@ -44,10 +44,16 @@ type reader struct {
 	// compared with their previous version.
 	blobBytes int64
 	diffed    int
-	// out carries chunks to the yielding goroutine; jobs carries work to
-	// the diff workers.
-	out  chan vigil.Chunk
+	// workers is the number of diff workers; with concurrent set they
+	// also yield, so the scanner matches on them.
+	workers    int
+	concurrent bool
+	// bufs lends the buffers blobs are read into, with concurrent set:
+	// a worker is done with a blob once it has yielded its chunks.
+	bufs *bufPool
+	// jobs carries work to the diff workers; send yields a chunk.
 	jobs chan diffJob
+	send func(ctx context.Context, c vigil.Chunk) bool
 }
 
 // DefaultContext is the number of unchanged lines scanned on each side of
@@ -58,16 +64,47 @@ const DefaultContext = 12
 
 // run reads the blobs requested through queue, in order, and yields their
 // chunks. Comparing a blob with its previous version happens on worker
-// goroutines, so reading from cat-file never waits for it; chunks are
-// yielded from the calling goroutine.
+// goroutines, so reading from cat-file never waits for it. Chunks are
+// yielded from the calling goroutine, or, with rd.concurrent, from the
+// workers, which then also match them.
 func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigil.Chunk) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	out := make(chan vigil.Chunk, 64)
-	rd.out, rd.jobs = out, make(chan diffJob, 8)
+	rd.jobs = make(chan diffJob, 8)
 	rd.parking = newParking(cmp.Or(rd.parkMax, defaultParked))
-	var workers sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	var (
+		out     chan vigil.Chunk
+		yerr    error
+		yerrMu  sync.Mutex
+		workers sync.WaitGroup
+	)
+	if rd.concurrent {
+		rd.bufs = &bufPool{}
+		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			if err := yield(c); err != nil {
+				yerrMu.Lock()
+				yerr = cmp.Or(yerr, err)
+				yerrMu.Unlock()
+				cancel()
+				return false
+			}
+			return true
+		}
+	} else {
+		out = make(chan vigil.Chunk, 64)
+		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
+			select {
+			case out <- c:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+	}
+	for range cmp.Or(rd.workers, runtime.GOMAXPROCS(0)) {
 		workers.Go(func() {
 			sc := &diffScratch{}
 			for j := range rd.jobs {
@@ -80,18 +117,23 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 		err := rd.read(ctx, queue)
 		close(rd.jobs)
 		workers.Wait()
-		close(out)
+		if out != nil {
+			close(out)
+		}
 		readErr <- err
 	}()
-	var yerr error
-	for c := range out {
-		if yerr == nil {
-			if yerr = yield(c); yerr != nil {
-				cancel()
+	if out != nil {
+		for c := range out {
+			if yerr == nil {
+				if yerr = yield(c); yerr != nil {
+					cancel()
+				}
 			}
 		}
 	}
-	if err := <-readErr; err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
+	err := <-readErr
+	// The workers have ended: yerr is settled.
+	if err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
 		return err
 	}
 	if yerr == nil {
@@ -100,16 +142,6 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 		yerr = ctx.Err()
 	}
 	return yerr
-}
-
-// send passes a chunk to the yielding goroutine.
-func (rd *reader) send(ctx context.Context, c vigil.Chunk) bool {
-	select {
-	case rd.out <- c:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // diffJob is work for the diff workers: a blob's one chunk, whose line
@@ -121,6 +153,9 @@ type diffJob struct {
 	own, base *baseLines
 	scan      bool
 	stage     jobStage
+	// buf, when set, is the lent buffer behind chunk.Data, given back
+	// once the job is done.
+	buf []byte
 }
 
 // jobStage says which part of a blob's work a job does.
@@ -134,6 +169,8 @@ const (
 	hashFirst
 	// diffAfter compares a blob hashed by an earlier hashFirst job.
 	diffAfter
+	// passOn yields a chunk as it is, to be scanned whole.
+	passOn
 )
 
 // work hashes a blob's lines and publishes them before anything else, so
@@ -142,8 +179,12 @@ const (
 // whole blob when it has none. sc is the worker's own scratch memory.
 func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 	c := j.chunk
+	defer rd.bufs.put(j.buf)
 	var cur lines
 	switch j.stage {
+	case passOn:
+		rd.send(ctx, c)
+		return
 	case hashFirst:
 		cur = splitLines(rd.seed, c.Data, nil)
 		j.own.starts = cur.starts
@@ -213,7 +254,7 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 // readOne reads one requested blob and passes on its chunks, or the work
 // of comparing it with its previous version.
 func (rd *reader) readOne(ctx context.Context, req request) error {
-	emit := func(c vigil.Chunk) bool { return rd.send(ctx, c) }
+	emit := func(c vigil.Chunk) bool { return rd.hand(ctx, c) }
 	hdr, err := rd.cf.header(req.oid)
 	if err != nil {
 		return err
@@ -235,17 +276,47 @@ func (rd *reader) readOne(ctx context.Context, req request) error {
 	small := hdr.size <= int64(rd.regionMax())
 	if hdr.typ == "blob" && (small || !req.baseOnly) {
 		out := emit
+		var l *loan
 		switch {
 		case req.baseOnly:
-			out = rd.regionsOf(ctx, req, false, emit)
+			l = &loan{buf: rd.bufs.get(int(hdr.size))}
+			out = rd.regionsOf(ctx, req, false, l, emit)
 		case rd.bases != nil && small:
-			out = rd.regionsOf(ctx, req, true, emit)
+			l = &loan{buf: rd.bufs.get(int(hdr.size))}
+			out = rd.regionsOf(ctx, req, true, l, emit)
 		}
-		if err := readBlob(body, hdr.size, origin, rd.opts, out); err != nil {
+		err := readBlob(body, hdr.size, origin, rd.opts, l.buffer(), out)
+		if l != nil && !l.taken {
+			rd.bufs.put(l.buf)
+		}
+		if err != nil {
 			return rd.cf.fail("read object "+req.oid, err)
 		}
 	}
 	return rd.cf.end(hdr, body)
+}
+
+// loan is a lent buffer a blob is read into, and whether a diff job has
+// taken it (to give back when done).
+type loan struct {
+	buf   []byte
+	taken bool
+}
+
+func (l *loan) buffer() []byte {
+	if l == nil {
+		return nil
+	}
+	return l.buf
+}
+
+// lends reports whether c's data is the lent buffer, and marks it taken.
+func (l *loan) lends(c vigil.Chunk) []byte {
+	if l == nil || len(l.buf) == 0 || len(c.Data) == 0 || &c.Data[0] != &l.buf[0] {
+		return nil
+	}
+	l.taken = true
+	return l.buf
 }
 
 // regionMax is the largest blob compared with its previous version: one
@@ -263,23 +334,40 @@ func (rd *reader) regionMax() int {
 // hands it to a diff worker: to be kept as a base for the file's next
 // version, and, with scan, to be compared with its own base (or scanned
 // whole when that is not at hand).
-func (rd *reader) regionsOf(ctx context.Context, req request, scan bool, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
+func (rd *reader) regionsOf(ctx context.Context, req request, scan bool, l *loan, emit func(vigil.Chunk) bool) func(vigil.Chunk) bool {
 	return func(c vigil.Chunk) bool {
 		if c.Skip != nil || c.Continued || c.Origin.Line != 1 {
 			return !scan || emit(c)
 		}
-		j := diffJob{chunk: c, own: rd.bases.put(req.oid), scan: scan}
+		j := diffJob{chunk: c, own: rd.bases.put(req.oid), scan: scan, buf: l.lends(c)}
 		if scan && req.base != "" && req.baseLater {
 			// Hash it now for the versions that follow; compare it once
-			// its base is read (or whole, when too much waits).
+			// its base is read (or whole, when too much waits). The
+			// comparison, which comes last, gives the buffer back.
 			j.stage = hashFirst
+			after := diffJob{chunk: c, own: j.own, scan: true, stage: diffAfter, buf: j.buf}
+			j.buf = nil
 			if !rd.pass(ctx, []diffJob{j}) {
 				return false
 			}
-			return rd.pass(ctx, rd.parking.park(diffJob{chunk: c, own: j.own, scan: true, stage: diffAfter}, req.base))
+			return rd.pass(ctx, rd.parking.park(after, req.base))
 		}
 		j.base = rd.bases.take(req.base)
 		return rd.pass(ctx, []diffJob{j})
+	}
+}
+
+// hand passes on a chunk made on the reading goroutine: a skip at once,
+// data through a diff worker, so that matching it never holds up reading.
+func (rd *reader) hand(ctx context.Context, c vigil.Chunk) bool {
+	if c.Skip != nil {
+		return rd.send(ctx, c)
+	}
+	select {
+	case rd.jobs <- diffJob{chunk: c, stage: passOn}:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
