@@ -303,6 +303,7 @@ type loan struct {
 	taken bool
 }
 
+// buffer returns the lent buffer, nil without a loan.
 func (l *loan) buffer() []byte {
 	if l == nil {
 		return nil
@@ -310,7 +311,8 @@ func (l *loan) buffer() []byte {
 	return l.buf
 }
 
-// lends reports whether c's data is the lent buffer, and marks it taken.
+// lends returns the lent buffer when c's data is it, and marks it taken;
+// otherwise nil.
 func (l *loan) lends(c vigil.Chunk) []byte {
 	if l == nil || len(l.buf) == 0 || len(c.Data) == 0 || &c.Data[0] != &l.buf[0] {
 		return nil
