@@ -14,6 +14,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -60,27 +61,26 @@ type opts struct {
 // scan runs one history scan and returns its folded findings.
 func scan(o opts) ([]vigil.Finding, error) {
 	ctx := context.Background()
-	if o.cpu != "" {
-		f, err := os.Create(o.cpu)
+	for _, p := range []struct {
+		file  string
+		start func(io.Writer) error
+		stop  func()
+	}{
+		{o.cpu, pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{o.trace, trace.Start, trace.Stop},
+	} {
+		if p.file == "" {
+			continue
+		}
+		f, err := os.Create(p.file)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
+		if err := p.start(f); err != nil {
 			return nil, err
 		}
-		defer pprof.StopCPUProfile()
-	}
-	if o.trace != "" {
-		f, err := os.Create(o.trace)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return nil, err
-		}
-		defer trace.Stop()
+		defer p.stop()
 	}
 	defer gcfloor.Floor(gcfloor.History)()
 	start := time.Now()
