@@ -33,8 +33,9 @@ type gitMode struct {
 }
 
 // prestart opens the repository in the background and, for --staged,
-// starts listing what is staged, so that this git work overlaps the
-// loading of the rules: a pre-commit hook waits for both. Flag errors are
+// starts listing what is staged, or, for the whole history, starts
+// walking it, so that this git work overlaps the loading of the rules: a
+// pre-commit hook waits for both. Flag errors are
 // left to source, which reports them.
 func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options) {
 	if g.check() != nil || len(paths) != 1 {
@@ -48,11 +49,21 @@ func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []str
 			return
 		}
 		g.repo.Logger = logger
-		if g.staged {
+		switch {
+		case g.staged:
 			g.stage = gitsrc.NewStaged(g.repo, g.options(opts))
 			g.stage.Start(ctx)
+		case g.wholeHistory():
+			g.hist = gitsrc.NewHistory(g.repo, g.options(opts))
+			g.hist.Start(ctx)
 		}
 	}()
+}
+
+// wholeHistory reports whether the scan is of every commit reachable from
+// any ref: no --branch, --since, --range or pre-push selection.
+func (g *gitMode) wholeHistory() bool {
+	return !g.staged && !g.prePush && g.branch == "" && g.since == "" && g.rng == ""
 }
 
 // options are the git source options for files options.
@@ -151,7 +162,9 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 	if repo.Shallow {
 		a.warnf("%s is a shallow clone: commits before the shallow boundary are not in it, and the oldest commit present is credited with everything it holds", repo.Dir)
 	}
-	g.hist = gitsrc.NewHistory(repo, gopts)
+	if g.hist == nil || !g.wholeHistory() { // prestart began no walk
+		g.hist = gitsrc.NewHistory(repo, gopts)
+	}
 	return g.hist, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
-	"sync"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -79,6 +78,8 @@ type History struct {
 	// listed first). parkMax overrides defaultParked (tests).
 	walkDirs []bool
 	parkMax  int
+	// started is the walk Start began, for the next Chunks.
+	started *walkRun
 }
 
 // HistoryStats describes a finished history walk.
@@ -121,37 +122,72 @@ func (h *History) ChunksConcurrent(ctx context.Context, workers int, yield func(
 	return h.chunks(ctx, workers, true, yield)
 }
 
-func (h *History) chunks(parent context.Context, workers int, concurrent bool, yield func(vigil.Chunk) error) error {
-	ctx, cancel := context.WithCancel(parent)
-	defer cancel()
-	idx := newIndex()
-	h.idx = idx
-	h.bases = map[uint32]string{}
+// walkRun is a walk under way, started by Start or by Chunks: the
+// cat-file process blobs are read from, and the walk that queues them.
+type walkRun struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	cf     *catFile
+	queue  chan request
+	w      *walker
+	packed bool
+	// err is the walk's error, set once done is closed; startErr says
+	// that cat-file did not start, and nothing runs.
+	done     chan struct{}
+	err      error
+	startErr error
+}
 
-	packed := len(h.opts.Revs) == 0
+// Start begins the walk in the background, so that git works while the
+// caller still prepares the scan (a CLI loads its rules meanwhile); the
+// next Chunks goes on with it. Chunks starts the walk itself when no one
+// did. Cancelling ctx stops the walk.
+func (h *History) Start(ctx context.Context) {
+	if h.started == nil {
+		h.started = h.startWalk(ctx)
+	}
+}
+
+func (h *History) startWalk(parent context.Context) *walkRun {
+	ctx, cancel := context.WithCancel(parent)
+	run := &walkRun{ctx: ctx, cancel: cancel, done: make(chan struct{}), packed: len(h.opts.Revs) == 0}
+	h.idx = newIndex()
+	h.bases = map[uint32]string{}
 	limit := deltaCacheLimit("cat-file")
-	if packed {
+	if run.packed {
 		limit = packOrderCacheLimit
 	}
-	cf, err := h.repo.startCatFileCaching(ctx, limit)
-	if err != nil {
-		return err
+	run.cf, run.startErr = h.repo.startCatFileCaching(ctx, limit)
+	if run.startErr != nil {
+		cancel()
+		close(run.done)
+		return run
 	}
-	defer cf.closeWith()
-	queue := make(chan request, 1<<14)
-	w := &walker{h: h, idx: idx, cf: cf, queue: queue, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
-	var walkErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
+	run.queue = make(chan request, 1<<14)
+	run.w = &walker{h: h, idx: h.idx, cf: run.cf, queue: run.queue, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
 	go func() {
-		defer wg.Done()
-		defer close(queue)
-		if packed {
-			walkErr = w.walkPacked(ctx)
+		defer close(run.done)
+		defer close(run.queue)
+		if run.packed {
+			run.err = run.w.walkPacked(ctx)
 		} else {
-			walkErr = w.walk(ctx)
+			run.err = run.w.walk(ctx)
 		}
 	}()
+	return run
+}
+
+func (h *History) chunks(parent context.Context, workers int, concurrent bool, yield func(vigil.Chunk) error) error {
+	h.Start(parent)
+	run := h.started
+	h.started = nil // a second Chunks walks again
+	if run.startErr != nil {
+		return run.startErr
+	}
+	ctx, cancel, cf, queue, w, idx, packed := run.ctx, run.cancel, run.cf, run.queue, run.w, h.idx, run.packed
+	defer cancel()
+	defer context.AfterFunc(parent, cancel)()
+	defer cf.closeWith()
 	rd := &reader{repo: h.repo, cf: cf, source: "git", prefix: h.prefix, opts: h.opts, seed: maphash.MakeSeed(), context: h.opts.Context, parkMax: h.parkMax,
 		workers: workers, concurrent: concurrent}
 	if rd.context <= 0 {
@@ -169,7 +205,8 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 		for range queue { // let the walker end
 		}
 	}
-	wg.Wait()
+	<-run.done
+	walkErr := run.err
 	switch {
 	case (readErr != nil || walkErr != nil) && parent.Err() != nil:
 		// Stopped from outside: git was killed, whatever it said.

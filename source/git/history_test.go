@@ -567,6 +567,16 @@ func TestHistoryStopsEarly(t *testing.T) {
 			t.Fatalf("%s: cancelled: %v", tc.name, err)
 		}
 	}
+	// A walk begun by Start under a context cancelled before Chunks ends
+	// the scan with the cancellation, not a clean result.
+	ctx, cancel := context.WithCancel(context.Background())
+	h := NewHistory(repo, Options{})
+	h.Start(ctx)
+	cancel()
+	err = h.Chunks(context.Background(), func(vigil.Chunk) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("walk started, then cancelled: Chunks returned %v", err)
+	}
 	for range 100 {
 		if runtime.NumGoroutine() <= before {
 			return

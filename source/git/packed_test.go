@@ -1,6 +1,7 @@
 package git
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -106,6 +107,7 @@ func TestHistoryPackedOrder(t *testing.T) {
 			{name: "newest first only", tune: func(h *History) { h.walkDirs = []bool{false} }},
 			{name: "oldest first only", tune: func(h *History) { h.walkDirs = []bool{true} }},
 			{name: "nothing parked", tune: func(h *History) { h.parkMax = 1 }},
+			{name: "walk started before the scan", tune: func(h *History) { h.Start(context.Background()) }},
 			{name: "yielded from one goroutine", tune: func(h *History) {}, via: func(h *History) vigil.Source { return vigil.SourceFunc(h.Chunks) }},
 		} {
 			t.Run(fmt.Sprintf("%s/repacked=%v", tc.name, repack), func(t *testing.T) {
