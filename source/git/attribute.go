@@ -124,12 +124,20 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 			g.best = i
 		}
 	}
-	headKnown, err := h.markPresent(ctx, groups)
-	if err != nil {
-		return nil, err
-	}
+	// Whether HEAD still holds each credential, and who committed it,
+	// are read from git at the same time.
+	var (
+		headKnown  bool
+		presentErr error
+		marked     = make(chan struct{})
+	)
+	go func() {
+		defer close(marked)
+		headKnown, presentErr = h.markPresent(ctx, groups)
+	}()
 	commits, err := h.commitInfo(ctx, groups, blobOf)
-	if err != nil {
+	<-marked
+	if err = cmp.Or(presentErr, err); err != nil {
 		return nil, err
 	}
 	out := make([]vigil.Finding, 0, len(groups)+len(unknown))
