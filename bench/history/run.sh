@@ -13,6 +13,10 @@
 #     blob content, peak memory of the whole process tree (git children
 #     included; sampled from /proc by bench/history/proctree), the ratio to
 #     gitleaks and to the floor;
+#   - vigil/floor again from $PAIRS runs of each in turn (default 5): the
+#     median of the ratios of runs next to each other, which drift in the
+#     machine's speed (other tenants of a VM) skews less than two bests
+#     taken minutes apart;
 #   - which secrets gitleaks finds in history that vigil does not (and the
 #     other way round), and, for generated histories, how many of the planted
 #     credentials each tool finds;
@@ -31,6 +35,7 @@ dir=${BENCH_DIR:-/tmp/vigil-bench-history}
 RUNS=${RUNS:-3}
 STAGED_RUNS=${STAGED_RUNS:-10}
 SIZES=${SIZES:-30000}
+PAIRS=${PAIRS:-5}
 mkdir -p "$dir"
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 3; }
 
@@ -68,6 +73,22 @@ measure() {
 
 field() { echo "$1" | awk -v i="$2" '{ print $i }'; }
 
+# paired_ratio runs the floor and vigil in turn $PAIRS times and prints the
+# median, lowest and highest ratio of vigil's wall time to the floor's run
+# just before it.
+paired_ratio() {
+	local repo=$1 ratios=() f v
+	for _ in $(seq "$PAIRS"); do
+		/usr/bin/time -f '%e' -o "$dir/t.txt" git -C "$repo" cat-file --batch-all-objects --batch --unordered > /dev/null
+		f=$(tail -n 1 "$dir/t.txt")
+		/usr/bin/time -f '%e' -o "$dir/t.txt" "$vigil" scan --git "$repo" --no-config --format json --output "$dir/vigil-pair.json" > /dev/null 2>&1 || true
+		v=$(tail -n 1 "$dir/t.txt")
+		ratios+=("$(awk -v v="$v" -v f="$f" 'BEGIN { printf "%.3f", v / f }')")
+	done
+	printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END {
+		printf "vigil/floor, %d runs of each in turn: median %.2f (%.2f to %.2f)\n", NR, r[int((NR + 1) / 2)], r[1], r[NR] }'
+}
+
 bench_repo() {
 	local repo=$1 truth=${2:-}
 	local commits blobs blob_mb
@@ -92,6 +113,7 @@ bench_repo() {
 		-v vm="$(field "$v" 4)" -v gm="$(field "$g" 4)" -v vc="$(field "$v" 2)" -v fc="$(field "$floor" 2)" 'BEGIN {
 		printf "vigil is %.1fx faster than gitleaks; vigil/floor = %.2f (wall), %.2f (CPU); peak memory vigil/gitleaks = %.2f\n", g / v, v / f, vc / fc, vm / gm
 	}'
+	paired_ratio "$repo"
 	grep -h '^vigil:' "$dir/vigil.stderr" || true
 
 	# What each found: gitleaks' secrets against vigil's (every confidence).
