@@ -103,6 +103,10 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	// git work begun before the scan (prestart) ends with it, also when
+	// the setup fails after starting it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	setup, err := newScanSetup(ctx, a, f, args)
 	if err != nil {
 		return err

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gittest"
@@ -81,6 +83,7 @@ func TestScanGit(t *testing.T) {
 }
 
 func TestScanGitErrors(t *testing.T) {
+	before := runtime.NumGoroutine()
 	empty := gittest.New(t)
 	r := gittest.New(t)
 	r.Commit("one", "", map[string]string{"a": "a\n"})
@@ -103,6 +106,9 @@ func TestScanGitErrors(t *testing.T) {
 		{"remote without pre-push", []string{"scan", "--staged", "--remote", "origin", r.Dir}, 2, "--remote goes with --pre-push"},
 		{"option as a branch", []string{"scan", "--git", "--branch=--output=/tmp/x", r.Dir}, 2, "is not a revision"},
 		{"remote alone", []string{"scan", "--remote", "origin", r.Dir}, 2, "--remote goes with --pre-push"},
+		// The walk starts while the rules load; the setup failing after
+		// that must stop it (checked below).
+		{"missing baseline", []string{"scan", "--git", "--baseline", filepath.Join(t.TempDir(), "none.json"), r.Dir}, 2, "none.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := peopleRun(t, "", nil, tc.args...)
@@ -111,6 +117,15 @@ func TestScanGitErrors(t *testing.T) {
 			}
 		})
 	}
+	// Nothing the failed scans started is left running.
+	for range 200 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	t.Fatalf("%d goroutines before the failed scans, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 }
 
 func TestScanStagedAndPrePush(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"sync"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -136,6 +137,18 @@ type walkRun struct {
 	done     chan struct{}
 	err      error
 	startErr error
+	// A run no Chunks has taken when its context ends is abandoned: its
+	// cat-file is closed then, as Chunks would have.
+	mu               sync.Mutex
+	taken, abandoned bool
+}
+
+// take makes the caller the owner of the run's cat-file, unless it was
+// abandoned already.
+func (run *walkRun) take() {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.taken = true
 }
 
 // Start begins the walk in the background, so that git works while the
@@ -163,6 +176,13 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 		close(run.done)
 		return run
 	}
+	context.AfterFunc(ctx, func() {
+		run.mu.Lock()
+		defer run.mu.Unlock()
+		if !run.taken {
+			run.cf.closeWith()
+		}
+	})
 	run.queue = make(chan request, 1<<14)
 	run.w = &walker{h: h, idx: h.idx, cf: run.cf, queue: run.queue, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
 	go func() {
@@ -184,6 +204,7 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	if run.startErr != nil {
 		return run.startErr
 	}
+	run.take()
 	ctx, cancel, cf, queue, w, idx, packed := run.ctx, run.cancel, run.cf, run.queue, run.w, h.idx, run.packed
 	defer cancel()
 	defer context.AfterFunc(parent, cancel)()
