@@ -68,19 +68,14 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 
 	var (
 		stats Stats
-		mu    sync.Mutex // guards emit
 		wg    sync.WaitGroup
 	)
+	locked := lockedEmit(emit)
 	chunks := make(chan Chunk, workers*2)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			locked := func(f Finding) {
-				mu.Lock()
-				defer mu.Unlock()
-				emit(f)
-			}
 			for c := range chunks {
 				s.Matcher.Match(c, locked)
 			}
@@ -106,6 +101,17 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 	return stats, err
 }
 
+// lockedEmit returns emit made safe to call from several goroutines: one
+// at a time.
+func lockedEmit(emit func(Finding)) func(Finding) {
+	var mu sync.Mutex
+	return func(f Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(f)
+	}
+}
+
 // count adds a chunk to the statistics and reports whether it has data to
 // match (a skip has none).
 func (st *Stats) count(c Chunk) bool {
@@ -127,13 +133,8 @@ func (s *Scanner) scanConcurrent(ctx context.Context, src ConcurrentSource, work
 	var (
 		stats   Stats
 		statsMu sync.Mutex // guards stats
-		emitMu  sync.Mutex // guards emit
 	)
-	locked := func(f Finding) {
-		emitMu.Lock()
-		defer emitMu.Unlock()
-		emit(f)
-	}
+	locked := lockedEmit(emit)
 	err := src.ChunksConcurrent(ctx, workers, func(c Chunk) error {
 		if err := ctx.Err(); err != nil {
 			return err

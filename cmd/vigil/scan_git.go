@@ -162,7 +162,7 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 	if repo.Shallow {
 		a.warnf("%s is a shallow clone: commits before the shallow boundary are not in it, and the oldest commit present is credited with everything it holds", repo.Dir)
 	}
-	if g.hist == nil || !g.wholeHistory() { // prestart began no walk
+	if g.hist == nil { // prestart began no walk
 		g.hist = gitsrc.NewHistory(repo, gopts)
 	}
 	return g.hist, nil

@@ -31,10 +31,11 @@ func readBlob(r io.Reader, size int64, origin vigil.Origin, opts Options, buf []
 		emit(skipChunk(origin, vigil.SkipBinary, nil))
 		return nil
 	case size <= maxPointerSize || size <= int64(len(buf)) && !opts.over(size):
-		data := buf[:min(int(size), len(buf))]
-		if int64(len(data)) < size {
+		data := buf
+		if int64(len(buf)) < size {
 			data = make([]byte, size)
 		}
+		data = data[:size]
 		if _, err := io.ReadFull(r, data); err != nil {
 			return err
 		}

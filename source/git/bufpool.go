@@ -21,7 +21,7 @@ type bufPool struct {
 	classes [maxBufShift - minBufShift + 1]sync.Pool
 }
 
-// class returns the size class of a buffer of n bytes, and false when n
+// bufClass returns the size class of a buffer of n bytes, and false when n
 // is over the largest.
 func bufClass(n int) (int, bool) {
 	shift := max(bits.Len(uint(max(n, 1)-1)), minBufShift)

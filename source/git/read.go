@@ -44,8 +44,8 @@ type reader struct {
 	// compared with their previous version.
 	blobBytes int64
 	diffed    int
-	// workers is the number of diff workers; with concurrent set they
-	// also yield, so the scanner matches on them.
+	// workers is the number of diff workers (0: GOMAXPROCS); with
+	// concurrent set they also yield, so the scanner matches on them.
 	workers    int
 	concurrent bool
 	// bufs lends the buffers blobs are read into, with concurrent set:
@@ -275,15 +275,10 @@ func (rd *reader) readOne(ctx context.Context, req request) error {
 	}
 	small := hdr.size <= int64(rd.regionMax())
 	if hdr.typ == "blob" && (small || !req.baseOnly) {
-		out := emit
-		var l *loan
-		switch {
-		case req.baseOnly:
+		out, l := emit, (*loan)(nil)
+		if scan := !req.baseOnly; !scan || rd.bases != nil && small { // a base only is small
 			l = &loan{buf: rd.bufs.get(int(hdr.size))}
-			out = rd.regionsOf(ctx, req, false, l, emit)
-		case rd.bases != nil && small:
-			l = &loan{buf: rd.bufs.get(int(hdr.size))}
-			out = rd.regionsOf(ctx, req, true, l, emit)
+			out = rd.regionsOf(ctx, req, scan, l, emit)
 		}
 		err := readBlob(body, hdr.size, origin, rd.opts, l.buffer(), out)
 		if l != nil && !l.taken {
