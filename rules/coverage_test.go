@@ -19,10 +19,7 @@ const minRules = 250
 // rule is documented and tested: provider, category, hint, at least one
 // example and two negatives.
 func TestRuleCoverage(t *testing.T) {
-	set, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := parsedSet(t)
 	reported := 0
 	for _, r := range set.Rules() {
 		if !r.reported() {
@@ -52,7 +49,7 @@ func TestRuleCoverage(t *testing.T) {
 // text mean one of them is too broad (or the example is).
 func TestExamplesNotClaimed(t *testing.T) {
 	m := defaultMatcher(t)
-	set, _ := Default()
+	set := parsedSet(t)
 	gen := fakecred.New(2)
 	for _, r := range set.Rules() {
 		for i, tmpl := range r.Examples {

@@ -149,6 +149,13 @@ func (r *Regexp) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// precompiled returns the Regexp of a pattern checked ahead of time, with
+// its capture group names (names[0] is the whole match's, ""): the
+// built-in rules (builtin_rules.go).
+func precompiled(src string, names ...string) Regexp {
+	return Regexp{lazy: &lazyRegexp{src: src, names: names}}
+}
+
 // MarshalText returns the pattern.
 func (r Regexp) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 

@@ -39,7 +39,7 @@ func ruleIDs(fs []vigil.Finding) string {
 // its negatives, with values generated fresh from the templates.
 func TestRuleExamples(t *testing.T) {
 	m := defaultMatcher(t)
-	set, _ := Default()
+	set := parsedSet(t)
 	gen := fakecred.New(1)
 	for _, r := range set.Rules() {
 		t.Run(r.ID, func(t *testing.T) {
