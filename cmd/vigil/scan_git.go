@@ -44,15 +44,16 @@ func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []str
 	g.opened = make(chan struct{})
 	go func() {
 		defer close(g.opened)
+		if g.staged {
+			g.repo, g.stage, g.openErr = gitsrc.OpenStaged(ctx, paths[0], logger, g.options(opts))
+			return
+		}
 		g.repo, g.openErr = gitsrc.Open(ctx, paths[0])
 		if g.openErr != nil {
 			return
 		}
 		g.repo.Logger = logger
 		switch {
-		case g.staged:
-			g.stage = gitsrc.NewStaged(g.repo, g.options(opts))
-			g.stage.Start(ctx)
 		case g.wholeHistory():
 			g.hist = gitsrc.NewHistory(g.repo, g.options(opts))
 			g.hist.Start(ctx)

@@ -223,9 +223,9 @@ func (c *catFile) close() error {
 }
 
 // closeWith ends a failing process. If git died on its own, what it wrote
-// to stderr is complete once Wait returns.
+// to stderr is complete once Wait returns. A nil catFile is left alone.
 func (c *catFile) closeWith() {
-	if c.closed {
+	if c == nil || c.closed {
 		return
 	}
 	c.closed = true

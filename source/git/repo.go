@@ -39,6 +39,15 @@ var ErrNotRepository = errors.New("not a git repository")
 
 // Open checks that dir is (inside) a git repository.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	r, err := at(dir)
+	if err != nil {
+		return nil, err
+	}
+	return r, r.probe(ctx)
+}
+
+// at returns the Repo of directory dir, not yet checked by git.
+func at(dir string) (*Repo, error) {
 	if dir == "" {
 		dir = "."
 	}
@@ -49,20 +58,25 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("open repository %s: %w (it is a file)", dir, ErrNotRepository)
 	}
-	r := &Repo{Dir: dir}
+	return &Repo{Dir: dir}, nil
+}
+
+// probe asks git whether r is a repository, and whether it is bare or
+// shallow.
+func (r *Repo) probe(ctx context.Context) error {
 	out, err := r.output(ctx, "rev-parse", "--is-bare-repository", "--is-shallow-repository")
 	if err != nil {
 		if strings.Contains(err.Error(), "not a git repository") {
-			return nil, fmt.Errorf("open repository %s: %w", dir, ErrNotRepository)
+			return fmt.Errorf("open repository %s: %w", r.Dir, ErrNotRepository)
 		}
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+		return fmt.Errorf("open repository %s: %w", r.Dir, err)
 	}
 	f := strings.Fields(string(out))
 	if len(f) != 2 {
-		return nil, fmt.Errorf("open repository %s: unexpected rev-parse output %q", dir, out)
+		return fmt.Errorf("open repository %s: unexpected rev-parse output %q", r.Dir, out)
 	}
 	r.Bare, r.Shallow = f[0] == "true", f[1] == "true"
-	return r, nil
+	return nil
 }
 
 func unwrapPath(err error) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 
 	"github.com/vigilsec/vigil"
@@ -25,6 +26,11 @@ type Staged struct {
 	diffed  chan struct{}
 	diffOut []byte
 	diffErr error
+	// cf is the cat-file Start began, with cfErr, set once diffed is
+	// closed; the first Chunks reads the staged blobs from it, and ends
+	// it.
+	cf    *catFile
+	cfErr error
 }
 
 // NewStaged returns a Source over the staged changes of repo.
@@ -34,7 +40,8 @@ func NewStaged(repo *Repo, opts Options) *Staged {
 
 // Start runs 'git diff --cached' in the background, so that it overlaps
 // what the caller does before Chunks (a pre-commit hook loads its rules
-// meanwhile). Chunks starts it itself when no one did.
+// meanwhile), and starts the cat-file that Chunks reads the staged blobs
+// from. Chunks starts them itself when no one did.
 func (s *Staged) Start(ctx context.Context) {
 	if s.diffed != nil || s.repo.Bare {
 		return
@@ -42,14 +49,47 @@ func (s *Staged) Start(ctx context.Context) {
 	s.diffed = make(chan struct{})
 	go func() {
 		defer close(s.diffed)
+		s.cf, s.cfErr = s.repo.startCatFile(ctx)
 		args := append([]string{"diff", "--cached"}, rawArgs...)
 		s.diffOut, s.diffErr = s.repo.output(ctx, append(args, "--")...)
 	}()
 }
 
+// OpenStaged opens the repository at dir and returns a Staged source over
+// it whose git work begins before git has said that dir is a repository:
+// listing what is staged and starting cat-file overlap that check, three
+// processes a pre-commit hook would otherwise wait for in turn. When the
+// check fails, what was begun is stopped before OpenStaged returns.
+func OpenStaged(ctx context.Context, dir string, logger *slog.Logger, opts Options) (*Repo, *Staged, error) {
+	r, err := at(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.Logger = logger
+	s := NewStaged(r, opts)
+	s.Start(ctx)
+	if err := r.probe(ctx); err != nil {
+		s.stop()
+		return nil, nil, err
+	}
+	return r, s, nil
+}
+
+// stop waits for what Start began and ends its cat-file.
+func (s *Staged) stop() {
+	if s.diffed == nil {
+		return
+	}
+	<-s.diffed
+	if s.cf != nil {
+		s.cf.closeWith()
+	}
+}
+
 // Chunks yields the chunks of every staged file that is added or changed
 // (deletions have nothing to scan). Nothing staged yields nothing.
 func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) error {
+	defer s.stop()
 	if s.repo.Bare {
 		return fmt.Errorf("repository %s is bare: it has no index to scan (use --git)", s.repo.Dir)
 	}
@@ -62,6 +102,12 @@ func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	if s.diffErr != nil {
 		return s.diffErr
 	}
+	cf, err := s.cf, s.cfErr
+	s.cf, s.cfErr = nil, nil // a second Chunks starts its own
+	if err != nil {
+		return err
+	}
+	defer cf.closeWith() // unless read from
 	out := s.diffOut
 	var c rawCommit
 	if err := newRawReader(bytes.NewReader(out)).next(&c); err != nil && !errors.Is(err, io.EOF) {
@@ -87,17 +133,23 @@ func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	if len(reqs) == 0 {
 		return nil
 	}
-	return readRequests(ctx, s.repo, reqs, "staged", s.opts, yield)
+	return readRequests(ctx, s.repo, cf, reqs, "staged", s.opts, yield)
 }
 
 // readRequests reads a known list of blobs through one cat-file process,
-// requesting from a goroutine while reading, and yields their chunks.
-func readRequests(parent context.Context, repo *Repo, reqs []request, source string, opts Options, yield func(vigil.Chunk) error) error {
+// cf or, when that is nil, one of its own, requesting from a goroutine
+// while reading, and yields their chunks. It ends the process.
+func readRequests(parent context.Context, repo *Repo, cf *catFile, reqs []request, source string, opts Options, yield func(vigil.Chunk) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	cf, err := repo.startCatFile(ctx)
-	if err != nil {
-		return err
+	if cf == nil {
+		var err error
+		if cf, err = repo.startCatFile(ctx); err != nil {
+			return err
+		}
+	} else {
+		// Cancelling the scan stops a cat-file started before it.
+		defer context.AfterFunc(ctx, cf.cancel)()
 	}
 	defer cf.closeWith()
 	queue := make(chan request, 1024)
@@ -115,7 +167,7 @@ func readRequests(parent context.Context, repo *Repo, reqs []request, source str
 		askErr = cf.flush()
 	}()
 	rd := &reader{repo: repo, cf: cf, source: source, opts: opts}
-	err = rd.run(ctx, queue, yield)
+	err := rd.run(ctx, queue, yield)
 	if err != nil {
 		cancel()
 		for range queue {

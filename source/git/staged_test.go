@@ -1,11 +1,15 @@
 package git
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/fakecred"
@@ -107,6 +111,63 @@ func TestStagedBare(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bare") {
 		t.Fatalf("bare: %v", err)
 	}
+}
+
+// TestOpenStaged checks the early start a pre-commit hook uses: what is
+// staged is listed while git checks the repository, and a failed check or
+// a bare repository leaves no git running.
+func TestOpenStaged(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("one", "", map[string]string{"a.txt": "a\n"})
+	r.Write(map[string]string{"b.txt": "b\n"})
+	r.Git("add", "b.txt")
+	bare := t.TempDir() + "/b.git"
+	gittest.Run(t, "", "clone", "-q", "--bare", r.Dir, bare)
+	ctx := context.Background()
+	before := runtime.NumGoroutine()
+	for _, tc := range []struct {
+		name, dir string
+		openErr   error
+		paths     string
+		chunksErr string
+	}{
+		{name: "work tree", dir: r.Dir, paths: "[b.txt]"},
+		{name: "not a repository", dir: t.TempDir(), openErr: ErrNotRepository},
+		{name: "bare", dir: bare, chunksErr: "bare"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			repo, s, err := OpenStaged(ctx, tc.dir, nil, Options{})
+			if !errors.Is(err, tc.openErr) {
+				t.Fatalf("OpenStaged: %v, want %v", err, tc.openErr)
+			}
+			if err != nil {
+				return
+			}
+			if repo.Dir != tc.dir {
+				t.Errorf("repository %q", repo.Dir)
+			}
+			var paths []string
+			err = s.Chunks(ctx, func(c vigil.Chunk) error {
+				paths = append(paths, c.Origin.Path)
+				return nil
+			})
+			switch {
+			case tc.chunksErr != "" && (err == nil || !strings.Contains(err.Error(), tc.chunksErr)):
+				t.Fatalf("Chunks: %v, want an error saying %q", err, tc.chunksErr)
+			case tc.chunksErr == "" && err != nil:
+				t.Fatal(err)
+			case fmt.Sprint(paths) != cmp.Or(tc.paths, "[]"):
+				t.Fatalf("chunks from %v, want %s", paths, tc.paths)
+			}
+		})
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines before, %d after", before, runtime.NumGoroutine())
 }
 
 func TestPush(t *testing.T) {
