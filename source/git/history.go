@@ -170,7 +170,7 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 	if run.packed {
 		limit = packOrderCacheLimit
 	}
-	run.cf, run.startErr = h.repo.startCatFileCaching(ctx, limit)
+	run.cf, run.startErr = h.repo.startCatFileCaching(ctx, limit, true)
 	if run.startErr != nil {
 		cancel()
 		close(run.done)
@@ -193,6 +193,9 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 		} else {
 			run.err = run.w.walk(ctx)
 		}
+		// No more requests come, whether the walk ended or failed: git
+		// writes out the answers it buffered, which the reader waits for.
+		run.cf.done()
 	}()
 	return run
 }
