@@ -6,14 +6,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/trustelem/zxcvbn"
 	"github.com/trustelem/zxcvbn/match"
+	"github.com/vigilsec/vigil/passphrase/guess"
 )
 
 // estimateLimit is how many leading characters the estimator sees. zxcvbn's
 // cost grows steeply with length (seconds for 1,000 characters); a prefix
 // can only under-estimate, so the estimate stays on the safe side.
 const estimateLimit = 100
+
+// estimator is shared by every estimate: Estimate is a function, and the
+// estimator loads its word lists (a few milliseconds) on first use only,
+// so commands that never rate a passphrase do not pay for them.
+var estimator guess.Estimator
 
 // offlineRate is the guessing rate the plain-language summary assumes: an
 // attacker with a stolen database of slow (bcrypt-like) hashes.
@@ -44,7 +49,7 @@ func estimate(pw string, words []string) Strength {
 		pw = prefixRunes(pw, estimateLimit)
 		s.Partial = true
 	}
-	r := zxcvbn.PasswordStrength(pw, words)
+	r := estimator.Estimate(pw, words)
 	s.Guesses = r.Guesses
 	if math.IsInf(s.Guesses, 0) || math.IsNaN(s.Guesses) {
 		s.Guesses = math.MaxFloat64
