@@ -487,6 +487,31 @@ func TestHistoryBadInput(t *testing.T) {
 	t.Logf("damaged object: %v", inc[0])
 }
 
+// TestHistoryDamagedTree checks that a walk that fails part-way, after it
+// has asked for blobs, ends the scan with git's error naming the object,
+// in both kinds of walk: the reader must not wait for answers to those
+// requests that git still holds (cat-file buffers its output), and of two
+// walks at once, the one that failed speaks, not the one stopped for it.
+func TestHistoryDamagedTree(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 12 {
+		r.Commit(fmt.Sprint("c", i), "", map[string]string{fmt.Sprintf("dir%d/f.txt", i): fmt.Sprintf("content %d\n", i)})
+	}
+	tree := r.Git("rev-parse", "HEAD~4:dir3")
+	obj := filepath.Join(r.Dir, ".git", "objects", tree[:2], tree[2:])
+	os.Chmod(obj, 0o644)
+	if err := os.WriteFile(obj, []byte("x\x9c not zlib at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, revs := range [][]string{nil, {"HEAD"}} {
+		_, err := scanHistory(t, r.Dir, Options{Revs: revs})
+		if err == nil || !strings.Contains(err.Error(), tree) {
+			t.Fatalf("revisions %v: %v, want git's error naming %s", revs, err, tree)
+		}
+		t.Logf("revisions %v: %v", revs, err)
+	}
+}
+
 func TestHistoryCorruptPack(t *testing.T) {
 	r := gittest.New(t)
 	var body strings.Builder

@@ -26,25 +26,26 @@ func (w *walker) walkAll(ctx context.Context) error {
 		dirs = []bool{true, false} // oldest first, newest first
 	}
 	parts := make([]*walker, len(dirs))
-	errs := make([]error, len(dirs))
-	var wg sync.WaitGroup
+	// first is the error of the walk that failed first: the other is
+	// stopped then, and its git reports being killed, which says nothing.
+	var (
+		first error
+		once  sync.Once
+		wg    sync.WaitGroup
+	)
 	for i, oldestFirst := range dirs {
 		pw := w.part()
 		parts[i] = pw
 		wg.Go(func() {
-			if errs[i] = pw.readLog(ctx, cl, oldestFirst); errs[i] != nil {
+			if err := pw.readLog(ctx, cl, oldestFirst); err != nil {
+				once.Do(func() { first = err })
 				cancel()
 			}
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
+	if first != nil {
+		return first
 	}
 	counts := make([]int, len(parts))
 	for i, pw := range parts {
