@@ -213,9 +213,12 @@ func checkCustomExamples(m *rules.Matcher, cfg *config.Config) error {
 func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 	res := &scanResult{}
 	if a.getenv("GOGC") == "" {
-		if _, history := s.source.(*gitsrc.History); history {
+		switch s.source.(type) {
+		case *gitsrc.History:
 			defer gcfloor.Floor(gcfloor.History)()
-		} else {
+		case *gitsrc.Staged:
+			defer gcfloor.Floor(gcfloor.Staged)()
+		default:
 			// A scan's live data is small (chunks in flight); collecting
 			// sooner keeps the process near it: 77 → 65 MB on the Go
 			// tree, for 5–7% more CPU.
