@@ -47,7 +47,16 @@ func Floor(floor uint64) (stop func()) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.before = debug.SetGCPercent(100)
-	t.set()
+	// A collection may be under way (the caller has just allocated and
+	// turned collections back on). Its live heap is not known yet, and
+	// the token armed now survives it: the GOGC set here holds until the
+	// collection after, so it must not overshoot. Counting the whole heap
+	// in use as live, which it is not less than, puts the next collection
+	// at the floor or below. Set from the last live heap alone, the
+	// history scan sometimes reached 140 MB before collecting again.
+	inUse := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(inUse)
+	t.set(inUse[0].Value.Uint64())
 	t.arm()
 	return t.stop
 }
@@ -79,19 +88,20 @@ func (t *tuner) collected() {
 	if t.stopped {
 		return
 	}
-	t.set()
+	t.set(0)
 	t.arm()
 }
 
 // set sets GOGC from the live heap the last collection measured (before
-// the first, the runtime starts from a goal of 4 MiB, as if 2 were live).
-func (t *tuner) set() {
+// the first, the runtime starts from a goal of 4 MiB, as if 2 were live),
+// or from atLeast when that is more.
+func (t *tuner) set(atLeast uint64) {
 	live := uint64(initialHeap / 2)
 	metrics.Read(t.live)
 	if v := t.live[0].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > 0 {
 		live = v.Uint64()
 	}
-	debug.SetGCPercent(percentFor(t.floor, live))
+	debug.SetGCPercent(percentFor(t.floor, max(live, atLeast)))
 }
 
 func (t *tuner) stop() {

@@ -2,6 +2,7 @@ package gcfloor
 
 import (
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"testing"
 )
@@ -87,5 +88,25 @@ func TestZeroFloorDoesNothing(t *testing.T) {
 	defer stop()
 	if got := gogc(); got != before {
 		t.Errorf("GOGC = %d after Floor(0), want %d", got, before)
+	}
+}
+
+// TestFloorCountsHeapInUse checks that Floor reckons from the whole heap in
+// use, not only from the live heap of the last collection: a collection
+// may be under way when it is called, and the GOGC Floor sets holds until
+// the collection after that one, so it must not put that one above the
+// floor. Here 16 MiB of garbage sits in the heap, as the loading of rules
+// leaves it when a scan begins.
+func TestFloorCountsHeapInUse(t *testing.T) {
+	const floor = 64 << 20
+	runtime.GC()
+	old := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(old)
+	garbage := make([]byte, 16<<20)
+	runtime.KeepAlive(garbage)
+	stop := Floor(floor)
+	defer stop()
+	if got, most := gogc(), percentFor(floor, 16<<20); got > uint64(most) {
+		t.Errorf("GOGC = %d with 16 MiB of heap in use, want at most %d", got, most)
 	}
 }
