@@ -53,8 +53,7 @@ func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []str
 			return
 		}
 		g.repo.Logger = logger
-		switch {
-		case g.wholeHistory():
+		if g.wholeHistory() {
 			g.hist = gitsrc.NewHistory(g.repo, g.options(opts))
 			g.hist.Start(ctx)
 		}

@@ -139,12 +139,12 @@ type walkRun struct {
 	startErr error
 	// A run no Chunks has taken when its context ends is abandoned: its
 	// cat-file is closed then, as Chunks would have.
-	mu               sync.Mutex
-	taken, abandoned bool
+	mu    sync.Mutex
+	taken bool
 }
 
-// take makes the caller the owner of the run's cat-file, unless it was
-// abandoned already.
+// take makes the caller the owner of the run's cat-file, to close when
+// done: the run no longer closes it when its context ends.
 func (run *walkRun) take() {
 	run.mu.Lock()
 	defer run.mu.Unlock()
