@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/webhookvectors"
 	"github.com/vigilsec/vigil/webhook"
 )
 
@@ -92,6 +93,34 @@ func TestWebhookSign(t *testing.T) {
 			t.Errorf("not signed with the subaccount token: %s", out)
 		}
 	})
+}
+
+// TestWebhookSignSDKVectors: `webhook sign` gives the signature the
+// official SDKs' signing functions are asserted to give (a repeated value
+// signed once included).
+func TestWebhookSignSDKVectors(t *testing.T) {
+	vectors, _, err := webhookvectors.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		if !v.Computed {
+			continue
+		}
+		t.Run(v.Name(), func(t *testing.T) {
+			args := []string{"webhook", "sign", "--url", v.URL, "--headers"}
+			for _, kv := range strings.Split(*v.Form, "&") {
+				k, val, _ := strings.Cut(kv, "=")
+				k, _ = url.QueryUnescape(k)
+				val, _ = url.QueryUnescape(val)
+				args = append(args, "--param", k+"="+val)
+			}
+			std, out, errb := envStdio(map[string]string{"TWILIO_AUTH_TOKEN": v.Token}, "")
+			if code := run(context.Background(), args, std); code != 0 || !strings.Contains(out.String(), "X-Twilio-Signature: "+*v.Signature+"\n") {
+				t.Errorf("exit %d, want the SDK's %s:\n%s%s", code, *v.Signature, out, errb)
+			}
+		})
+	}
 }
 
 func TestWebhookCheck(t *testing.T) {
