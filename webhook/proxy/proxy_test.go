@@ -400,12 +400,19 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{Upstream: up},
 		{Upstream: up, Keys: keys, PublicURL: "hooks.example.com"},
 		{Upstream: up, Keys: keys, PublicURL: "https://h.example/?a=1"},
-		{Upstream: up, Keys: keys, PublicURL: "https://u:p@h.example/"},
-		{Upstream: up, Keys: keys, PublicURL: "ftp://h.example"},
+		{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example/?a=1"},
+		{Upstream: up, Keys: keys, PublicURL: "ftp://user:hunter2@h.example"},
+		{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example:port/"},
 	} {
-		if _, err := New(c); err == nil {
+		_, err := New(c)
+		if err == nil {
 			t.Errorf("New(%+v) accepted", c)
+		} else if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the public URL's password: %v", err)
 		}
+	}
+	if _, err := New(Config{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example/"}); err != nil {
+		t.Errorf("a public URL with basic-auth credentials, as Twilio signs them: %v", err)
 	}
 }
 
