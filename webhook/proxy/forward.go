@@ -176,9 +176,10 @@ func removeHopHeaders(h http.Header, drop func(string) bool) {
 
 // relay writes the upstream's response to w: status, end-to-end headers,
 // body (through a pooled buffer, flushed as it comes when its length is
-// unknown) and trailers. It returns the first error reading the body or
+// unknown) and trailers; closeAfter asks net/http to close the client's
+// connection after it. It returns the first error reading the body or
 // writing it to the client.
-func (h *Handler) relay(w http.ResponseWriter, resp *http.Response) error {
+func (h *Handler) relay(w http.ResponseWriter, resp *http.Response, closeAfter bool) error {
 	dst := w.Header()
 	for k, vs := range resp.Header {
 		dst[k] = vs
@@ -186,6 +187,9 @@ func (h *Handler) relay(w http.ResponseWriter, resp *http.Response) error {
 	removeHopHeaders(dst, nil)
 	if resp.ContentLength < 0 {
 		delete(dst, "Content-Length")
+	}
+	if closeAfter {
+		dst["Connection"] = []string{"close"}
 	}
 	w.WriteHeader(resp.StatusCode)
 	buf := h.buffers.Get()

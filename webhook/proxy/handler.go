@@ -271,10 +271,11 @@ func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, st
 
 // forward sends the request to the upstream and its answer back.
 func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, public string, st *reqState) {
-	if len(r.TransferEncoding) > 0 {
-		// A chunked request may have carried a Content-Length too, which
-		// net/http drops (RFC 9112 §6.3); such a connection must not be
-		// reused (§6.1). Twilio sends Content-Length.
+	// A chunked request may have carried a Content-Length too, which
+	// net/http drops (RFC 9112 §6.3): its connection must not be reused
+	// (§6.1). Twilio sends Content-Length.
+	closeAfter := len(r.TransferEncoding) > 0
+	if closeAfter {
 		w.Header().Set("Connection", "close")
 	}
 	resp, err := h.transport.RoundTrip(h.outbound(r, body, public))
@@ -284,7 +285,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, p
 	}
 	defer resp.Body.Close()
 	st.outcome, st.upstream, st.status = OutcomeForwarded, resp.StatusCode, resp.StatusCode
-	if err := h.relay(w, resp); err != nil {
+	if err := h.relay(w, resp, closeAfter); err != nil {
 		// The status line has gone out: all that is left is to cut the
 		// connection, so that the client sees a truncated response.
 		panic(http.ErrAbortHandler)

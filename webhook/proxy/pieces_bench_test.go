@@ -127,7 +127,7 @@ func BenchmarkPieceRelay(b *testing.B) {
 			b.Fatal(err)
 		}
 		clear(w.h)
-		if err := h.relay(w, resp); err != nil {
+		if err := h.relay(w, resp, false); err != nil {
 			b.Fatal(err)
 		}
 	}
