@@ -128,7 +128,9 @@ func testNothingSecretLeaves(t *testing.T, directAccessLog bool) {
 		}
 		return f
 	}
-	query := func() string { return "?token=" + url.QueryEscape(creds[n%len(creds)]) + "&secret=" + url.QueryEscape(outgoing) }
+	query := func() string {
+		return "?token=" + url.QueryEscape(creds[n%len(creds)]) + "&secret=" + url.QueryEscape(outgoing)
+	}
 
 	// Signed for the listener's own URL, before any request passed: the
 	// diagnosis logs URLs.
