@@ -334,4 +334,3 @@ func TestOpenBadURL(t *testing.T) {
 		}
 	}
 }
-
