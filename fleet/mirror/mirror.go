@@ -162,7 +162,7 @@ func (m *Mirror) gitIn(ctx context.Context, dir string, remote bool, args ...str
 	if msg == "" {
 		msg = err.Error()
 	}
-	msg = strings.ReplaceAll(msg, "\n", "; ")
+	msg = gitMessage(msg)
 	if !remote {
 		return nil, fmt.Errorf("git %s: %s", args[0], msg)
 	}
@@ -189,4 +189,22 @@ func classify(msg string) error {
 		return ErrUnreachable
 	}
 	return nil
+}
+
+// gitMessage keeps what a failed git says went wrong: its fatal line (or
+// error lines), without the advice around them.
+func gitMessage(stderr string) string {
+	var keep []string
+	for _, line := range strings.Split(stderr, "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "fatal: "); ok && !strings.HasPrefix(rest, "Could not read from remote repository") {
+			keep = append(keep, rest)
+		} else if rest, ok := strings.CutPrefix(line, "error: "); ok {
+			keep = append(keep, rest)
+		}
+	}
+	if len(keep) == 0 {
+		return strings.ReplaceAll(strings.TrimSpace(stderr), "\n", "; ")
+	}
+	return strings.Join(keep, "; ")
 }
