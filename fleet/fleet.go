@@ -146,9 +146,12 @@ func (f *Fleet) riverConfig() *river.Config {
 		Logger:               riverLogger(f.log),
 		JobTimeout:           f.opts.JobTimeout,
 		RescueStuckJobsAfter: f.opts.RescueAfter,
-		FetchPollInterval:    250 * time.Millisecond,
-		FetchCooldown:        50 * time.Millisecond,
-		MaxAttempts:          6,
+		// A worker that finishes a job takes the next at the next fetch:
+		// poll often enough that a pass over many small repositories is
+		// not paced by it (River's default, 1s, would be).
+		FetchPollInterval: 50 * time.Millisecond,
+		FetchCooldown:     10 * time.Millisecond,
+		MaxAttempts:       6,
 	}
 	if f.opts.Once {
 		cfg.MaxAttempts = 1

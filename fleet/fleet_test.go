@@ -28,6 +28,8 @@ type world struct {
 	gen   *fakecred.Gen
 	env   map[string]string
 	fleet *Fleet
+	// verifyBase sends verifiers to local fakes.
+	verifyBase map[string]string
 }
 
 func newWorld(t *testing.T, url string) *world {
@@ -51,7 +53,7 @@ func (w *world) pass(fleetTOML string) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, Getenv: func(k string) string { return w.env[k] },
+	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, VerifyBaseURLs: w.verifyBase, Getenv: func(k string) string { return w.env[k] },
 		Logger: slog.New(slog.NewTextHandler(testWriter{w.t}, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		w.t.Fatal(err)

@@ -123,4 +123,3 @@ func TestFleetWorkerKilledMidScan(t *testing.T) {
 		t.Errorf("no scan job was attempted twice: the kill did not land mid-scan")
 	}
 }
-
