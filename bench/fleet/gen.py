@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Writes a git fast-import stream of one generated repository to stdout:
-COMMITS commits over a few dozen files, with a GitHub-format token (made up
-here, with a valid checksum) added in every 20th commit. Usage: gen.py SEED COMMITS"""
-import random, string, sys, zlib
+"""Generates N bare repositories DIR/r1.git … DIR/rN.git with git
+fast-import: COMMITS commits each over a few dozen files, with a
+GitHub-format token (made up here, with a valid checksum) added in every
+20th commit. Usage: gen.py DIR N COMMITS"""
+import io, os, random, string, subprocess, sys, zlib
 
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
@@ -14,10 +15,9 @@ def token(r):
         n //= 62
     return "ghp_" + body + c
 
-def main():
-    seed, commits = int(sys.argv[1]), int(sys.argv[2])
+def stream(seed, commits):
     r = random.Random(seed)
-    out = sys.stdout.buffer
+    out = io.BytesIO()
     files = {f"src/mod{i}.py": [f"# module {i}\n"] for i in range(40)}
     words = ["alpha", "beta", "gamma", "delta", "value", "config", "return", "items", "count"]
     for c in range(commits):
@@ -35,5 +35,14 @@ def main():
         out.write(b"data %d\n%s" % (len(msg), msg))
         out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(data), data))
     out.write(b"done\n")
+    return out.getvalue()
+
+def main():
+    root, n, commits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    for i in range(1, n + 1):
+        d = os.path.join(root, "r%d.git" % i)
+        subprocess.run(["git", "init", "-q", "--bare", d], check=True)
+        subprocess.run(["git", "-C", d, "fast-import", "--quiet"], input=stream(i, commits), check=True)
+        subprocess.run(["git", "-C", d, "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
 
 main()

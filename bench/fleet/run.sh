@@ -26,11 +26,9 @@ export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 echo "generating $REPOS repositories of $COMMITS commits…" >&2
 mkdir -p "$root/srv"
 : > "$root/fleet.toml"
+python3 bench/fleet/gen.py "$root/srv" "$REPOS" "$COMMITS"
 for i in $(seq 1 "$REPOS"); do
 	d="$root/srv/r$i.git"
-	git init -q --bare "$d"
-	python3 bench/fleet/gen.py "$i" "$COMMITS" | git -C "$d" fast-import --quiet
-	git -C "$d" symbolic-ref HEAD refs/heads/main
 	printf '[[repository]]\nurl = "file://%s"\n' "$d" >> "$root/fleet.toml"
 done
 
