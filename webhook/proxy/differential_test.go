@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -64,18 +63,7 @@ func newPair(t testing.TB) *pair {
 	up := httptest.NewServer(p.proxyApp)
 	t.Cleanup(up.Close)
 	upURL, _ := url.Parse(up.URL)
-	h, err := New(Config{Upstream: upURL, Keys: webhook.NewKeyring(p.token), PublicURL: diffPublic, UpstreamTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; h.Close() })
+	p.proxyAddr = serveProxy(t, Config{Upstream: upURL, Keys: webhook.NewKeyring(p.token), PublicURL: diffPublic, UpstreamTimeout: 5 * time.Second})
 	// The reference checks the public URL the proxy documents: its base
 	// followed by the request URI as received (the path and query of an
 	// absolute-form target).
@@ -87,7 +75,7 @@ func newPair(t testing.TB) *pair {
 			return diffPublic + r.URL.RequestURI()
 		}}))
 	t.Cleanup(ref.Close)
-	p.proxyAddr, p.refAddr = ln.Addr().String(), strings.TrimPrefix(ref.URL, "http://")
+	p.refAddr = strings.TrimPrefix(ref.URL, "http://")
 	return p
 }
 

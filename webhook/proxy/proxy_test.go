@@ -429,19 +429,7 @@ func TestProxyConcurrentResponsesKeepTheirHeaders(t *testing.T) {
 	defer app.Close()
 	up, _ := url.Parse(app.URL)
 	tok := newToken(t)
-	h, err := New(Config{Upstream: up, Keys: webhook.NewKeyring(tok), UpstreamTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	base := "http://" + ln.Addr().String() + "/echo"
+	base := "http://" + serveProxy(t, Config{Upstream: up, Keys: webhook.NewKeyring(tok), UpstreamTimeout: 5 * time.Second}) + "/echo"
 	var wg sync.WaitGroup
 	errs := make(chan string, 16)
 	for c := range 8 {
@@ -472,4 +460,23 @@ func TestProxyConcurrentResponsesKeepTheirHeaders(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// serveProxy serves a Handler made from cfg on a loopback port until the
+// test ends, and returns its address.
+func serveProxy(t testing.TB, cfg Config) string {
+	t.Helper()
+	h, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done; h.Close() })
+	return ln.Addr().String()
 }

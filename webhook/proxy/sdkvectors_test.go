@@ -1,9 +1,7 @@
 package proxy
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,23 +32,11 @@ func TestSDKVectors(t *testing.T) {
 			scheme, rest, _ := strings.Cut(v.URL, "://")
 			i := strings.IndexAny(rest, "/?")
 			base, target := scheme+"://"+rest[:i], rest[i:]
-			h, err := New(Config{Upstream: upURL, Keys: webhook.NewKeyring(v.Token), PublicURL: base, UpstreamTimeout: 5 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
-			defer func() { cancel(); <-done }()
+			addr := serveProxy(t, Config{Upstream: upURL, Keys: webhook.NewKeyring(v.Token), PublicURL: base, UpstreamTimeout: 5 * time.Second})
 
 			body, ctype := v.Body()
 			var raw strings.Builder
-			fmt.Fprintf(&raw, "POST %s HTTP/1.1\r\nHost: %s\r\n", target, ln.Addr())
+			fmt.Fprintf(&raw, "POST %s HTTP/1.1\r\nHost: %s\r\n", target, addr)
 			if ctype != "" {
 				fmt.Fprintf(&raw, "Content-Type: %s\r\n", ctype)
 			}
@@ -61,7 +47,7 @@ func TestSDKVectors(t *testing.T) {
 				fmt.Fprintf(&raw, "%s: %s\r\n", webhook.SignatureHeader, *v.Signature)
 			}
 			fmt.Fprintf(&raw, "Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
-			status, _, _ := exchange(t, ln.Addr().String(), raw.String())
+			status, _, _ := exchange(t, addr, raw.String())
 			seen := app.take()
 			if v.Valid && (status != http.StatusOK || seen == nil || seen.uri != target || seen.body != body) {
 				t.Errorf("status %d, the app got %+v; the SDK accepts it", status, seen)
