@@ -74,6 +74,10 @@ func (g *rig) upstreamFunc(w http.ResponseWriter, r *http.Request) {
 	case "/fail":
 		http.Error(w, "app broke", http.StatusInternalServerError)
 		return
+	case "/login":
+		w.Header().Set("WWW-Authenticate", `Basic realm="app"`)
+		http.Error(w, "credentials", http.StatusUnauthorized)
+		return
 	case "/hang":
 		select {
 		case <-r.Context().Done():
@@ -254,6 +258,14 @@ func TestProxyReplay(t *testing.T) {
 	}
 	if r := g.post("/fail", f, nil, g.token, ""); r.StatusCode != 500 {
 		t.Fatalf("retry after upstream failure: %d, want it forwarded (500)", r.StatusCode)
+	}
+	// So is one the app answered 401: Twilio sends it again with the
+	// credentials of a basic-auth webhook URL.
+	f = url.Values{"CallSid": {"CA5"}}
+	for i := range 2 {
+		if r := g.post("/login", f, nil, g.token, ""); r.StatusCode != 401 {
+			t.Fatalf("delivery %d answered 401 by the app: %d, want it forwarded", i, r.StatusCode)
+		}
 	}
 	if !strings.Contains(g.logs.String(), `"outcome":"replay"`) {
 		t.Errorf("replay not logged")
