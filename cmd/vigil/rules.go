@@ -43,7 +43,7 @@ the verifiers' own declarations: a verifier cannot contact anything else.`,
 			if f.format != "text" && f.format != "json" {
 				return usageError(fmt.Errorf("unknown --format %q (want text or json)", f.format))
 			}
-			cfg, err := loadConfig(scanFlags{configPath: f.configPath, noConfig: f.noConfig}, nil)
+			cfg, err := loadConfig(a, scanFlags{configPath: f.configPath, noConfig: f.noConfig}, nil)
 			if err != nil {
 				return err
 			}

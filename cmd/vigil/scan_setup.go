@@ -14,6 +14,7 @@ import (
 	"github.com/vigilsec/vigil/internal/config"
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gcfloor"
+	"github.com/vigilsec/vigil/internal/suppress"
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/rules"
 	"github.com/vigilsec/vigil/source/files"
@@ -23,14 +24,17 @@ import (
 // scanSetup is everything a scan needs, built from flags and .vigil.toml
 // before anything is read, so configuration errors come first.
 type scanSetup struct {
-	set      *rules.Set
-	matcher  *rules.Matcher
-	source   vigil.Source
-	baseline *report.Baseline
-	floor    vigil.Confidence
-	workers  int
+	set     *rules.Set
+	matcher *rules.Matcher
+	source  vigil.Source
+	floor   vigil.Confidence
+	workers int
 	// mode is the active scan mode, or nil for files and stdin.
 	mode scanMode
+	// filters suppress findings once they are final: baselines, ignore
+	// files, commit allowlists. tally counts every suppressed finding.
+	filters []suppress.Filter
+	tally   *suppress.Tally
 }
 
 // prestarter is a scan mode that can begin its own work (git's) in the
@@ -39,22 +43,23 @@ type prestarter interface {
 	prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options)
 }
 
-// scanResult is what a scan found, after the baseline and the floor.
+// scanResult is what a scan found, after suppressions and the floor.
 type scanResult struct {
-	findings          []vigil.Finding
-	stats             vigil.Stats
-	suppressed, below int
+	findings   []vigil.Finding
+	stats      vigil.Stats
+	suppressed []vigil.SuppressionCount
+	below      int
 }
 
 func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*scanSetup, error) {
-	cfg, err := loadConfig(f, paths)
+	cfg, err := loadConfig(a, f, paths)
 	if err != nil {
 		return nil, err
 	}
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	s := &scanSetup{workers: f.workers, floor: vigil.Medium}
+	s := &scanSetup{workers: f.workers, floor: vigil.Medium, tally: &suppress.Tally{}}
 	if cfg.Scan.Confidence != 0 {
 		s.floor = cfg.Scan.Confidence
 	}
@@ -63,9 +68,19 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 			return nil, usageError(fmt.Errorf("--confidence: %w", err))
 		}
 	}
-	allow, err := rules.NewAllowlist(cfg.Allow.Paths, cfg.Allow.Values)
+	allow, err := rules.NewAllowlist(cfg.AllowEntries())
 	if err != nil {
 		return nil, usageError(err)
+	}
+	if allow.HasCommits() {
+		s.filters = append(s.filters, suppress.FilterFunc(allow.AllowedAfter))
+	}
+	ignores, err := ignoreFiles(a, cfg, paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, ig := range ignores {
+		s.filters = append(s.filters, ig)
 	}
 	opts := files.Options{Exclude: append(cfg.Scan.Exclude, f.exclude...), MaxFileSize: int64(cfg.Scan.MaxFileSize)}
 	if f.maxFileSize != "" {
@@ -99,7 +114,12 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	gc := debug.SetGCPercent(-1)
 	s.set, err = ruleSet(a, cfg)
 	if err == nil {
-		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Logger: a.logger})
+		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Markers: cfg.Markers(), Logger: a.logger,
+			Suppressed: func(f vigil.Finding, why vigil.Suppression) {
+				if f.Confidence >= s.floor {
+					s.tally.Add(&f, why)
+				}
+			}})
 	}
 	debug.SetGCPercent(gc)
 	if err != nil {
@@ -124,42 +144,13 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		s.source = sourceFor(a, paths, opts)
 	}
 	if f.baseline != "" {
-		if s.baseline, err = report.ReadBaseline(f.baseline); err != nil {
-			return nil, withHint(usageError(err), "write a fresh one with 'vigil scan --write-baseline FILE'")
+		bl, err := readBaseline(f.baseline, paths)
+		if err != nil {
+			return nil, err
 		}
+		s.filters = append(s.filters, bl...)
 	}
 	return s, nil
-}
-
-// loadConfig reads --config, or .vigil.toml from the current directory or
-// the single directory being scanned.
-func loadConfig(f scanFlags, paths []string) (*config.Config, error) {
-	if f.noConfig {
-		return nil, nil
-	}
-	if f.configPath != "" {
-		c, err := config.Load(f.configPath)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("config: %w", err))
-		}
-		return c, nil
-	}
-	dirs := []string{""}
-	if len(paths) == 1 && paths[0] != "-" && paths[0] != "." {
-		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
-			dirs = append(dirs, paths[0])
-		}
-	}
-	for _, d := range dirs {
-		c, err := config.Find(d)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("config: %w", err))
-		}
-		if c != nil {
-			return c, nil
-		}
-	}
-	return nil, nil
 }
 
 // ruleSet is the built-in rules, less those the config disables, plus its
@@ -229,15 +220,15 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 	var progress atomic.Int64
 	stop := startProgress(a, &progress)
 	stats, err := sc.Scan(ctx, s.source, func(f vigil.Finding) {
-		progress.Add(1)
-		switch {
-		case f.Confidence < s.floor:
+		if f.Confidence < s.floor {
 			res.below++
-		case s.baseline != nil && s.baseline.Contains(&f):
-			res.suppressed++
-		default:
-			res.findings = append(res.findings, f)
+			return
 		}
+		if s.mode == nil && len(suppress.Apply([]vigil.Finding{f}, s.filters, s.tally)) == 0 {
+			return // final already: nothing folds file findings
+		}
+		progress.Add(1)
+		res.findings = append(res.findings, f)
 	})
 	stop()
 	if err != nil {
@@ -251,7 +242,9 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
 			return nil, runtimeError(err, "")
 		}
+		res.findings = suppress.Apply(res.findings, s.filters, s.tally)
 	}
+	res.suppressed = s.tally.Counts()
 	report.Sort(res.findings)
 	return res, nil
 }
