@@ -64,8 +64,8 @@ type JSONSummary struct {
 	// it, keyed "kind:source" (kinds: inline, path, value, commit,
 	// ignore-file, baseline).
 	SuppressedBy map[string]int `json:"suppressed,omitempty"`
-	Below      int            `json:"below_confidence,omitempty"`
-	Complete   bool           `json:"complete"`
+	Below        int            `json:"below_confidence,omitempty"`
+	Complete     bool           `json:"complete"`
 }
 
 // JSONSkip is an item the scan could not read.
