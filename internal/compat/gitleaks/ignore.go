@@ -117,6 +117,5 @@ func (e IgnoreEntry) matches(f *vigil.Finding) bool {
 			return false
 		}
 	}
-	same, known := SameRule(e.Rule, f.RuleID)
-	return same || !known
+	return Describes(e.Rule, f.RuleID)
 }

@@ -86,8 +86,7 @@ func (g ReportFinding) matches(f *vigil.Finding) bool {
 		if g.StartLine != f.Origin.Line {
 			return false
 		}
-		same, known := SameRule(g.RuleID, f.RuleID)
-		return same || !known
+		return Describes(g.RuleID, f.RuleID)
 	}
 	secret := f.Secret.Reveal()
 	if secret == g.Secret || strings.Contains(g.Secret, secret) || strings.Contains(secret, g.Secret) {

@@ -4,6 +4,8 @@
 // mapped to vigil's where both mean the same credential.
 package gitleaks
 
+import "slices"
+
 // ruleIDs maps gitleaks' built-in rule ids (gitleaks 8.30) to the vigil
 // rules that find the same credential. It was drawn up by running each
 // gitleaks rule's regex over the examples of every vigil rule, then
@@ -187,8 +189,7 @@ func VigilRules(id string) ([]string, bool) {
 
 // SameRule reports whether a vigil finding of rule vigilID is what a
 // gitleaks entry for rule glID describes: the same id, or a mapped one.
-// known is false when glID has no counterpart, in which case a caller
-// matching by location may accept any rule.
+// known is false when glID has no counterpart.
 func SameRule(glID, vigilID string) (same, known bool) {
 	if glID == vigilID {
 		return true, true
@@ -197,10 +198,20 @@ func SameRule(glID, vigilID string) (same, known bool) {
 	if !ok {
 		return false, false
 	}
-	for _, id := range ids {
-		if id == vigilID {
-			return true, true
-		}
-	}
-	return false, true
+	return slices.Contains(ids, vigilID), true
 }
+
+// Describes reports whether a gitleaks entry that names rule glID at a
+// location (path, line and commit) stands for a vigil finding of rule
+// vigilID at the same location: the same credential under the same or a
+// mapped rule, or a secret one of the two tools only calls generic
+// (gitleaks' generic-api-key, vigil's generic rules), or a gitleaks rule
+// with no vigil counterpart. Two different specific rules do not match:
+// they are two credentials.
+func Describes(glID, vigilID string) bool {
+	same, known := SameRule(glID, vigilID)
+	return same || !known || glID == genericRule || slices.Contains(ruleIDs[genericRule], vigilID)
+}
+
+// genericRule is gitleaks' catch-all rule.
+const genericRule = "generic-api-key"
