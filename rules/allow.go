@@ -46,6 +46,24 @@ type AllowEntry struct {
 // findings.
 type Allowlist struct {
 	entries []allowEntry
+	// within, when restricted, must allow a finding too: the allowlist
+	// as it was before a change, so that what the change adds or widens
+	// does not apply to it (see Restrict).
+	within     *Allowlist
+	restricted bool
+}
+
+// Restrict returns an allowlist that allows only what both a and base
+// allow: base is the allowlist as it was before the change being scanned,
+// so that entries the change adds, or widens, do not apply to that same
+// change. A nil base allows nothing. Suppressions are credited to a.
+func (a *Allowlist) Restrict(base *Allowlist) *Allowlist {
+	if a == nil {
+		return nil
+	}
+	r := *a
+	r.within, r.restricted = base, true
+	return &r
 }
 
 type allowEntry struct {
@@ -223,6 +241,11 @@ func (a *Allowlist) allowed(t allowTarget) (vigil.Suppression, bool) {
 	for i := range a.entries {
 		e := &a.entries[i]
 		if kind, ok := e.test(t, false); ok {
+			if a.restricted {
+				if _, ok := a.within.allowed(t); !ok {
+					return vigil.Suppression{}, false
+				}
+			}
 			return vigil.Suppression{Kind: kind, Source: e.Source}, true
 		}
 	}
@@ -244,6 +267,11 @@ func (a *Allowlist) AllowedAfter(f *vigil.Finding) (vigil.Suppression, bool) {
 			continue
 		}
 		if kind, ok := e.test(t, true); ok {
+			if a.restricted {
+				if _, ok := a.within.AllowedAfter(f); !ok {
+					return vigil.Suppression{}, false
+				}
+			}
 			return vigil.Suppression{Kind: kind, Source: e.Source}, true
 		}
 	}

@@ -26,6 +26,7 @@ type scanFlags struct {
 	noConfig      bool
 	baseline      string
 	writeBaseline string
+	base          string
 	showSecrets   bool
 	confidence    string
 	workers       int
@@ -84,6 +85,7 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore .vigil.toml")
 	fl.StringVar(&f.baseline, "baseline", "", "do not report findings recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record every current finding as accepted in baseline `FILE` and exit 0")
+	fl.StringVar(&f.base, "base", "", "scan a change whose base is `REV`: suppression files apply as they were there, not as the change left them (default in hooks and CI: found from git and the CI's environment)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in clear (text and JSON only; never in SARIF)")
 	fl.StringVar(&f.confidence, "confidence", "", "report findings at or above `LEVEL`: low, medium or high (default medium)")
 	fl.IntVar(&f.workers, "workers", 0, "matching goroutines (default: number of CPUs)")

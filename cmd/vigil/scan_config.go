@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/vigilsec/vigil/internal/compat/trufflehog"
 	"github.com/vigilsec/vigil/internal/config"
 	"github.com/vigilsec/vigil/internal/suppress"
+	"github.com/vigilsec/vigil/rules"
 )
 
 // configDirs are the directories a scan reads its configuration and
@@ -71,6 +73,12 @@ func readAnyConfig(path string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseAnyConfig(path, data)
+}
+
+// parseAnyConfig parses configuration text in any of the formats
+// readAnyConfig reads.
+func parseAnyConfig(path string, data []byte) (*config.Config, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case ext == ".yaml" || ext == ".yml":
 		return trufflehog.ConvertConfig(path, data)
@@ -132,12 +140,59 @@ func ignoreFiles(a *app, cfg *config.Config, paths []string) ([]*gitleaks.Ignore
 	return out, nil
 }
 
-// readBaseline reads --baseline in any accepted format, and adds the
-// filter that keeps the baseline file itself out of the report.
-func readBaseline(path string, paths []string) ([]suppress.Filter, error) {
+// readBaseline reads --baseline in any accepted format.
+func readBaseline(path string) (*suppress.Baseline, error) {
 	b, err := suppress.ReadBaseline(path)
 	if err != nil {
 		return nil, withHint(usageError(err), "--baseline takes a vigil baseline ('vigil scan --write-baseline FILE'), a detect-secrets .secrets.baseline or a gitleaks JSON report")
 	}
-	return []suppress.Filter{suppress.SelfFilter(path, paths), b}, nil
+	return b, nil
+}
+
+// suppressions gathers what keeps findings out of the report: the
+// configuration's allowlists (returned, for the matcher), and the filters
+// applied to final findings (s.filters): commit allowlists, ignore files,
+// the baseline. Under a guard each applies only as it was at the base of
+// the change scanned, and the configuration returned is limited likewise.
+func (s *scanSetup) suppressions(ctx context.Context, a *app, f scanFlags, cfg *config.Config, g *guard, paths []string) (*config.Config, *rules.Allowlist, error) {
+	var allow *rules.Allowlist
+	var err error
+	if g != nil {
+		cfg, allow, err = g.config(ctx, cfg)
+	} else {
+		allow, err = rules.NewAllowlist(cfg.AllowEntries())
+	}
+	if err != nil {
+		return nil, nil, usageError(err)
+	}
+	if allow.HasCommits() {
+		s.filters = append(s.filters, suppress.FilterFunc(allow.AllowedAfter))
+	}
+	ignores, err := ignoreFiles(a, cfg, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ig := range ignores {
+		if g != nil {
+			s.filters = append(s.filters, g.ignoreFile(ctx, ig))
+		} else {
+			s.filters = append(s.filters, ig)
+		}
+	}
+	if f.baseline != "" {
+		b, err := readBaseline(f.baseline)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.filters = append(s.filters, suppress.SelfFilter(f.baseline, paths))
+		if g != nil {
+			s.filters = append(s.filters, g.baseline(ctx, b))
+		} else {
+			s.filters = append(s.filters, b)
+		}
+	}
+	if g != nil {
+		g.announce(a)
+	}
+	return cfg, allow, nil
 }

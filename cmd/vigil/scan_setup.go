@@ -60,6 +60,23 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		cfg = &config.Config{}
 	}
 	s := &scanSetup{workers: f.workers, floor: vigil.Medium, tally: &suppress.Tally{}}
+	for _, m := range f.modes {
+		if !m.active() {
+			continue
+		}
+		if s.mode != nil {
+			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
+		}
+		s.mode = m
+	}
+	guard, err := newGuard(ctx, a, f, s.mode, paths)
+	if err != nil {
+		return nil, err
+	}
+	cfg, allow, err := s.suppressions(ctx, a, f, cfg, guard, paths)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Scan.Confidence != 0 {
 		s.floor = cfg.Scan.Confidence
 	}
@@ -67,20 +84,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		if s.floor, err = vigil.ParseConfidence(f.confidence); err != nil {
 			return nil, usageError(fmt.Errorf("--confidence: %w", err))
 		}
-	}
-	allow, err := rules.NewAllowlist(cfg.AllowEntries())
-	if err != nil {
-		return nil, usageError(err)
-	}
-	if allow.HasCommits() {
-		s.filters = append(s.filters, suppress.FilterFunc(allow.AllowedAfter))
-	}
-	ignores, err := ignoreFiles(a, cfg, paths)
-	if err != nil {
-		return nil, err
-	}
-	for _, ig := range ignores {
-		s.filters = append(s.filters, ig)
 	}
 	opts := files.Options{Exclude: append(cfg.Scan.Exclude, f.exclude...), MaxFileSize: int64(cfg.Scan.MaxFileSize)}
 	if f.maxFileSize != "" {
@@ -95,15 +98,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	}
 	if opts.Archives, err = f.archive.reader(a, opts); err != nil {
 		return nil, err
-	}
-	for _, m := range f.modes {
-		if !m.active() {
-			continue
-		}
-		if s.mode != nil {
-			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
-		}
-		s.mode = m
 	}
 	if p, ok := s.mode.(prestarter); ok {
 		p.prestart(ctx, a.logger, paths, opts)
@@ -142,13 +136,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 			}
 		}
 		s.source = sourceFor(a, paths, opts)
-	}
-	if f.baseline != "" {
-		bl, err := readBaseline(f.baseline, paths)
-		if err != nil {
-			return nil, err
-		}
-		s.filters = append(s.filters, bl...)
 	}
 	return s, nil
 }

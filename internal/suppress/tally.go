@@ -95,3 +95,20 @@ next:
 	}
 	return out
 }
+
+// Both suppresses what cur and base both suppress, credited to cur: base
+// is a baseline or ignore file as it was before the change being scanned
+// (nil when it did not exist), so that entries the change adds do not
+// apply to that same change.
+func Both(cur, base Filter) Filter {
+	return FilterFunc(func(f *vigil.Finding) (vigil.Suppression, bool) {
+		s, ok := cur.Suppress(f)
+		if !ok || base == nil {
+			return vigil.Suppression{}, false
+		}
+		if _, ok := base.Suppress(f); !ok {
+			return vigil.Suppression{}, false
+		}
+		return s, true
+	})
+}
