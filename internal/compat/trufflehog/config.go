@@ -92,11 +92,13 @@ var nonID = regexp.MustCompile(`[^a-z0-9]+`)
 // (hog-token-detector).
 func ruleID(name string) string {
 	var b strings.Builder
-	for i, r := range name {
-		if 'A' <= r && r <= 'Z' && i > 0 {
+	prev := rune(0)
+	for _, r := range name {
+		if 'A' <= r && r <= 'Z' && ('a' <= prev && prev <= 'z' || '0' <= prev && prev <= '9') {
 			b.WriteByte('-')
 		}
 		b.WriteRune(r)
+		prev = r
 	}
 	return strings.Trim(nonID.ReplaceAllString(strings.ToLower(b.String()), "-"), "-")
 }
