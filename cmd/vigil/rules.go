@@ -64,6 +64,7 @@ the verifiers' own declarations: a verifier cannot contact anything else.`,
 	fl.BoolVar(&f.verifiers, "verifiers", false, "list every host and endpoint verification may contact")
 	fl.BoolVar(&f.all, "all", false, "with --verifiers: every verifier vigil has, not only those the rules use")
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: text or json")
+	completeValues(cmd, "format", "text", "json")
 	fl.StringVar(&f.configPath, "config", "", "read rules from `FILE` too (default: .vigil.toml in the current directory)")
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore .vigil.toml")
 	return cmd

@@ -39,6 +39,20 @@ type scanFlags struct {
 	verify verifyFlags
 	// archive opens archives and sets their limits (scan_archive.go).
 	archive archiveFlags
+	// findingsExit is the exit code when findings are reported.
+	findingsExit int
+	// gitleaks holds gitleaks' spellings of these flags.
+	gitleaks gitleaksFlags
+}
+
+// git returns the git mode.
+func (f *scanFlags) git() *gitMode {
+	for _, m := range f.modes {
+		if g, ok := m.(*gitMode); ok {
+			return g
+		}
+	}
+	return nil
 }
 
 // scanMode is a kind of scan other than files and stdin. A mode registers
@@ -73,6 +87,9 @@ read everything it was asked to (it lists what), 130 interrupted.`,
   vigil scan --baseline .vigil-baseline.json src/
   vigil scan --verify --only-verified .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.gitleaks.apply(a, cmd.Flags(), &f); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), a, f, args)
 		},
 	}
@@ -90,6 +107,11 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	fl.StringVar(&f.confidence, "confidence", "", "report findings at or above `LEVEL`: low, medium or high (default medium)")
 	fl.IntVar(&f.workers, "workers", 0, "matching goroutines (default: number of CPUs)")
 	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
+	fl.IntVar(&f.findingsExit, "findings-exit", exitFindings, "exit with `CODE` when findings are reported (0: report without failing; an incomplete scan still exits 3)")
+	f.gitleaks.register(fl)
+	completeValues(cmd, "format", "text", "json", "sarif")
+	completeValues(cmd, "confidence", "low", "medium", "high")
+	completeValues(cmd, "color", "auto", "always", "never")
 	for _, m := range f.modes {
 		m.register(fl)
 	}
@@ -99,6 +121,9 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 }
 
 func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
+	if f.findingsExit < 0 || f.findingsExit > 125 {
+		return usageError(fmt.Errorf("--findings-exit %d: want 0 to 125", f.findingsExit))
+	}
 	if !slices.Contains([]string{"text", "json", "sarif"}, f.format) {
 		return usageError(fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
 	}
@@ -133,7 +158,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		}
 		a.warnf("wrote %d findings to baseline %s", len(res.findings), f.writeBaseline)
 		report.Summary(a.stderr, rep)
-		return scanExit(rep, true)
+		return scanExit(rep, true, f.findingsExit)
 	}
 	if err := writeReport(a, f, rep); err != nil {
 		return err
@@ -144,12 +169,12 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if rep.Stats.Items == 0 && len(rep.Stats.Incomplete()) == 0 && emptyIsClean(setup.mode) {
 		return nil // nothing staged or pushed: nothing to block
 	}
-	return scanExit(rep, false)
+	return scanExit(rep, false, f.findingsExit)
 }
 
 // scanExit maps a finished scan to its exit code: an incomplete scan (or
 // one that read nothing) is 3 whatever it found, findings are 1.
-func scanExit(rep *report.Report, baselineWritten bool) error {
+func scanExit(rep *report.Report, baselineWritten bool, findingsExit int) error {
 	if n := len(rep.Stats.Incomplete()); n > 0 {
 		return runtimeError(fmt.Errorf("the scan is incomplete: %d items could not be scanned (listed above)", n),
 			"fix what can be fixed (permissions, --max-file-size, --archive-* limits); --exclude what is known to be unreadable, such as deliberately broken test archives")
@@ -157,8 +182,8 @@ func scanExit(rep *report.Report, baselineWritten bool) error {
 	if rep.Stats.Items == 0 {
 		return runtimeError(errors.New("nothing was scanned: every path was empty, excluded or binary"), "check the paths and --exclude; a scan that read nothing does not pass")
 	}
-	if len(rep.Findings) > 0 && !baselineWritten {
-		return found()
+	if len(rep.Findings) > 0 && !baselineWritten && findingsExit != exitClean {
+		return &exitError{code: findingsExit}
 	}
 	return verifyExit(rep)
 }
@@ -199,4 +224,9 @@ func sourceFor(a *app, paths []string, opts files.Options) vigil.Source {
 		srcs = append(srcs, files.New(dirs, opts))
 	}
 	return srcs
+}
+
+// completeValues makes shell completion offer values for a flag.
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 }

@@ -1,13 +1,14 @@
 package detectsecrets
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil"
 )
 
 func TestBaseline(t *testing.T) {
-	secret := "hunter2-but-longer-0123"
+	secret := "value-" + strings.Repeat("0123", 4)
 	data := []byte(`{"version":"1.5.0","plugins_used":[{"name":"KeywordDetector"}],"results":{
 		"app/settings.py":[{"type":"Secret Keyword","filename":"app/settings.py","hashed_secret":"` + Hash(secret) + `","is_verified":false,"line_number":3}]},
 		"generated_at":"2026-01-01T00:00:00Z"}`)
