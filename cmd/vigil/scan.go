@@ -139,7 +139,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		return err
 	}
 	started := time.Now()
-	res, err := setup.run(ctx, a)
+	res, err := setup.run(ctx, a, f)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		report.Summary(a.stderr, rep)
 		return scanExit(rep, true, f.findingsExit)
 	}
-	if err := writeReport(a, f, rep); err != nil {
+	if err := writeReport(a, f, rep, res.streamed); err != nil {
 		return err
 	}
 	report.Summary(a.stderr, rep)
@@ -190,7 +190,10 @@ func scanExit(rep *report.Report, baselineWritten bool, findingsExit int) error 
 
 // writeReport writes the report in the chosen format to stdout or --output
 // (atomically, so a failed run never leaves half a report).
-func writeReport(a *app, f scanFlags, rep *report.Report) error {
+func writeReport(a *app, f scanFlags, rep *report.Report, streamed bool) error {
+	if streamed {
+		return nil // the findings were shown on the terminal as they came
+	}
 	write := func(w io.Writer, color bool) error {
 		switch f.format {
 		case "json":

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"sync/atomic"
-	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/config"
@@ -47,6 +45,8 @@ type prestarter interface {
 type scanResult struct {
 	findings   []vigil.Finding
 	stats      vigil.Stats
+	// streamed is set when the findings were shown as they came.
+	streamed bool
 	suppressed []vigil.SuppressionCount
 	below      int
 }
@@ -188,7 +188,7 @@ func checkCustomExamples(m *rules.Matcher, cfg *config.Config) error {
 
 // run scans, showing progress on a terminal, then applies the baseline and
 // the confidence floor.
-func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
+func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, error) {
 	res := &scanResult{}
 	if a.getenv("GOGC") == "" {
 		switch s.source.(type) {
@@ -203,21 +203,24 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 			debug.SetGCPercent(50)
 		}
 	}
-	sc := &vigil.Scanner{Matcher: s.matcher, Workers: s.workers, Logger: a.logger}
-	var progress atomic.Int64
-	stop := startProgress(a, &progress)
+	// Findings of files and stdin are final when found; a mode's are
+	// final once it has finished them (history: attributed).
+	final := s.mode == nil
+	live := newLiveView(a, f, s.source, final)
+	res.streamed = live.shown()
+	sc := &vigil.Scanner{Matcher: s.matcher, Workers: s.workers, Logger: a.logger, Progress: live.scanProgress()}
 	stats, err := sc.Scan(ctx, s.source, func(f vigil.Finding) {
 		if f.Confidence < s.floor {
 			res.below++
 			return
 		}
-		if s.mode == nil && len(suppress.Apply([]vigil.Finding{f}, s.filters, s.tally)) == 0 {
-			return // final already: nothing folds file findings
+		if final && len(suppress.Apply([]vigil.Finding{f}, s.filters, s.tally)) == 0 {
+			return
 		}
-		progress.Add(1)
+		live.found(&f)
 		res.findings = append(res.findings, f)
 	})
-	stop()
+	live.stop()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, interrupted(err)
@@ -234,32 +237,6 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 	res.suppressed = s.tally.Counts()
 	report.Sort(res.findings)
 	return res, nil
-}
-
-// startProgress prints a findings counter on stderr while a scan runs, only
-// when stderr is a terminal.
-func startProgress(a *app, found *atomic.Int64) (stop func()) {
-	if !a.isTerminal(a.stderr) {
-		return func() {}
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(a.stderr, "\r\x1b[K")
-				return
-			case <-t.C:
-				fmt.Fprintf(a.stderr, "\r\x1b[Kscanning… %s, %d findings", time.Since(start).Round(time.Second), found.Load())
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
 }
 
 func (s *scanSetup) ruleInfos(fs []vigil.Finding) []report.RuleInfo {
