@@ -43,10 +43,10 @@ type prestarter interface {
 
 // scanResult is what a scan found, after suppressions and the floor.
 type scanResult struct {
-	findings   []vigil.Finding
-	stats      vigil.Stats
+	findings []vigil.Finding
+	stats    vigil.Stats
 	// streamed is set when the findings were shown as they came.
-	streamed bool
+	streamed   bool
 	suppressed []vigil.SuppressionCount
 	below      int
 }
