@@ -15,8 +15,8 @@ import (
 type gitleaksFlags struct {
 	reportPath, reportFormat, baselinePath, logOpts, ignorePath string
 	redact                                                      string
-	noBanner                                                    bool
-	exitCode, maxTargetMB                                       int
+	noBanner, ignoreAllow                                       bool
+	exitCode, maxTargetMB, maxArchiveDepth                      int
 }
 
 func (g *gitleaksFlags) register(fl *pflag.FlagSet) {
@@ -31,7 +31,10 @@ func (g *gitleaksFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&g.logOpts, "log-opts", "", "gitleaks' git log options (--git, --range, --branch, --since)")
 	fl.IntVar(&g.maxTargetMB, "max-target-megabytes", 0, "gitleaks' --max-file-size in MB")
 	fl.StringVar(&g.ignorePath, "gitleaks-ignore-path", "", "gitleaks' .gitleaksignore location")
-	for _, n := range []string{"report-path", "report-format", "baseline-path", "redact", "no-banner", "exit-code", "log-opts", "max-target-megabytes", "gitleaks-ignore-path"} {
+	fl.BoolVar(&g.ignoreAllow, "ignore-gitleaks-allow", false, "gitleaks' switch for gitleaks:allow comments")
+	fl.IntVar(&g.maxArchiveDepth, "max-archive-depth", 0, "gitleaks' --archive-depth")
+	for _, n := range []string{"report-path", "report-format", "baseline-path", "redact", "no-banner", "exit-code", "log-opts",
+		"max-target-megabytes", "gitleaks-ignore-path", "ignore-gitleaks-allow", "max-archive-depth"} {
 		hidden(n)
 	}
 }
@@ -77,6 +80,14 @@ func (g *gitleaksFlags) apply(a *app, fl *pflag.FlagSet, f *scanFlags) error {
 		size := strconv.Itoa(g.maxTargetMB) + "MB"
 		say("max-target-megabytes", "--max-file-size "+size)
 		f.maxFileSize = size
+	}
+	if set("ignore-gitleaks-allow") {
+		say("ignore-gitleaks-allow", "gitleaks_allow = false under [compat] in .vigil.toml")
+		f.ignoreGitleaksAllow = true
+	}
+	if set("max-archive-depth") {
+		say("max-archive-depth", "--archive-depth "+strconv.Itoa(g.maxArchiveDepth))
+		f.archive.depth = g.maxArchiveDepth
 	}
 	if set("gitleaks-ignore-path") {
 		a.warnf("--gitleaks-ignore-path is gitleaks' flag: vigil reads .gitleaksignore from the current directory and the directory scanned")

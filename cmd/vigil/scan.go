@@ -41,6 +41,8 @@ type scanFlags struct {
 	archive archiveFlags
 	// findingsExit is the exit code when findings are reported.
 	findingsExit int
+	// ignoreGitleaksAllow turns gitleaks:allow comments off.
+	ignoreGitleaksAllow bool
 	// gitleaks holds gitleaks' spellings of these flags.
 	gitleaks gitleaksFlags
 }

@@ -59,6 +59,10 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
+	if f.ignoreGitleaksAllow {
+		off := false
+		cfg.Compat.GitleaksAllow = &off
+	}
 	s := &scanSetup{workers: f.workers, floor: vigil.Medium, tally: &suppress.Tally{}}
 	for _, m := range f.modes {
 		if !m.active() {
