@@ -28,9 +28,21 @@ func LooksLikeConfig(data []byte) bool {
 		return false
 	}
 	for k := range m {
+		switch k {
+		case "scan", "allow", "disable", "compat":
+			return false // vigil's own
+		}
+	}
+	for k, v := range m {
 		switch strings.ToLower(k) {
-		case "title", "extend", "allowlist", "allowlists", "minversion", "description":
+		case "title", "extend", "allowlists", "minversion", "description":
 			return true
+		case "allowlist":
+			// gitleaks' [allowlist] is a table; vigil's [[allowlist]] an
+			// array of them.
+			if _, ok := v.(map[string]any); ok {
+				return true
+			}
 		}
 	}
 	for _, r := range tables(get(m, "rules")) {

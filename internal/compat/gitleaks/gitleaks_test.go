@@ -202,12 +202,15 @@ func TestConvertConfigErrors(t *testing.T) {
 
 func TestLooksLikeConfig(t *testing.T) {
 	for text, want := range map[string]bool{
-		"title = 'x'\n":                                   true,
-		"[extend]\nuseDefault = true\n":                   true,
-		"[[rules]]\nid='a'\nsecretGroup=1\n":              true,
-		"[allow]\npaths=['a']\n":                          false,
-		"[[rules]]\nid='a'\nregex='x'\nkeywords=['ab']\n": false,
-		"not toml [":                                      false,
+		"title = 'x'\n":                                                   true,
+		"[extend]\nuseDefault = true\n":                                   true,
+		"[[rules]]\nid='a'\nsecretGroup=1\n":                              true,
+		"[allow]\npaths=['a']\n":                                          false,
+		"[[rules]]\nid='a'\nregex='x'\nkeywords=['ab']\n":                 false,
+		"not toml [":                                                      false,
+		"[allowlist]\npaths=['a']\n":                                      true,
+		"[[allowlist]]\ndescription='d'\npaths=['a']\n":                   false,
+		"[allow]\npaths=['a']\n[[allowlist]]\nrules=['x']\npaths=['b']\n": false,
 	} {
 		if got := LooksLikeConfig([]byte(text)); got != want {
 			t.Errorf("%q: %v", text, got)
