@@ -79,11 +79,17 @@ func readAnyConfig(path string) (*config.Config, error) {
 // parseAnyConfig parses configuration text in any of the formats
 // readAnyConfig reads.
 func parseAnyConfig(path string, data []byte) (*config.Config, error) {
+	return parseAnyConfigWith(path, data, os.ReadFile)
+}
+
+// parseAnyConfigWith is parseAnyConfig reading the files a gitleaks
+// configuration extends with read.
+func parseAnyConfigWith(path string, data []byte, read func(string) ([]byte, error)) (*config.Config, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); {
 	case ext == ".yaml" || ext == ".yml":
 		return trufflehog.ConvertConfig(path, data)
 	case gitleaks.LooksLikeConfig(data):
-		return gitleaks.ConvertConfig(path, data)
+		return gitleaks.ConvertConfigWith(path, data, read)
 	}
 	return config.Parse(path, data)
 }

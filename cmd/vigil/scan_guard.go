@@ -42,7 +42,10 @@ func ciDetected(a *app) bool {
 // newGuard returns the guard of a scan of a change, or nil for a scan
 // that is not of one (a scan of a work tree or history outside CI, with
 // no --base).
-func newGuard(ctx context.Context, a *app, f scanFlags, mode scanMode, paths []string) (*guard, error) {
+func newGuard(ctx context.Context, a *app, f scanFlags, cfg *config.Config, mode scanMode, paths []string) (*guard, error) {
+	if cfg.Path == "" && f.baseline == "" && !hasIgnoreFile(cfg, paths) {
+		return nil, nil // nothing a change could add to: no git work
+	}
 	g := &guard{dir: "."}
 	if len(paths) == 1 && paths[0] != "-" {
 		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
@@ -88,7 +91,9 @@ func newGuard(ctx context.Context, a *app, f scanFlags, mode scanMode, paths []s
 	if spec != "" {
 		if out, err := g.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", spec+"^{commit}"); err == nil {
 			g.base = strings.TrimSpace(out)
-		} else {
+		} else if !(gm != nil && gm.staged) {
+			// (Staged changes in a repository with no commit yet have
+			// no base: every file is new in them, as the notes say.)
 			a.warnf("%s: cannot read the base of the change (%s): no suppression file written in the repository applies", g.why, spec)
 			a.warnf("hint: fetch the base commit (actions/checkout: fetch-depth: 0), or name it with --base REV or VIGIL_BASE")
 		}
@@ -206,6 +211,21 @@ func (g *guard) atBase(ctx context.Context, path string) (data []byte, inChange 
 	return []byte(out), true
 }
 
+// reader reads files as they were at the base: those the change could
+// have touched from the base, others from disk.
+func (g *guard) reader(ctx context.Context) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		data, inChange := g.atBase(ctx, p)
+		if !inChange {
+			return os.ReadFile(p)
+		}
+		if data == nil {
+			return nil, fmt.Errorf("%s: %w at the base of the change", p, os.ErrNotExist)
+		}
+		return data, nil
+	}
+}
+
 // config limits cfg to what it was at the base, and returns the
 // allowlist to match with.
 func (g *guard) config(ctx context.Context, cfg *config.Config) (*config.Config, *rules.Allowlist, error) {
@@ -222,7 +242,7 @@ func (g *guard) config(ctx context.Context, cfg *config.Config) (*config.Config,
 	}
 	var base *config.Config
 	if data != nil {
-		if base, err = parseAnyConfig(cfg.Path, data); err != nil {
+		if base, err = parseAnyConfigWith(cfg.Path, data, g.reader(ctx)); err != nil {
 			g.note(cfg.Path, "its version at the base does not parse ("+err.Error()+"): none of it applies")
 			base = nil
 		}
@@ -310,4 +330,17 @@ func isBuiltinRule(id string) bool {
 	}
 	_, ok := set.Get(id)
 	return ok
+}
+
+// hasIgnoreFile reports whether a .gitleaksignore would be read.
+func hasIgnoreFile(cfg *config.Config, paths []string) bool {
+	if !config.On(cfg.Compat.GitleaksIgnore) {
+		return false
+	}
+	for _, d := range configDirs(paths) {
+		if _, err := os.Stat(filepath.Join(d, gitleaks.IgnoreFileName)); err == nil {
+			return true
+		}
+	}
+	return false
 }

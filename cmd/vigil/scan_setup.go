@@ -73,7 +73,7 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		}
 		s.mode = m
 	}
-	guard, err := newGuard(ctx, a, f, s.mode, paths)
+	guard, err := newGuard(ctx, a, f, cfg, s.mode, paths)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,13 @@ func ReadConfig(path string) (*config.Config, error) {
 // configuration. An [extend] path is read relative to the directory of
 // path.
 func ConvertConfig(path string, data []byte) (*config.Config, error) {
-	cv := &converter{cfg: &config.Config{Path: path, Converted: true}, seenRules: map[string]bool{}}
+	return ConvertConfigWith(path, data, os.ReadFile)
+}
+
+// ConvertConfigWith is ConvertConfig reading the files an [extend] path
+// names with read: a scan of a change reads them as they were at its base.
+func ConvertConfigWith(path string, data []byte, read func(string) ([]byte, error)) (*config.Config, error) {
+	cv := &converter{cfg: &config.Config{Path: path, Converted: true}, seenRules: map[string]bool{}, read: read}
 	if err := cv.file(path, data, 0); err != nil {
 		return nil, err
 	}
@@ -88,6 +94,7 @@ func ConvertConfig(path string, data []byte) (*config.Config, error) {
 }
 
 type converter struct {
+	read      func(string) ([]byte, error)
 	cfg       *config.Config
 	notes     []string
 	seenRules map[string]bool
@@ -175,7 +182,7 @@ func (cv *converter) extend(path string, ext map[string]any, depth int) error {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(path), p)
 		}
-		data, err := os.ReadFile(p)
+		data, err := cv.read(p)
 		if err != nil {
 			return fmt.Errorf("%s: [extend] path: %w", path, err)
 		}
