@@ -268,6 +268,18 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 	return fs, nil
 }
 
+// changeOwn keeps, of findings, those a staged or pushed change adds, as
+// finish does, without reporting anything.
+func (g *gitMode) changeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	switch {
+	case g.stage != nil:
+		return g.stage.Filter(ctx, fs)
+	case g.hist != nil:
+		return g.hist.Attribute(ctx, fs)
+	}
+	return fs, nil
+}
+
 // emptyIsClean reports whether a scan that read nothing is clean for this
 // mode: a commit that only deletes files, or a push that only deletes
 // branches, has nothing to scan and must not be blocked.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/config"
@@ -33,6 +34,56 @@ type scanSetup struct {
 	// files, commit allowlists. tally counts every suppressed finding.
 	filters []suppress.Filter
 	tally   *suppress.Tally
+	// held keeps the findings the matcher suppressed in a hook's scan
+	// until the mode has said which of them the change adds (see
+	// suppressed).
+	heldMu sync.Mutex
+	held   []heldFinding
+}
+
+type heldFinding struct {
+	f   vigil.Finding
+	why vigil.Suppression
+}
+
+// suppressed counts a finding the matcher suppressed. A scan of staged
+// changes or of pushed commits reads whole files but reports only what
+// the change adds: its suppressed findings wait for the same test.
+func (s *scanSetup) suppressed(f vigil.Finding, why vigil.Suppression) {
+	if f.Confidence < s.floor {
+		return
+	}
+	if g, ok := s.mode.(*gitMode); ok && (g.staged || g.prePush) {
+		s.heldMu.Lock()
+		s.held = append(s.held, heldFinding{f, why})
+		s.heldMu.Unlock()
+		return
+	}
+	s.tally.Add(&f, why)
+}
+
+// countHeld counts the held findings the mode keeps as the change's own.
+func (s *scanSetup) countHeld(ctx context.Context) error {
+	g, ok := s.mode.(*gitMode)
+	if !ok || len(s.held) == 0 {
+		return nil
+	}
+	fs := make([]vigil.Finding, len(s.held))
+	why := map[string]vigil.Suppression{}
+	for i, h := range s.held {
+		fs[i] = h.f
+		why[suppress.Key(&h.f)] = h.why
+	}
+	kept, err := g.changeOwn(ctx, fs)
+	if err != nil {
+		return err
+	}
+	for i := range kept {
+		if w, ok := why[suppress.Key(&kept[i])]; ok {
+			s.tally.Add(&kept[i], w)
+		}
+	}
+	return nil
 }
 
 // prestarter is a scan mode that can begin its own work (git's) in the
@@ -113,11 +164,7 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	s.set, err = ruleSet(a, cfg)
 	if err == nil {
 		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Markers: cfg.Markers(), Logger: a.logger,
-			Suppressed: func(f vigil.Finding, why vigil.Suppression) {
-				if f.Confidence >= s.floor {
-					s.tally.Add(&f, why)
-				}
-			}})
+			Suppressed: s.suppressed})
 	}
 	debug.SetGCPercent(gc)
 	if err != nil {
@@ -234,6 +281,9 @@ func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, 
 	res.stats = stats
 	if s.mode != nil {
 		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
+			return nil, runtimeError(err, "")
+		}
+		if err := s.countHeld(ctx); err != nil {
 			return nil, runtimeError(err, "")
 		}
 		res.findings = suppress.Apply(res.findings, s.filters, s.tally)
