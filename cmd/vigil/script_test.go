@@ -12,12 +12,16 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/vigilsec/vigil/internal/fakecred"
+	"github.com/vigilsec/vigil/internal/testenv"
 )
 
 // TestScripts runs the end-to-end CLI scripts in testdata/script. Secrets
 // are never stored in the scripts: the gen command writes files from
 // templates ({hex:32}, {alnum:40}…) with values generated at test time.
 func TestScripts(t *testing.T) {
+	if testenv.Strict() {
+		testenv.NeedProgram(t, "git") // the scripts that need it skip without it
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
