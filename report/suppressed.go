@@ -7,7 +7,7 @@ import (
 	"github.com/vigilsec/vigil"
 )
 
-// Suppressed sums r.Suppressed: the findings not reported because a
+// SuppressedTotal sums r.Suppressed: the findings not reported because a
 // configuration, an inline comment, an ignore file or a baseline said so.
 // The text summary and the JSON report both read it from here.
 func (r *Report) SuppressedTotal() int {
