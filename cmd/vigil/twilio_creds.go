@@ -44,6 +44,7 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 		if err != nil {
 			return twilioCreds{}, err
 		}
+		a.storeWarnings(st)
 		from = st.String()
 		get = func(name string) (string, error) {
 			v, err := st.Get(ctx, name)
@@ -110,6 +111,22 @@ func (a *app) openStore(ctx context.Context, uri string) (secretstore.Store, err
 		return nil, withHint(usageError(err), "secret stores: "+strings.Join(secretstore.Schemes(), ", ")+"; see 'vigil twilio rotate --help'")
 	}
 	return st, nil
+}
+
+// storeWarnings prints what a store says about itself, such as a file of
+// secrets that others can read.
+func (a *app) storeWarnings(st secretstore.Store) {
+	w, ok := st.(interface{ Warnings() []string })
+	if !ok {
+		return
+	}
+	for _, msg := range w.Warnings() {
+		text, hint, _ := strings.Cut(msg, "\nhint: ")
+		a.warnf("warning: %s", text)
+		if hint != "" {
+			fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		}
+	}
 }
 
 // absStoreURI makes the path of a dotenv: or file: URI absolute.
