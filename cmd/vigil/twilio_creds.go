@@ -106,7 +106,11 @@ func (c twilioCreds) acting() (*rest.Client, error) {
 // error. A relative dotenv path is made absolute, so a journal can name
 // it for a --resume run from elsewhere.
 func (a *app) openStore(ctx context.Context, uri string) (secretstore.Store, error) {
-	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv})
+	var environ []string
+	if a.environ != nil {
+		environ = a.environ()
+	}
+	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv, Environ: environ})
 	if err != nil {
 		return nil, withHint(usageError(err), "secret stores: "+strings.Join(secretstore.Schemes(), ", ")+"; see 'vigil twilio rotate --help'")
 	}

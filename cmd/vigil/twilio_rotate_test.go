@@ -49,8 +49,18 @@ func (e *rotEnv) run(t *testing.T, stdin string, args ...string) (int, string, s
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, stdio{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv: func(k string) string { return e.env[k] }, isTerminal: func(any) bool { return false }})
+		getenv: func(k string) string { return e.env[k] }, environ: e.environ, isTerminal: func(any) bool { return false }})
 	return code, out.String(), errb.String()
+}
+
+// environ is the test process's environment with e.env over it: what
+// pass and exec stores run with.
+func (e *rotEnv) environ() []string {
+	out := os.Environ()
+	for k, v := range e.env {
+		out = append(out, k+"="+v)
+	}
+	return out
 }
 
 func (e *rotEnv) field(t *testing.T, name string) string {

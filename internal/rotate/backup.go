@@ -68,9 +68,12 @@ func (x *rot) snapshot(ctx context.Context) (string, error) {
 	if v, ok := x.Store.(versioned); ok {
 		return v.Snapshot(ctx, x.tag(), fields)
 	}
-	cur, err := x.readStore(ctx, fields...)
-	if err != nil {
-		return "", err
+	cur := x.old // read by the plan, in this process
+	if cur == nil {
+		var err error
+		if cur, err = x.readStore(ctx, fields...); err != nil {
+			return "", err
+		}
 	}
 	vals := map[string]vigil.Secret{}
 	var names []string

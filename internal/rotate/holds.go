@@ -134,29 +134,30 @@ func (x *rot) storeHolds(ctx context.Context, st State) (string, map[string]vigi
 	if err != nil {
 		return "", nil, err
 	}
+	sid, secret := vals[p.SIDField].Reveal(), vals[p.SecretField]
+	if (sid == p.Key || slices.Contains(st.Created, sid)) && !secret.IsZero() {
+		c, err := x.Client(sid, secret)
+		if err != nil {
+			return "", nil, err
+		}
+		policy := p.Policy
+		switch err := retryTemporary(ctx, func() error { return probe(ctx, c, policy) }); {
+		case err != nil && !isAuth(err):
+			return "", nil, err
+		case err == nil && sid == p.Key:
+			return "old", vals, nil
+		case err == nil:
+			return "new", vals, nil
+		}
+	}
+	// Not a working pair: it may still be what the store held before
+	// (--new-store: nothing).
 	if st.Backup != "" {
 		if old, err := x.recall(ctx, st.Backup); err == nil && sameValues(old, vals, p.fields()) {
 			return "old", vals, nil
 		}
 	}
-	sid, secret := vals[p.SIDField].Reveal(), vals[p.SecretField]
-	if sid == "" || secret.IsZero() || (sid != p.Key && !slices.Contains(st.Created, sid)) {
-		return "torn", vals, nil
-	}
-	c, err := x.Client(sid, secret)
-	if err != nil {
-		return "", nil, err
-	}
-	policy := p.Policy
-	switch err := retryTemporary(ctx, func() error { return probe(ctx, c, policy) }); {
-	case isAuth(err):
-		return "torn", vals, nil
-	case err != nil:
-		return "", nil, err
-	case sid == p.Key:
-		return "old", vals, nil
-	}
-	return "new", vals, nil
+	return "torn", vals, nil
 }
 
 // sameValues reports whether a and b hold the same fields with the same

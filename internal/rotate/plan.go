@@ -140,6 +140,8 @@ type State struct {
 	Backup string
 	// RollingBack reports that a rollback began: only --rollback may go on.
 	RollingBack bool
+	// BackupBegun reports that the backup step began (a backup may exist).
+	BackupBegun bool
 	// InDoubt is a step that began and has no outcome: the process
 	// stopped while it ran, and it may or may not have taken effect.
 	InDoubt Step
@@ -166,6 +168,9 @@ func Derive(recs []Record) State {
 		}
 		if r.Step == StepBackup && r.Phase == Done {
 			st.Backup = r.Backup
+		}
+		if r.Step == StepBackup && r.Phase == Begin {
+			st.BackupBegun = true
 		}
 		if r.Step == StepRollback && r.Phase == Begin {
 			st.RollingBack = true

@@ -96,7 +96,7 @@ func (r *Runner) Resume(ctx context.Context, recs []Record) error {
 // idempotent), so that its leftovers can be found and removed.
 func (x *rot) backupRef(ctx context.Context) string {
 	st := x.j.State()
-	if st.Backup != "" || !st.Began(StepBackup) {
+	if st.Backup != "" || !st.BackupBegun {
 		return st.Backup
 	}
 	if v, ok := x.Store.(versioned); ok {
@@ -136,7 +136,7 @@ func (x *rot) resumeKey(ctx context.Context, st State) error {
 	switch {
 	case st.Did(StepRevoke) || st.InDoubt == StepRevoke || st.InDoubt == StepCleanup || st.Began(StepDrop) || st.Did(StepConfirm) || st.Did(StepVerify):
 		return x.keyFinish(ctx)
-	case !st.Did(StepBackup) && st.Backup == "" && (st.Began(StepBackup) || st.Plan.ID != "" && !st.Began(StepCreate)):
+	case st.Backup == "" && (st.BackupBegun || !st.Began(StepCreate)) && st.Plan.ID != "" && !st.Began(StepStore):
 		// Stopped before or during the backup: nothing else happened.
 		if err := x.backupStep(ctx); err != nil {
 			return x.stopped(fmt.Errorf("keep the old values of %s recoverable: %w", x.Store, err), x.next("--resume"))

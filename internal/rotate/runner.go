@@ -65,6 +65,9 @@ type rot struct {
 	// old holds the store's previous values when they could be read, to
 	// put them back if the new credential fails.
 	old map[string]vigil.Secret
+	// verified is the new key this process wrote and proved to be in the
+	// store.
+	verified string
 }
 
 func (r *Runner) progress(format string, args ...any) {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/secretstore/awssm"
 	"github.com/vigilsec/vigil/internal/secretstore/conjur"
@@ -22,7 +24,9 @@ import (
 // Options are what a store may read from the outside world.
 type Options struct {
 	// Getenv reads VAULT_ADDR, VAULT_TOKEN, VAULT_ROLE_ID,
-	// VAULT_SECRET_ID and the CONJUR_* variables. Nil means os.Getenv.
+	// VAULT_SECRET_ID, the CONJUR_* variables and AWS_ACCESS_KEY_ID,
+	// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (without them the AWS
+	// SDK's own chain applies). Nil means os.Getenv.
 	Getenv func(string) string
 	// Environ is the environment of pass, gopass and exec commands. Nil
 	// means vigil's own.
@@ -73,6 +77,9 @@ func Open(ctx context.Context, raw string, opts Options) (Store, error) {
 		cfg, err := awsConfig(u)
 		if err != nil {
 			return nil, err
+		}
+		if id, key := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && key != "" {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider(id, key, getenv("AWS_SESSION_TOKEN"))
 		}
 		if opts.Tune.AWS != nil {
 			opts.Tune.AWS(&cfg)
