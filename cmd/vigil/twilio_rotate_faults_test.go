@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/secretstore"
 	"github.com/vigilsec/vigil/internal/secretstore/awssm/awssmtest"
 	"github.com/vigilsec/vigil/internal/secretstore/conjur/conjurtest"
@@ -278,11 +279,13 @@ func setupAWS(t *testing.T, e *rotEnv) (string, func(func())) {
 
 func setupConjur(t *testing.T, e *rotEnv) (string, func(func())) {
 	c := conjurtest.New(t, "myorg")
-	c.Hosts["host/vigil"] = "conjur-api-key"
+	apiKey := fakecred.New(5).MustExpand("{alnum:40}")
+	c.Hosts["host/vigil"] = apiKey
 	c.Declare("prod/twilio/TWILIO_API_KEY", "prod/twilio/TWILIO_API_SECRET")
 	c.Variables["prod/twilio/TWILIO_API_KEY"] = []string{e.old.SID}
 	c.Variables["prod/twilio/TWILIO_API_SECRET"] = []string{e.old.Secret.Reveal()}
-	e.env["CONJUR_AUTHN_LOGIN"], e.env["CONJUR_AUTHN_API_KEY"] = "host/vigil", "conjur-api-key"
+	e.env["CONJUR_AUTHN_LOGIN"] = "host/vigil"
+	e.env["CONJUR_AUTHN_API_KEY"] = apiKey
 	arm := func(kill func()) {
 		fired := false
 		c.AfterWrite = func(id string) {
@@ -314,7 +317,8 @@ func passKit(t *testing.T) faultStore {
 			runPass(t, e, nil, "init", "vigil-test@example.invalid")
 			runPass(t, e, []byte(e.old.SID), "insert", "--multiline", "twilio/TWILIO_API_KEY")
 			runPass(t, e, []byte(e.old.Secret.Reveal()), "insert", "--multiline", "twilio/TWILIO_API_SECRET")
-			return "pass:twilio", func(func()) {
+			uri := "pass:twilio" // vigil:allow (a store URI)
+			return uri, func(func()) {
 				wrap := filepath.Join(e.dir, "bin")
 				_ = os.Mkdir(wrap, 0o700)
 				script := "#!/bin/sh\n" + pass + " \"$@\"; rc=$?\ncase \"$*\" in *insert*/TWILIO_API_KEY) if [ ! -e \"$TORN_MARK\" ]; then : > \"$TORN_MARK\"; kill -9 $PPID; fi ;; esac\nexit $rc\n"

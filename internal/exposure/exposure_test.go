@@ -62,7 +62,8 @@ func abused() twiliotest.AccountSeed {
 	s := normal(21)
 	s.Events = append(s.Events,
 		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "1", Type: "user-session.created", Source: "web", ActorSID: "US" + strings.Repeat("c", 32), Date: at("2026-03-03T03:10:00Z"), IP: "203.0.113.7"},
-		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "2", Type: "account-api-keys.created", Date: at("2026-03-03T03:12:00Z"), IP: "203.0.113.7"})
+		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "2", Type: "account-api-keys.created", Date: at("2026-03-03T03:12:00Z"), IP: "203.0.113.7", ResourceKey: "backup-sync"})
+	s.Keys = append(s.Keys, twiliotest.KeySeed{SID: "SK" + strings.Repeat("9", 32), FriendlyName: "backup-sync"})
 	s.Usage = append(s.Usage, twiliotest.UsageSeed{Category: "sms", Date: at("2026-03-03T00:00:00Z"), Count: 4160, Price: 33.28})
 	s.Alerts = append(s.Alerts, twiliotest.AlertSeed{SID: "NO" + strings.Repeat("f", 32), ErrorCode: "20003", Date: at("2026-03-03T02:40:00Z"), Count: 25})
 	s.Subaccounts = []twiliotest.AccountSeed{{Name: "staging", SID: "AC" + strings.Repeat("d", 32), AuthToken: strings.Repeat("2", 32),
@@ -116,6 +117,13 @@ func TestAbusedAccount(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("misuse findings %v, want %d", got, len(want))
+	}
+	// The key the attacker created is named, with how to delete it.
+	for _, f := range rep.Findings {
+		if f.Ref == "AE"+strings.Repeat("e", 31)+"2" && (f.Resource != `key SK`+strings.Repeat("9", 32)+` ("backup-sync")` ||
+			!strings.Contains(f.Action, "keys:remove --sid SK"+strings.Repeat("9", 32))) {
+			t.Errorf("the created key is not named: resource %q, action %q", f.Resource, f.Action)
+		}
 	}
 	golden(t, "abused.txt", rep)
 }

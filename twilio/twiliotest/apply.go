@@ -224,6 +224,9 @@ func (e *Emulator) seedEvent(a *account, s EventSeed, now time.Time) *event {
 		for _, sid := range a.keyOrder {
 			if k := e.keys[sid]; k.friendly == s.ResourceKey {
 				ev.resourceSID = k.sid
+				if ev.data == nil { // as a live key event carries it
+					ev.data = map[string]any{"friendly_name": k.friendly}
+				}
 			}
 		}
 	}

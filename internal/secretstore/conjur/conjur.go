@@ -262,7 +262,7 @@ func (s *Store) do(ctx context.Context, method, path string, body []byte, privil
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s, err)
 		}
-		req.Header.Set("Authorization", `Token token="`+base64.StdEncoding.EncodeToString(tok)+`"`)
+		req.Header.Set("Authorization", authorization(tok))
 		if body != nil {
 			req.Header.Set("Content-Type", "application/octet-stream")
 		}
@@ -283,6 +283,12 @@ func (s *Store) do(ctx context.Context, method, path string, body []byte, privil
 		}
 		return nil, s.explain(resp.StatusCode, data, privilege, what)
 	}
+}
+
+// authorization is the header value that presents an access token:
+// Token token="BASE64".
+func authorization(token []byte) string {
+	return "Token token=" + strconv.Quote(base64.StdEncoding.EncodeToString(token))
 }
 
 // explain turns Conjur's error answers into errors that say what to do.
