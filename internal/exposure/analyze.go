@@ -70,10 +70,10 @@ type Finding struct {
 	Time    time.Time `json:"time"`
 	// Ref is what the line rests on: an event SID (AE…), an alert SID
 	// (NO…), or a usage record URI.
-	Ref    string `json:"ref"`
-	Type   string `json:"type"` // event type, usage category, error code
-	IP     string `json:"ip,omitempty"`
-	Actor  string `json:"actor,omitempty"`
+	Ref   string `json:"ref"`
+	Type  string `json:"type"` // event type, usage category, error code
+	IP    string `json:"ip,omitempty"`
+	Actor string `json:"actor,omitempty"`
 	// Resource names what the event created or changed, e.g. a key's SID
 	// and friendly name.
 	Resource string `json:"resource,omitempty"`
