@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,26 @@ func golden(t *testing.T, name string, rep *Report) {
 	var j bytes.Buffer
 	if err := rep.JSON(&j); err != nil || !json.Valid(j.Bytes()) {
 		t.Errorf("JSON: %v", err)
+	}
+}
+
+// TestSMSSpikeFromDetailedCategories reproduces issue 19: usage recorded
+// as sms-outbound (as Twilio records it) must show as an SMS spike, not
+// only as a price spike.
+func TestSMSSpikeFromDetailedCategories(t *testing.T) {
+	s := twiliotest.AccountSeed{SID: "AC" + strings.Repeat("a", 32), AuthToken: strings.Repeat("1", 32),
+		Usage: []twiliotest.UsageSeed{
+			{Category: "sms-outbound-longcode", Date: at("2026-02-10T00:00:00Z"), Days: 20, Count: 40, Price: 0.32},
+			{Category: "sms-outbound-longcode", Date: at("2026-03-03T00:00:00Z"), Count: 4160, Price: 33.28},
+		}}
+	rep := report(t, s, Options{KnownIPs: []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}})
+	var types []string
+	for _, f := range rep.Findings {
+		if slices.Contains(f.Kinds, KindUsageSpike) {
+			types = append(types, f.Type)
+		}
+	}
+	if !slices.Contains(types, "sms") {
+		t.Errorf("usage spikes %v, want an sms spike", types)
 	}
 }

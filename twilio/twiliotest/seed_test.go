@@ -85,6 +85,7 @@ func TestApplyValidates(t *testing.T) {
 		{"event without type", twiliotest.AccountSeed{Events: []twiliotest.EventSeed{{}}}, "needs a type"},
 		{"event names unknown key", twiliotest.AccountSeed{Events: []twiliotest.EventSeed{{Type: "x.y", ResourceKey: "nope"}}}, "names no key"},
 		{"token with symbols", twiliotest.AccountSeed{AuthToken: "a-b"}, "letters and digits"},
+		{"unknown usage category", twiliotest.AccountSeed{Usage: []twiliotest.UsageSeed{{Category: "sms-sent", Count: 1}}}, "not one of Twilio's usage categories"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := twiliotest.New(twiliotest.Options{})
