@@ -304,9 +304,9 @@ func setupConjur(t *testing.T, e *rotEnv) (string, func(func())) {
 func passKit(t *testing.T) faultStore {
 	home := ""
 	pass, err1 := exec.LookPath("pass")
-	gpg, err2 := exec.LookPath("gpg")
+	_, err2 := exec.LookPath("gpg")
 	if err1 == nil && err2 == nil {
-		home = gpgHome(t, gpg)
+		home = testenv.GPGHome(t)
 	}
 	return faultStore{name: "pass", perField: true,
 		setup: func(t *testing.T, e *rotEnv) (string, func(func())) {
@@ -314,7 +314,7 @@ func passKit(t *testing.T) faultStore {
 			testenv.NeedProgram(t, "gpg")
 			e.env["GNUPGHOME"] = home
 			e.env["PASSWORD_STORE_DIR"] = filepath.Join(e.dir, "pass")
-			runPass(t, e, nil, "init", "vigil-test@example.invalid")
+			runPass(t, e, nil, "init", testenv.GPGKeyEmail)
 			runPass(t, e, []byte(e.old.SID), "insert", "--multiline", "twilio/TWILIO_API_KEY")
 			runPass(t, e, []byte(e.old.Secret.Reveal()), "insert", "--multiline", "twilio/TWILIO_API_SECRET")
 			uri := "pass:twilio" // vigil:allow (a store URI)
@@ -343,33 +343,6 @@ func runPass(t *testing.T, e *rotEnv, stdin []byte, args ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pass %v: %v\n%s", args, err, out)
 	}
-}
-
-// gpgHome makes a GNUPGHOME with a throwaway key without a passphrase.
-func gpgHome(t *testing.T, gpg string) string {
-	dir, err := os.MkdirTemp("", "vigil-gpg-") // short: gpg-agent's socket path has a length limit
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := filepath.Join(dir, "g")
-	if err := os.Mkdir(home, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "GNUPGHOME="+home)
-	t.Cleanup(func() {
-		kill := exec.Command("gpgconf", "--kill", "gpg-agent")
-		kill.Env = env
-		_ = kill.Run()
-		_ = os.RemoveAll(dir)
-	})
-	cmd := exec.Command(gpg, "--batch", "--quiet", "--generate-key")
-	cmd.Env = env
-	cmd.Stdin = strings.NewReader("%no-protection\nKey-Type: EdDSA\nKey-Curve: ed25519\nSubkey-Type: ECDH\nSubkey-Curve: cv25519\n" +
-		"Name-Real: vigil test\nName-Email: vigil-test@example.invalid\nExpire-Date: 0\n%commit\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gpg --generate-key: %v\n%s", err, out)
-	}
-	return home
 }
 
 // printFaultTable logs the table: kill point × store and recovery.

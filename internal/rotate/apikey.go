@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/ctxtime"
 )
 
 // KeyRequest asks for an API key rotation.
@@ -208,7 +209,7 @@ func retryTemporary(ctx context.Context, f func() error) error {
 		if err = f(); err == nil || definitive(err) {
 			return err
 		}
-		if serr := sleep(ctx, time.Duration(i+1)*500*time.Millisecond); serr != nil {
+		if serr := ctxtime.Sleep(ctx, time.Duration(i+1)*500*time.Millisecond); serr != nil {
 			return err
 		}
 	}
