@@ -228,3 +228,56 @@ func TestRotateKeyBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeNeverPilesUpKeys reproduces issue 19: a store that fails on
+// every call once the new key exists must not make each --resume create
+// one more key. Resumes stop before creating anything while the store
+// cannot be read; once it works, one resume finishes with one key.
+func TestResumeNeverPilesUpKeys(t *testing.T) {
+	e := newEnv(t, twiliotest.KeySeed{})
+	broken := filepath.Join(e.dir, "broken")
+	// A dotenv-backed exec store that fails every call while "broken" exists.
+	script := `[ -e "$BROKEN" ] && exit 9
+f="$STORE"; case "$VIGIL_SECRET_OP" in
+get) sed -n "s/^$VIGIL_SECRET_FIELD=//p" "$f" | tail -1 ;;
+put) v=$(cat); grep -v "^$VIGIL_SECRET_FIELD=" "$f" > "$f.tmp"; printf '%s=%s\n' "$VIGIL_SECRET_FIELD" "$v" >> "$f.tmp"; mv "$f.tmp" "$f"; [ "$VIGIL_SECRET_FIELD" = TWILIO_API_SECRET ] && touch "$BROKEN"; true ;;
+delete) grep -v "^$VIGIL_SECRET_FIELD=" "$f" > "$f.tmp"; mv "$f.tmp" "$f" ;;
+esac`
+	env := append(os.Environ(), "STORE="+e.store, "BROKEN="+broken)
+	runner := func() *Runner {
+		r := e.runner(t)
+		r.Store = execstore.New(script, env)
+		return r
+	}
+	// Writing the new secret breaks the store for good.
+	if _, err := runner().RotateKey(context.Background(), KeyRequest{Key: e.old.SID}); err == nil {
+		t.Fatal("the rotation went through a broken store")
+	}
+	if st := e.state(t); st.Closed() || !st.Did(StepCreate) {
+		t.Fatalf("the store broke before the new key: %s", st.Summary())
+	}
+	before := len(e.keys())
+	for i := range 3 {
+		recs, _, err := LoadFor(e.journal, e.acct.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := runner().Resume(context.Background(), recs); err == nil || !strings.Contains(err.Error(), "no new key was created") {
+			t.Fatalf("resume %d: %v, want a stop before creating", i+1, err)
+		}
+		if n := len(e.keys()); n != before {
+			t.Fatalf("resume %d: %d keys, was %d: a resume created a key", i+1, n, before)
+		}
+	}
+	_ = os.Remove(broken)
+	recs, _, err := LoadFor(e.journal, e.acct.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner().Resume(context.Background(), recs); err != nil {
+		t.Fatalf("resume once the store works: %v", err)
+	}
+	if k := e.checkWorking(t); k.SID == e.old.SID || len(e.keys()) != 1 {
+		t.Errorf("keys at the end %v, want only the new one", e.keys())
+	}
+}
