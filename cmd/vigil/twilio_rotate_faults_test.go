@@ -365,3 +365,27 @@ func printFaultTable(t *testing.T, table map[string]map[string]string) {
 	}
 	t.Logf("fault table:\n%s", b.String())
 }
+
+// TestRotateConjur rotates a key held in Conjur, acting with credentials
+// read from Conjur too (--credentials-store), as a team that keeps both
+// there would.
+func TestRotateConjur(t *testing.T) {
+	e := newRotEnv(t)
+	uri, _ := setupConjur(t, e)
+	c := conjurtest.New(t, "ops")
+	c.Hosts["host/vigil"] = e.env["CONJUR_AUTHN_API_KEY"]
+	c.Declare("admin/TWILIO_ACCOUNT_SID", "admin/TWILIO_AUTH_TOKEN")
+	c.Variables["admin/TWILIO_ACCOUNT_SID"] = []string{e.acct.SID}
+	c.Variables["admin/TWILIO_AUTH_TOKEN"] = []string{e.acct.AuthToken.Reveal()}
+	delete(e.env, "TWILIO_ACCOUNT_SID")
+	delete(e.env, "TWILIO_AUTH_TOKEN")
+	creds := "conjur://" + strings.TrimPrefix(c.URL, "http://") + "/ops/admin?scheme=http"
+	code, _, errOut := e.run(t, "", "twilio", "rotate", "api-key", "--key", e.old.SID, "--store", uri, "--credentials-store", creds,
+		"--journal", filepath.Join(e.dir, "j.jsonl"), "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if sid, _ := e.storeWorks(t, uri); sid == e.old.SID || e.keyCount() != 1 {
+		t.Errorf("after the rotation the store holds %s, %d keys", sid, e.keyCount())
+	}
+}
