@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,10 @@ type faultStore struct {
 	setup func(t *testing.T, e *rotEnv) (uri string, arm func(kill func()))
 	// leftovers lists backups left in the store.
 	leftovers func(t *testing.T, e *rotEnv) []string
+	// only, when set, limits the kill points (to keep the table's time
+	// within CI's budget for a store whose every call costs a dozen
+	// processes).
+	only []string
 }
 
 // TestRotateFaultTable kills a real vigil at every step of an API key
@@ -83,7 +88,7 @@ func TestRotateFaultTable(t *testing.T) {
 	})
 	for _, fs := range stores {
 		for _, kp := range killPoints {
-			if kp.at == "torn" && !fs.perField {
+			if kp.at == "torn" && !fs.perField || fs.only != nil && !slices.Contains(fs.only, kp.String()) {
 				continue
 			}
 			for _, mode := range []string{"--resume", "--rollback"} {
@@ -309,6 +314,12 @@ func passKit(t *testing.T) faultStore {
 		home = testenv.GPGHome(t)
 	}
 	return faultStore{name: "pass", perField: true,
+		// Every point where pass is written, torn or read back in a new
+		// way; the others read it as backup:done does. A pass call runs
+		// bash, gpg and a dozen helpers: all 19 points would take CI's
+		// budget for the whole table.
+		only: []string{"backup:begin", "backup:done(lost)", "create:done", "store:begin", "torn", "store:done(lost)", "store:done",
+			"confirm:done", "revoke:done", "drop:begin"},
 		setup: func(t *testing.T, e *rotEnv) (string, func(func())) {
 			testenv.NeedProgram(t, "pass")
 			testenv.NeedProgram(t, "gpg")
