@@ -33,7 +33,7 @@ func (d DirAudits) runs() (map[string][]AuditRun, error) {
 		}
 		var rep audit.Report
 		if err := json.Unmarshal(data, &rep); err != nil {
-			continue // not an audit report
+			return nil, fmt.Errorf("audit report %s: %w", f, err)
 		}
 		for _, a := range rep.Accounts {
 			out[a.Account.SID] = append(out[a.Account.SID], AuditRun{Account: a.Account.SID, At: rep.Finished, Report: &rep})
