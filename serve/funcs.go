@@ -13,6 +13,7 @@ import (
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"when":  when,
+		"clock": func(t time.Time) string { return t.UTC().Format("15:04:05") },
 		"ago":   ago,
 		"words": words,
 		"can":   func(u store.User, need string) bool { return allowed(u.Role, need) },

@@ -76,6 +76,7 @@ func fixtureOn(t *testing.T, c *store.Conn, tune ...func(*Options)) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, conn: c, st: c.Store, jobs: &fakeJobs{}, now: time.Now().UTC()}
+	c.SetClock(f.clock) // the store's times and the console's agree
 	opts := Options{Store: c.Store, Jobs: f.jobs, Password: cheap, Now: f.clock}
 	for _, fn := range tune {
 		fn(&opts)

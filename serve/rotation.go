@@ -43,8 +43,11 @@ func (s *Server) rotationData(ctx context.Context, r *http.Request) (rotationDat
 		d.Records = []rotate.Record{}
 	}
 	st := rotate.Derive(recs)
-	d.Summary = st.Summary()
 	ru, ok := s.rot.get(id)
+	if ok {
+		st.InDoubt = "" // running: the step under way is not in doubt
+	}
+	d.Summary = st.Summary()
 	d.Running, d.Question = ok, ru.question
 	d.Recoverable = !ok && len(recs) > 0 && !st.Closed()
 	return d, nil
