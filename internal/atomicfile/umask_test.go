@@ -25,10 +25,10 @@ func TestWriteUmask(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		umask     int
-		perm      fs.FileMode
-		want      fs.FileMode
-		existing  fs.FileMode // 0: a new file
+		umask    int
+		perm     fs.FileMode
+		want     fs.FileMode
+		existing fs.FileMode // 0: a new file
 	}{
 		{umask: 0o077, perm: 0o644, want: 0o600},
 		{umask: 0o022, perm: 0o644, want: 0o644},
