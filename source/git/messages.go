@@ -39,7 +39,7 @@ func (h *History) scanMessages(parent context.Context, yield func(vigil.Chunk) e
 	if !whole {
 		seen = map[string]bool{}
 	}
-	ids := make(chan string, 1024)
+	ids := make(chan request, 1024)
 	listErr := make(chan error, 1)
 	go func() {
 		defer close(ids)
@@ -63,8 +63,9 @@ func (h *History) scanMessages(parent context.Context, yield func(vigil.Chunk) e
 
 // readCommits reads the commits listed on ids from cf and yields their
 // messages; seen, when not nil, records them.
-func (h *History) readCommits(cf *catFile, ids <-chan string, seen map[string]bool, yield func(vigil.Chunk) error) error {
-	for id := range ids {
+func (h *History) readCommits(cf *catFile, ids <-chan request, seen map[string]bool, yield func(vigil.Chunk) error) error {
+	for req := range ids {
+		id := req.oid
 		hd, data, err := cf.answer(id, maxCommitSize)
 		if err != nil {
 			return err
@@ -91,7 +92,7 @@ func (h *History) readCommits(cf *catFile, ids <-chan string, seen map[string]bo
 
 // listCommits sends the id of every commit of the selection to ids, and
 // asks cf for each.
-func (h *History) listCommits(ctx context.Context, cf *catFile, ids chan<- string) error {
+func (h *History) listCommits(ctx context.Context, cf *catFile, ids chan<- request) error {
 	args := []string{"rev-list"}
 	if len(h.opts.Revs) == 0 {
 		args = append(args, "--all")
@@ -114,21 +115,8 @@ func (h *History) listCommits(ctx context.Context, cf *catFile, ids chan<- strin
 			if err != nil {
 				return err
 			}
-			id := strings.TrimSpace(line)
-			if err := cf.request(id); err != nil {
+			if err := ask(ctx, cf, ids, request{oid: strings.TrimSpace(line)}); err != nil {
 				return err
-			}
-			select {
-			case ids <- id:
-			default:
-				if err := cf.flush(); err != nil {
-					return err
-				}
-				select {
-				case ids <- id:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
 			}
 		}
 	}, args...)
