@@ -27,9 +27,11 @@ type Report struct {
 	// SARIF declares it as %SRCROOT% and makes absolute paths under it
 	// relative.
 	Root string
-	// Suppressed counts findings dropped by the baseline, and Below
-	// counts those under the confidence floor.
-	Suppressed, Below int
+	// Suppressed counts the findings kept out of the report, by what
+	// suppressed them (see SuppressedTotal); Below counts those under
+	// the confidence floor.
+	Suppressed []vigil.SuppressionCount
+	Below      int
 	// NotLive counts findings left out because they were not verified
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.

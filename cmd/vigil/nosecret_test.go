@@ -369,4 +369,3 @@ func imageOf(t *testing.T, dir string, cfg v1.Config, hist []v1.History) string 
 	}
 	return p
 }
-

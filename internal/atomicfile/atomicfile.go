@@ -13,7 +13,8 @@ import (
 )
 
 // Write writes path through write. A regular file (or a new one) is written
-// to a temporary file in the same directory, synced, and renamed over path.
+// to a temporary file in the same directory, synced, and renamed over path
+// (then the directory is synced, so the rename survives a crash).
 // An existing file keeps its mode; a new one gets perm less the process's
 // umask, as os.Create would give it (a report written with umask 077 is
 // 0600, not 0644). A path that exists and is not a regular file —
@@ -53,7 +54,15 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
 			return err
 		}
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// Sync the directory, so that the rename survives a crash.
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
 }
 
 // createTemp creates a new file named prefix and a random suffix in dir,
