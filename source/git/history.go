@@ -81,6 +81,13 @@ type History struct {
 	parkMax  int
 	// started is the walk Start began, for the next Chunks.
 	started *walkRun
+	// catFileOnly makes every scan read blobs through git cat-file, as
+	// scans of part of the history do (tests: the reference reader).
+	catFileOnly bool
+	// objs is the object store a whole-history scan read in-process, and
+	// where each blob of idx is in it, kept for Attribute.
+	objs  *objectStore
+	where []packedBlob
 }
 
 // HistoryStats describes a finished history walk.
@@ -132,6 +139,9 @@ type walkRun struct {
 	queue  chan request
 	w      *walker
 	packed bool
+	// objs, when set, is the object store the blobs are read from
+	// in-process, instead of cat-file.
+	objs *objectStore
 	// err is the walk's error, set once done is closed; startErr says
 	// that cat-file did not start, and nothing runs.
 	done     chan struct{}
@@ -166,6 +176,15 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 	run := &walkRun{ctx: ctx, cancel: cancel, done: make(chan struct{}), packed: len(h.opts.Revs) == 0}
 	h.idx = newIndex()
 	h.bases = map[uint32]string{}
+	h.objs.close()
+	h.objs, h.where = nil, nil
+	if run.packed && !h.opts.Whole && !h.catFileOnly {
+		objs, err := h.repo.openObjectStore(ctx)
+		if err == nil {
+			return h.startInproc(run, objs)
+		}
+		h.repo.logger().Debug("history read through git cat-file, not in-process", "reason", err)
+	}
 	limit := deltaCacheLimit("cat-file")
 	if run.packed {
 		limit = packOrderCacheLimit
@@ -206,6 +225,9 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.started = nil // a second Chunks walks again
 	if run.startErr != nil {
 		return run.startErr
+	}
+	if run.objs != nil {
+		return h.chunksInproc(parent, run, workers, concurrent, yield)
 	}
 	run.take()
 	ctx, cancel, cf, queue, w, idx, packed := run.ctx, run.cancel, run.cf, run.queue, run.w, h.idx, run.packed
@@ -250,7 +272,13 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.repo.logger().Debug("history walked", "commits", h.stats.Commits, "blobs", h.stats.Blobs,
 		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases,
 		"parked", rd.parking.parked, "parked_peak", rd.parking.peak, "parked_dropped", rd.parking.dropped)
-	if len(idx.commits) == 0 {
+	return h.walked(ctx, w, yield)
+}
+
+// walked ends a scan whose blobs were all read: it says why an empty walk
+// is empty, reports the paths left out, and scans the submodules.
+func (h *History) walked(ctx context.Context, w *walker, yield func(vigil.Chunk) error) error {
+	if len(h.idx.commits) == 0 {
 		return h.noCommits(ctx)
 	}
 	for _, sk := range w.skips {

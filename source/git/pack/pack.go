@@ -243,3 +243,54 @@ func (p *Pack) PosAt(off uint64) (int, bool) {
 	}
 	return 0, false
 }
+
+// ReadEntry reads the entry at index position pos whole, header and
+// compressed data, in one read into buf (grown when short); it returns the
+// header, the compressed data and buf for the next read.
+func (p *Pack) ReadEntry(pos int, buf []byte) (Entry, []byte, []byte, error) {
+	e := Entry{Pos: pos, Offset: p.Index.offsets[pos], End: p.end[pos]}
+	n := e.End - e.Offset
+	if uint64(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := p.f.ReadAt(buf, int64(e.Offset)); err != nil {
+		return e, nil, buf, fmt.Errorf("object %s: %w", p.Index.ID(pos), err)
+	}
+	if err := parseEntryHeader(buf[:min(n, maxHeader)], &e); err != nil {
+		return e, nil, buf, fmt.Errorf("object %s at offset %d: %w", p.Index.ID(pos), e.Offset, err)
+	}
+	return e, buf[e.Data-e.Offset:], buf, nil
+}
+
+// Entries calls fn with the header of every entry, in pack order, reading
+// the pack from start to end. An entry whose header is bad is passed with
+// err set; fn's own error stops the walk.
+func (p *Pack) Entries(fn func(e Entry, err error) error) error {
+	const window = 1 << 20
+	buf := make([]byte, window)
+	start, have := uint64(0), 0 // buf holds the pack's bytes [start, start+have)
+	for _, pos := range p.order {
+		e := Entry{Pos: int(pos), Offset: p.Index.offsets[pos], End: p.end[pos]}
+		need := min(e.End, e.Offset+maxHeader)
+		if e.Offset < start || need > start+uint64(have) {
+			start = e.Offset
+			n, err := p.f.ReadAt(buf[:min(uint64(window), p.size-start)], int64(start))
+			if err != nil && err != io.EOF {
+				return fmt.Errorf("pack %s: %w", p.Path, err)
+			}
+			have = n
+			if need > start+uint64(have) {
+				return fmt.Errorf("pack %s: %w", p.Path, io.ErrUnexpectedEOF)
+			}
+		}
+		herr := parseEntryHeader(buf[e.Offset-start:need-start], &e)
+		if herr != nil {
+			herr = fmt.Errorf("object %s at offset %d: %w", p.Index.ID(int(pos)), e.Offset, herr)
+		}
+		if err := fn(e, herr); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package git
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/vigilsec/vigil"
+)
+
+// startInproc begins a walk of the whole history whose blobs are read
+// in-process: the walk and the reading of the packs' headers run at once.
+func (h *History) startInproc(run *walkRun, objs *objectStore) *walkRun {
+	run.objs = objs
+	run.w = &walker{h: h, idx: h.idx, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
+	context.AfterFunc(run.ctx, func() {
+		run.mu.Lock()
+		defer run.mu.Unlock()
+		if !run.taken {
+			objs.close()
+		}
+	})
+	go func() {
+		defer close(run.done)
+		var forestErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { forestErr = objs.readForests(run.ctx) })
+		run.err = run.w.walkAll(run.ctx)
+		wg.Wait()
+		if run.err == nil {
+			run.err = forestErr
+		}
+	}()
+	return run
+}
+
+// readForests reads the delta forest of every pack.
+func (s *objectStore) readForests(ctx context.Context) error {
+	for _, p := range s.store.Packs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := newForest(p)
+		if err != nil {
+			return err
+		}
+		s.forests = append(s.forests, f)
+	}
+	return nil
+}
+
+// chunksInproc is chunks for a run that reads the packs in-process.
+func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int, concurrent bool, yield func(vigil.Chunk) error) error {
+	run.take()
+	ctx, cancel := run.ctx, run.cancel
+	defer cancel()
+	defer context.AfterFunc(parent, cancel)()
+	<-run.done
+	if run.err != nil {
+		run.objs.close()
+		if parent.Err() != nil {
+			return parent.Err()
+		}
+		return run.err
+	}
+	h.objs = run.objs
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	ps := &packScan{h: h, objs: run.objs, idx: h.idx, opts: h.opts, context: cmp.Or(h.opts.Context, DefaultContext), prefix: h.prefix}
+	var (
+		yerr   error
+		yerrMu sync.Mutex
+	)
+	failed := func(err error) {
+		yerrMu.Lock()
+		yerr = cmp.Or(yerr, err)
+		yerrMu.Unlock()
+		stop()
+	}
+	var scanErr error
+	if concurrent {
+		ps.bufs = &bufPool{}
+		ps.send = func(ctx context.Context, c vigil.Chunk) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			if err := yield(c); err != nil {
+				failed(err)
+				return false
+			}
+			return true
+		}
+		scanErr = ps.run(ctx, workers)
+	} else {
+		out := make(chan vigil.Chunk, 64)
+		ps.send = func(ctx context.Context, c vigil.Chunk) bool {
+			select {
+			case out <- c:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		go func() {
+			defer close(out)
+			scanErr = ps.run(ctx, workers)
+		}()
+		for c := range out {
+			if yerr == nil {
+				if err := yield(c); err != nil {
+					failed(err)
+				}
+			}
+		}
+	}
+	h.where = ps.where
+	switch {
+	case parent.Err() != nil:
+		return parent.Err()
+	case yerr != nil:
+		return yerr
+	case scanErr != nil && !errors.Is(scanErr, context.Canceled):
+		return scanErr
+	case scanErr != nil:
+		return scanErr
+	}
+	h.stats = HistoryStats{Commits: len(h.idx.commits), Blobs: len(h.idx.blobs), BlobBytes: ps.blobBytes.Load(), Diffed: int(ps.diffed.Load())}
+	h.repo.logger().Debug("history read in-process", "packs", len(run.objs.forests), "commits", h.stats.Commits, "blobs", h.stats.Blobs,
+		"blob_bytes", h.stats.BlobBytes, "scanned_around_edits", h.stats.Diffed, "ops", ps.dbgOps.Load(), "regions", ps.dbgRegions.Load(), "region_bytes", ps.dbgRegionBytes.Load(), "whole", ps.dbgWhole.Load(), "whole_bytes", ps.dbgWholeBytes.Load())
+	return h.walked(ctx, run.w, yield)
+}
