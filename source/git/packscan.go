@@ -38,9 +38,9 @@ type packScan struct {
 	// are matched before send returns).
 	bufs *bufPool
 	// done marks each blob scanned or reported (by blob number).
-	done      []bool
-	blobBytes atomic.Int64
-	diffed    atomic.Int64
+	done                                                        []bool
+	blobBytes                                                   atomic.Int64
+	diffed                                                      atomic.Int64
 	dbgOps, dbgRegions, dbgRegionBytes, dbgWhole, dbgWholeBytes atomic.Int64
 }
 
