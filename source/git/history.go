@@ -97,9 +97,13 @@ type HistoryStats struct {
 	Commits, Blobs int
 	BlobBytes      int64
 	// Diffed counts the blobs scanned only where they differ from the
-	// previous version of the file; Bases counts blobs outside the
+	// previous version of the file (read in-process: around the edits of
+	// the delta they are stored as); Bases counts blobs outside the
 	// selection read only to compare with.
 	Diffed, Bases int
+	// InProcess says the blobs were read from the packs in-process, not
+	// through git cat-file.
+	InProcess bool
 }
 
 // Stats describes the last walk (zero before Chunks returns).
@@ -291,21 +295,22 @@ func (h *History) walked(ctx context.Context, w *walker, yield func(vigil.Chunk)
 
 // ask queues a request for the reader and sends it to cat-file. When the
 // queue is full it flushes first, so the reader never waits for a request
-// still sitting in a buffer.
+// still sitting in a buffer. Writing to a cat-file that died (a corrupt
+// object) fails silently: the reader finds it dead, says why, and asks
+// another cat-file for the rest.
 func ask(ctx context.Context, cf *catFile, queue chan<- request, req request) error {
 	select {
 	case queue <- req:
 	default:
-		if err := cf.flush(); err != nil {
-			return err
-		}
+		cf.flush()
 		select {
 		case queue <- req:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	return cf.request(req.oid)
+	cf.request(req.oid)
+	return nil
 }
 
 func skipChunk(o vigil.Origin, reason vigil.SkipReason, err error) vigil.Chunk {
@@ -373,7 +378,8 @@ func (w *walker) walkPacked(ctx context.Context) error {
 			return err
 		}
 	}
-	return w.cf.flush()
+	w.cf.flush()
+	return nil
 }
 
 // logArgs are the arguments of a history walk over revs: oldest first
@@ -398,13 +404,12 @@ func (w *walker) walk(ctx context.Context) error {
 			// Send the requests so far before waiting for git log: the
 			// reader may be waiting for them.
 			if p.r.Buffered() == 0 {
-				if err := w.cf.flush(); err != nil {
-					return err
-				}
+				w.cf.flush()
 			}
 			err := p.next(&c)
 			if errors.Is(err, io.EOF) {
-				return w.cf.flush()
+				w.cf.flush()
+				return nil
 			}
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -150,12 +151,12 @@ func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byt
 	case err != nil:
 	case e.Type.IsDelta():
 		if w.delta, err = w.z.Inflate(comp, e.Size, w.delta); err != nil {
-			err = fmt.Errorf("object %s at offset %d: %w", f.p.Index.ID(int(pos)), e.Offset, err)
+			err = damaged(f, pos, e, err)
 			break
 		}
 		var size uint64
 		if w.ops, size, err = pack.Ops(w.delta, uint64(len(base)), w.ops[:0]); err != nil {
-			err = fmt.Errorf("object %s at offset %d: %w", f.p.Index.ID(int(pos)), e.Offset, err)
+			err = damaged(f, pos, e, err)
 			break
 		}
 		ops = w.ops
@@ -163,7 +164,7 @@ func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byt
 	default:
 		typ = e.Type
 		if data, err = w.z.Inflate(comp, e.Size, w.ps.bufs.get(int(e.Size))); err != nil {
-			err = fmt.Errorf("object %s at offset %d: %w", f.p.Index.ID(int(pos)), e.Offset, err)
+			err = damaged(f, pos, e, err)
 		}
 	}
 	if err != nil {
@@ -208,7 +209,7 @@ func (w *packWorker) loose(ctx context.Context, n uint32) {
 	case errors.Is(err, pack.ErrNotFound):
 		ps.send(ctx, skipChunk(ps.origin(n), vigil.SkipUnreadable, fmt.Errorf("object %s is missing from the repository (a shallow or partial clone, or a damaged object store)", id)))
 	case err != nil:
-		ps.send(ctx, skipChunk(ps.origin(n), vigil.SkipUnreadable, err))
+		ps.send(ctx, skipChunk(ps.origin(n), vigil.SkipUnreadable, fmt.Errorf("object %s is damaged: %w", id, err)))
 	case typ != pack.Blob:
 		ps.send(ctx, skipChunk(ps.origin(n), vigil.SkipUnsupport, fmt.Errorf("object %s is a %s, not a blob", id, typ)))
 	default:
@@ -275,4 +276,9 @@ func fits(regions [][2]int, most int) bool {
 		}
 	}
 	return true
+}
+
+// damaged describes an object of a pack that could not be read.
+func damaged(f *forest, pos int32, e pack.Entry, err error) error {
+	return fmt.Errorf("object %s is damaged (at offset %d of %s): %w", f.p.Index.ID(int(pos)), e.Offset, filepath.Base(f.p.Path), err)
 }

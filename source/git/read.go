@@ -54,6 +54,8 @@ type reader struct {
 	// jobs carries work to the diff workers; send yields a chunk.
 	jobs chan diffJob
 	send func(ctx context.Context, c vigil.Chunk) bool
+	// restarts counts the cat-file processes started after one died.
+	restarts int
 }
 
 // DefaultContext is the number of unchanged lines scanned on each side of
@@ -234,11 +236,24 @@ func (rd *reader) publish(oid string, own *baseLines, hashes []uint64) {
 }
 
 // read reads the requested blobs from cat-file and passes on their chunks,
-// or the work of comparing them with their previous versions.
+// or the work of comparing them with their previous versions. A cat-file
+// that dies on a corrupt object does not end the scan: the object is
+// reported unreadable, and the requests after it go to a new cat-file.
 func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 	for req := range queue {
 		if err := rd.readOne(ctx, req); err != nil {
-			return err
+			if !rd.died(ctx, err) {
+				return err
+			}
+			rd.unreadable(ctx, req, err)
+			var rest []request
+			for req := range queue { // the walk goes on to its end
+				rest = append(rest, req)
+			}
+			if err := rd.readRest(ctx, rest); err != nil {
+				return err
+			}
+			break
 		}
 		// Blobs waiting for this one go on: compared with it if it was
 		// hashed, whole if not (missing, too large, binary).

@@ -1,0 +1,167 @@
+package git
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/fakecred"
+	"github.com/vigilsec/vigil/internal/gittest"
+)
+
+// referenceReader makes a History read every blob through git cat-file.
+func referenceReader(h *History) { h.catFileOnly = true }
+
+// skipSummary lists what a scan skipped, one line each, sorted.
+func skipSummary(st vigil.Stats) []string {
+	var out []string
+	for _, s := range st.Skipped {
+		out = append(out, fmt.Sprintf("%s %s %s", s.Reason, s.Origin.Path, s.Origin.Blob))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// specialHistory builds a history with renames, a merge, binary files,
+// LFS pointers, a submodule, a symbolic link, a UTF-16 file, a file over
+// a chunk, and secrets that move between files and come back.
+func specialHistory(t *testing.T) *gittest.Repo {
+	g := fakecred.New(21)
+	r := gittest.New(t)
+	sub := gittest.New(t)
+	sub.Commit("sub", "", map[string]string{"x.txt": "x\n"})
+	_, _, env := twilioPair(g)
+	key := "AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+	var notes strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&notes, "- change %d: fixed the thing number %d\n", i, i*3)
+	}
+	bin := make([]byte, 50000)
+	for i := range bin {
+		bin[i] = byte(i * 13)
+	}
+	pointer := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("b", 64) + "\nsize 999\n"
+	utf16 := []byte{0xff, 0xfe}
+	for _, c := range "TWILIO_AUTH_TOKEN=" + g.String(fakecred.Hex, 32) + "\n" {
+		utf16 = append(utf16, byte(c), 0)
+	}
+	r.Commit("start", "", map[string]string{"NOTES": notes.String(), "data.bin": string(bin), "model.bin": pointer, "wide.txt": string(utf16)})
+	r.Git("-c", "protocol.file.allow=always", "submodule", "-q", "add", sub.Dir, "vendor/sub")
+	r.Commit("submodule", "", nil)
+	for i := range 30 {
+		files := map[string]string{"NOTES": fmt.Sprintf("release %d\n", i) + notes.String()}
+		notes.Reset()
+		notes.WriteString(files["NOTES"])
+		switch i {
+		case 3:
+			files["conf/aws.ini"] = "[default]\naws_access_key_id = " + key + "\n"
+		case 6:
+			files["conf/aws.ini"] = "[default]\n"
+			files["deploy/app.env"] = env
+		case 9:
+			bin[100] ^= 1
+			files["data.bin"] = string(bin)
+		case 12:
+			files["NOTES"] += "aws_access_key_id = " + key + "\n"
+		case 20:
+			files["NOTES"] = strings.Replace(files["NOTES"], "aws_access_key_id = "+key+"\n", "", 1)
+		}
+		r.Commit(fmt.Sprint("c", i), "", files)
+		if i == 8 {
+			r.Git("mv", "deploy/app.env", "deploy/renamed.env")
+			r.Commit("rename", "", nil)
+		}
+		if i == 15 {
+			base := r.Git("rev-parse", "HEAD")
+			r.Git("checkout", "-q", "-b", "side")
+			r.Commit("side", "", map[string]string{"side/creds.env": env + "extra=1\n"})
+			r.Git("checkout", "-q", "main")
+			r.Commit("main again", "", map[string]string{"NOTES": "merged soon\n" + notes.String()})
+			r.Git("merge", "-q", "--no-ff", "--no-edit", "side")
+			_ = base
+		}
+	}
+	if err := os.Symlink("NOTES", filepath.Join(r.Dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	r.Commit("link", "", nil)
+	return r
+}
+
+// TestInprocMatchesCatFile is the differential test of the two readers:
+// on each history, stored loose, packed with deep OFS delta chains, packed
+// with REF deltas, and packed with loose objects after, reading the packs
+// in-process finds the same secrets with the same provenance (commit,
+// path, line, author, places, still present) and skips the same blobs as
+// reading every blob through git cat-file.
+func TestInprocMatchesCatFile(t *testing.T) {
+	histories := []struct {
+		name  string
+		build func(*testing.T) *gittest.Repo
+	}{
+		{"branchy", branchyHistory},
+		{"special", specialHistory},
+		{"random-0", func(t *testing.T) *gittest.Repo { return randomHistory(t, 0) }},
+		{"random-1", func(t *testing.T) *gittest.Repo { return randomHistory(t, 1) }},
+	}
+	storages := []struct {
+		name  string
+		store func(*gittest.Repo)
+	}{
+		{"loose", func(*gittest.Repo) {}},
+		{"ofs-deltas", func(r *gittest.Repo) { r.Git("repack", "-adfq", "--depth=50", "--window=50") }},
+		{"ref-deltas", func(r *gittest.Repo) {
+			r.Git("-c", "repack.useDeltaBaseOffset=false", "-c", "pack.writeReverseIndex=true", "repack", "-adfq", "--depth=10")
+		}},
+		{"packed-then-loose", func(r *gittest.Repo) {
+			r.Git("repack", "-adfq")
+			r.Commit("after the pack", "", map[string]string{"late.env": "TOKEN_SECRET=late\n", "NOTES": "late notes\n"})
+		}},
+	}
+	for _, hc := range histories {
+		r := hc.build(t)
+		for _, sc := range storages {
+			t.Run(hc.name+"/"+sc.name, func(t *testing.T) {
+				sc.store(r)
+				want := mustScan(t, r.Dir, Options{}, referenceReader)
+				got := mustScan(t, r.Dir, Options{})
+				if !got.hist.Stats().InProcess || want.hist.Stats().InProcess {
+					t.Fatalf("in-process: %v and %v", got.hist.Stats().InProcess, want.hist.Stats().InProcess)
+				}
+				if len(want.findings) < 2 {
+					t.Fatalf("the history holds secrets, found %v", summary(want.findings))
+				}
+				if g, w := summary(got.findings), summary(want.findings); !slices.Equal(g, w) {
+					t.Fatalf("in-process:\n%s\ncat-file:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+				}
+				if g, w := authors(got.findings), authors(want.findings); !slices.Equal(g, w) {
+					t.Fatalf("authors %v, want %v", g, w)
+				}
+				if g, w := skipSummary(got.stats), skipSummary(want.stats); !slices.Equal(g, w) {
+					t.Fatalf("in-process skipped:\n%s\ncat-file:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+				}
+				gs, ws := got.hist.Stats(), want.hist.Stats()
+				if gs.Commits != ws.Commits || gs.Blobs != ws.Blobs || gs.BlobBytes != ws.BlobBytes {
+					t.Fatalf("stats %+v, want %+v", gs, ws)
+				}
+				t.Logf("%d findings; in-process %+v, %d bytes matched; cat-file %d bytes", len(got.findings), gs, got.stats.Bytes, want.stats.Bytes)
+			})
+		}
+	}
+}
+
+// authors lists the author and commit of each finding, sorted.
+func authors(fs []vigil.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if c := f.Origin.Commit; c != nil {
+			out = append(out, c.SHA+" "+c.Author+" "+c.Email+" "+c.Date.String())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
