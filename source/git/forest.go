@@ -16,6 +16,7 @@ type forest struct {
 	// object outside the pack, in ext) or badBase (an unreadable header,
 	// in bad).
 	typ  []pack.Type
+	size []uint32 // the size of each entry (a delta's own), at most 4 GiB
 	base []int32
 	ext  map[int32]pack.OID
 	bad  map[int32]error
@@ -38,11 +39,12 @@ const (
 // newForest reads the headers of every entry of p.
 func newForest(p *pack.Pack) (*forest, error) {
 	n := p.Index.Len()
-	f := &forest{p: p, typ: make([]pack.Type, n), base: make([]int32, n), ext: map[int32]pack.OID{}, bad: map[int32]error{}}
+	f := &forest{p: p, typ: make([]pack.Type, n), size: make([]uint32, n), base: make([]int32, n), ext: map[int32]pack.OID{}, bad: map[int32]error{}}
 	counts := make([]int32, n+1)
 	err := p.Entries(func(e pack.Entry, err error) error {
 		pos := int32(e.Pos)
 		f.typ[pos] = e.Type
+		f.size[pos] = uint32(min(e.Size, 1<<32-1))
 		f.base[pos] = noBase
 		switch {
 		case err != nil:
@@ -116,4 +118,41 @@ func (f *forest) roots() []int32 {
 		}
 	}
 	return out
+}
+
+// weights estimates the work of each needed root's tree: the size of the
+// root times the number of objects to build on it (by index position; 0
+// for the rest).
+func (f *forest) weights() []uint64 {
+	w := make([]uint64, len(f.typ))
+	if f.need == nil {
+		return w
+	}
+	rootOf := make([]int32, len(f.typ))
+	for i := range rootOf {
+		rootOf[i] = -1
+	}
+	var find func(p int32, depth int) int32
+	find = func(p int32, depth int) int32 {
+		switch {
+		case rootOf[p] >= 0:
+			return rootOf[p]
+		case f.base[p] < 0 || depth > pack.MaxChain:
+			rootOf[p] = p
+		default:
+			rootOf[p] = find(f.base[p], depth+1)
+		}
+		return rootOf[p]
+	}
+	for p, need := range f.need {
+		if need {
+			w[find(int32(p), 0)]++
+		}
+	}
+	for p := range w {
+		if f.base[p] < 0 {
+			w[p] *= uint64(f.size[p]) + 1
+		}
+	}
+	return w
 }

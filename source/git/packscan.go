@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -39,29 +40,51 @@ type packScan struct {
 	// are matched before send returns).
 	bufs *bufPool
 	// done marks each blob scanned or reported (by blob number).
-	done                                                        []bool
-	blobBytes                                                   atomic.Int64
-	diffed                                                      atomic.Int64
-	dbgOps, dbgRegions, dbgRegionBytes, dbgWhole, dbgWholeBytes atomic.Int64
+	done                                                                []bool
+	blobBytes                                                           atomic.Int64
+	diffed                                                              atomic.Int64
+	dbgIns, dbgOps, dbgRegions, dbgRegionBytes, dbgWhole, dbgWholeBytes atomic.Int64
+	// tasks queues the work, pending counts what is queued or under way,
+	// idle the workers waiting for some.
+	tasks   chan task
+	pending sync.WaitGroup
+	idle    atomic.Int32
 }
 
-// root is a delta tree to scan.
-type root struct {
-	f   *forest
-	pos int32
+// task is a delta tree, or part of one, to build and scan: object pos of
+// f and what is built on it, on base (nil for a root) whose type, start
+// and coverage are known.
+type task struct {
+	f        *forest
+	pos      int32
+	base     []byte
+	typ      pack.Type
+	covered  bool
+	baseHead head
 }
 
-// run scans every blob of the index with workers goroutines.
+// run scans every blob of the index with workers goroutines. The delta
+// trees are handed out largest first, and a worker that runs out of work
+// takes part of another's tree (the children of an object, sharing its
+// content), so that one long history of a large file does not end the scan
+// on one core.
 func (ps *packScan) run(ctx context.Context, workers int) error {
 	ps.done = make([]bool, len(ps.idx.oids))
 	ps.where = ps.objs.locate(ps.idx)
-	roots := make(chan root, 256)
+	ps.tasks = make(chan task, 1024)
 	var wg sync.WaitGroup
 	for range cmp.Or(workers, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			w := &packWorker{ps: ps, rd: ps.objs.store.NewReader()}
-			for r := range roots {
-				w.tree(ctx, r)
+			for {
+				ps.idle.Add(1)
+				t, ok := <-ps.tasks
+				ps.idle.Add(-1)
+				if !ok {
+					return
+				}
+				w.task(ctx, t)
+				ps.pending.Done()
 			}
 		})
 	}
@@ -75,17 +98,29 @@ func (ps *packScan) run(ctx context.Context, workers int) error {
 			}
 		}
 	})
-feed:
+	var roots []task
 	for _, f := range ps.objs.forests {
 		for _, pos := range f.roots() {
-			select {
-			case roots <- root{f, pos}:
-			case <-ctx.Done():
-				break feed
-			}
+			roots = append(roots, task{f: f, pos: pos, baseHead: headUnknown})
 		}
 	}
-	close(roots)
+	weights := map[*forest][]uint64{}
+	for _, f := range ps.objs.forests {
+		weights[f] = f.weights()
+	}
+	slices.SortStableFunc(roots, func(a, b task) int { return cmp.Compare(weights[b.f][b.pos], weights[a.f][a.pos]) })
+	ps.pending.Add(len(roots))
+feed:
+	for i, t := range roots {
+		select {
+		case ps.tasks <- t:
+		case <-ctx.Done():
+			ps.pending.Add(i - len(roots))
+			break feed
+		}
+	}
+	ps.pending.Wait()
+	close(ps.tasks)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return err
@@ -98,6 +133,22 @@ feed:
 		}
 	}
 	return ctx.Err()
+}
+
+// share hands the objects built on one object to an idle worker, when one
+// waits and nothing else is queued; it reports whether it did.
+func (ps *packScan) share(t task) bool {
+	if ps.idle.Load() == 0 || len(ps.tasks) > 0 {
+		return false
+	}
+	ps.pending.Add(1)
+	select {
+	case ps.tasks <- t:
+		return true
+	default:
+		ps.pending.Done()
+		return false
+	}
 }
 
 // origin is where blob n was first seen.
@@ -117,29 +168,28 @@ type packWorker struct {
 	ops   []pack.Op
 }
 
-// tree builds and scans the delta tree under r.
-func (w *packWorker) tree(ctx context.Context, r root) {
-	var base []byte
-	if r.f.base[r.pos] == extBase {
-		_, _, data, err := w.rd.Read(r.f.ext[r.pos], pack.MaxObjectSize)
+// task builds and scans the delta tree, or part of one, that t says.
+func (w *packWorker) task(ctx context.Context, t task) {
+	if t.base == nil && t.f.base[t.pos] == extBase {
+		_, _, data, err := w.rd.Read(t.f.ext[t.pos], pack.MaxObjectSize)
 		if err != nil {
-			w.fail(ctx, r.f, r.pos, fmt.Errorf("object %s: its delta base: %w", r.f.p.Index.ID(int(r.pos)), err))
+			w.fail(ctx, t.f, t.pos, fmt.Errorf("object %s: its delta base: %w", t.f.p.Index.ID(int(t.pos)), err))
 			return
 		}
-		base = data
+		t.base = data
 	}
-	if err := r.f.bad[r.pos]; err != nil {
-		w.fail(ctx, r.f, r.pos, err)
+	if err := t.f.bad[t.pos]; err != nil {
+		w.fail(ctx, t.f, t.pos, err)
 		return
 	}
-	w.visit(ctx, r.f, r.pos, base, 0, false)
+	w.visit(ctx, t.f, t.pos, t.base, t.typ, t.covered, t.baseHead)
 }
 
 // visit builds object pos of f on base (nil for a whole object), scans it
 // if the history holds it, then does the same for the objects built on it.
 // typ is the type of the tree's root; covered says every byte of base was
 // scanned.
-func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byte, typ pack.Type, covered bool) {
+func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byte, typ pack.Type, covered bool, baseHead head) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -176,14 +226,27 @@ func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byt
 		if typ == 0 {
 			typ = pack.Blob // the type of a tree whose root is outside the pack
 		}
-		scanned = w.scan(ctx, n-1, data, ops, uint64(len(base)), typ, covered && ops != nil)
+		hd := headOf(data, ops, baseHead)
+		scanned = w.scan(ctx, n-1, data, ops, uint64(len(base)), typ, covered && ops != nil, hd == headBinary)
+		baseHead = hd
+	} else {
+		baseHead = headUnknown
 	}
+	shared := false
 	for _, k := range f.kidsOf(pos) {
-		if f.need[k] {
-			w.visit(ctx, f, k, data, typ, scanned)
+		if !f.need[k] {
+			continue
 		}
+		t := task{f: f, pos: k, base: data, typ: typ, covered: scanned, baseHead: baseHead}
+		if w.ps.share(t) {
+			shared = true // the content is the other worker's too now
+			continue
+		}
+		w.visit(ctx, f, k, data, typ, scanned, baseHead)
 	}
-	w.ps.bufs.put(data)
+	if !shared {
+		w.ps.bufs.put(data)
+	}
 }
 
 // fail reports every blob of the tree under pos as unreadable.
@@ -221,7 +284,7 @@ func (w *packWorker) loose(ctx context.Context, n uint32) {
 // scan scans blob n, built as data: around its edits (ops, on a base of
 // baseLen bytes) when incremental, else whole. It reports whether every
 // byte of it was scanned as text.
-func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack.Op, baseLen uint64, typ pack.Type, incremental bool) bool {
+func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack.Op, baseLen uint64, typ pack.Type, incremental, binary bool) bool {
 	ps := w.ps
 	ps.done[n] = true
 	origin := ps.origin(n)
@@ -234,10 +297,15 @@ func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack
 	size := int64(len(data))
 	text := !files.BinaryName(origin.Path) && !ps.opts.over(size) &&
 		!(size <= maxPointerSize && isPointer(data)) && !bytes.HasPrefix(data, []byte{0xff, 0xfe}) &&
-		!bytes.HasPrefix(data, []byte{0xfe, 0xff}) && !files.IsBinaryHead(data)
+		!bytes.HasPrefix(data, []byte{0xfe, 0xff}) && !binary
 	if text && incremental {
 		regions := editRegions(data, ops, baseLen, ps.context)
 		ps.dbgOps.Add(int64(len(ops)))
+		for _, op := range ops {
+			if op.Insert {
+				ps.dbgIns.Add(int64(op.Len))
+			}
+		}
 		ps.dbgRegions.Add(int64(len(regions)))
 		for _, r := range regions {
 			ps.dbgRegionBytes.Add(int64(r[1] - r[0]))
@@ -281,4 +349,30 @@ func fits(regions [][2]int, most int) bool {
 // damaged describes an object of a pack that could not be read.
 func damaged(f *forest, pos int32, e pack.Entry, err error) error {
 	return fmt.Errorf("object %s is damaged (at offset %d of %s): %w", f.p.Index.ID(int(pos)), e.Offset, filepath.Base(f.p.Path), err)
+}
+
+// head is what the start of an object says of it: binary data or text.
+type head uint8
+
+const (
+	headUnknown head = iota
+	headText
+	headBinary
+)
+
+// sniffLen is how much of its start decides whether a blob is binary.
+const sniffLen = 8 << 10
+
+// headOf classifies the start of data, built by ops on a base whose start
+// was classified as baseHead: a delta that copies the base's start
+// unchanged has the same.
+func headOf(data []byte, ops []pack.Op, baseHead head) head {
+	n := uint64(min(len(data), sniffLen))
+	if baseHead != headUnknown && len(ops) > 0 && !ops[0].Insert && ops[0].From == 0 && ops[0].Len >= n && n == sniffLen {
+		return baseHead
+	}
+	if files.IsBinaryHead(data) {
+		return headBinary
+	}
+	return headText
 }
