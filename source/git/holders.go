@@ -31,37 +31,40 @@ type valueSpans [][]lineSpan
 // at offset at.
 type lineSpan struct{ from, n, at int }
 
-// holders returns the blobs, other than the one it was found in, that hold
-// finding f by copying it through deltas. It reads the objects of the
-// delta tree under the finding's blob, as far as they still hold it.
-func (h *History) holders(rd *pack.Reader, content map[uint32][]byte, f *vigil.Finding, n uint32) ([]holder, error) {
+// holders returns, for each of findings fs found in blob n, the other
+// blobs that hold it by copying it through deltas. It reads the objects of
+// the delta tree under n once for all of them, as far as any still holds
+// its finding.
+func (h *History) holders(rd *pack.Reader, fs []*vigil.Finding, n uint32) ([][]holder, error) {
+	out := make([][]holder, len(fs))
 	at := h.where[n]
 	if at.f == nil {
-		return nil, nil
+		return out, nil
 	}
-	data, ok := content[n]
-	if !ok {
-		_, _, d, err := rd.ReadPacked(at.f.p, int(at.pos), pack.MaxObjectSize, 0)
-		if err != nil {
-			return nil, fmt.Errorf("read blob %s again: %w", h.idx.oids[n].hex(pack.HashLen), err)
+	_, _, data, err := rd.ReadPacked(at.f.p, int(at.pos), pack.MaxObjectSize, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s again: %w", h.idx.oids[n].hex(pack.HashLen), err)
+	}
+	spans := make([]valueSpans, len(fs))
+	live := 0
+	for i, f := range fs {
+		values := [][]byte{[]byte(f.Secret.Reveal())}
+		for _, p := range f.Parts {
+			values = append(values, []byte(p.Value.Reveal()))
 		}
-		data = d
-		content[n] = data
+		if ss, ok := foundSpans(data, f, values); ok {
+			spans[i] = ss
+			live++
+		}
 	}
-	values := [][]byte{[]byte(f.Secret.Reveal())}
-	for _, p := range f.Parts {
-		values = append(values, []byte(p.Value.Reveal()))
+	if live == 0 {
+		return out, nil // not verbatim in the blob (decoded text)
 	}
-	spans, ok := foundSpans(data, f, values)
-	if !ok {
-		return nil, nil // not verbatim in the blob (decoded text)
-	}
-	var out []holder
 	var z pack.Inflater
 	var ops []pack.Op
 	var comp, delta []byte
-	var visit func(pos int32, baseLen uint64, spans valueSpans) error
-	visit = func(pos int32, baseLen uint64, spans valueSpans) error {
+	var visit func(pos int32, baseLen uint64, spans []valueSpans)
+	visit = func(pos int32, baseLen uint64, spans []valueSpans) {
 		for _, k := range at.f.kidsOf(pos) {
 			if !at.f.need[k] {
 				continue
@@ -78,26 +81,33 @@ func (h *History) holders(rd *pack.Reader, content map[uint32][]byte, f *vigil.F
 			if ops, size, err = pack.Ops(delta, baseLen, ops[:0]); err != nil {
 				continue
 			}
-			kept, ok := copied(ops, spans)
-			if !ok {
-				continue
-			}
-			if b := at.f.want[k]; b != 0 {
-				first := kept[0][0]
-				for _, s := range kept[0] {
-					if s.from < first.from {
-						first = s
-					}
+			kept := make([]valueSpans, len(spans))
+			any := false
+			for i, ss := range spans {
+				if ss == nil {
+					continue
 				}
-				out = append(out, holder{blob: b - 1, off: first.from + first.at})
+				if kept[i], _ = copied(ops, ss); kept[i] == nil {
+					continue
+				}
+				any = true
+				if b := at.f.want[k]; b != 0 {
+					first := kept[i][0][0]
+					for _, s := range kept[i][0] {
+						if s.from < first.from {
+							first = s
+						}
+					}
+					out[i] = append(out[i], holder{blob: b - 1, off: first.from + first.at})
+				}
 			}
-			if err := visit(k, size, kept); err != nil {
-				return err
+			if any {
+				visit(k, size, kept)
 			}
 		}
-		return nil
 	}
-	return out, visit(at.pos, uint64(len(data)), spans)
+	visit(at.pos, uint64(len(data)), spans)
+	return out, nil
 }
 
 // foundSpans returns the lines of data holding a finding's values: the
@@ -206,9 +216,9 @@ func (h *History) placeIn(rd *pack.Reader, content map[uint32][]byte, f *vigil.F
 // the secret in the blob of each copy, by index in the result.
 func (h *History) withHolders(fs []vigil.Finding) ([]vigil.Finding, map[int]int, error) {
 	rd := h.objs.store.NewReader()
-	content := map[uint32][]byte{}
 	placed := map[int]int{}
-	out := fs
+	byBlob := map[uint32][]int{}
+	var blobs []uint32
 	for i := range fs {
 		f := &fs[i]
 		b, ok := parseOID(f.Origin.Blob)
@@ -216,20 +226,30 @@ func (h *History) withHolders(fs []vigil.Finding) ([]vigil.Finding, map[int]int,
 		if f.Origin.Source != "git" || !ok || !known {
 			continue
 		}
-		hs, err := h.holders(rd, content, f, n)
+		if _, seen := byBlob[n]; !seen {
+			blobs = append(blobs, n)
+		}
+		byBlob[n] = append(byBlob[n], i)
+	}
+	out := fs
+	for _, n := range blobs {
+		found := make([]*vigil.Finding, len(byBlob[n]))
+		for j, i := range byBlob[n] {
+			found[j] = &fs[i]
+		}
+		hs, err := h.holders(rd, found, n)
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, hd := range hs {
-			c := *f
-			c.Origin.Blob = h.idx.oids[hd.blob].hex(pack.HashLen)
-			// Unplaced copies come after the findings of the same blob.
-			c.Origin.Line, c.Origin.Column = maxLine, 0
-			placed[len(out)] = hd.off
-			out = append(out, c)
-		}
-		if len(content) > 64 {
-			clear(content) // keep memory flat
+		for j, i := range byBlob[n] {
+			for _, hd := range hs[j] {
+				c := fs[i]
+				c.Origin.Blob = h.idx.oids[hd.blob].hex(pack.HashLen)
+				// Unplaced copies come after the findings of the same blob.
+				c.Origin.Line, c.Origin.Column = maxLine, 0
+				placed[len(out)] = hd.off
+				out = append(out, c)
+			}
 		}
 	}
 	return out, placed, nil

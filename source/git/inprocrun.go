@@ -127,6 +127,6 @@ func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int
 	}
 	h.stats = HistoryStats{Commits: len(h.idx.commits), Blobs: len(h.idx.blobs), BlobBytes: ps.blobBytes.Load(), Diffed: int(ps.diffed.Load()), InProcess: true}
 	h.repo.logger().Debug("history read in-process", "packs", len(run.objs.forests), "commits", h.stats.Commits, "blobs", h.stats.Blobs,
-		"blob_bytes", h.stats.BlobBytes, "scanned_around_edits", h.stats.Diffed, "ops", ps.dbgOps.Load(), "inserted", ps.dbgIns.Load(), "regions", ps.dbgRegions.Load(), "region_bytes", ps.dbgRegionBytes.Load(), "whole", ps.dbgWhole.Load(), "whole_bytes", ps.dbgWholeBytes.Load())
+		"blob_bytes", h.stats.BlobBytes, "scanned_around_edits", h.stats.Diffed)
 	return h.walked(ctx, run.w, yield)
 }

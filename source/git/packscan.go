@@ -43,7 +43,6 @@ type packScan struct {
 	done                                                                []bool
 	blobBytes                                                           atomic.Int64
 	diffed                                                              atomic.Int64
-	dbgIns, dbgOps, dbgRegions, dbgRegionBytes, dbgWhole, dbgWholeBytes atomic.Int64
 	// tasks queues the work, pending counts what is queued or under way,
 	// idle the workers waiting for some.
 	tasks   chan task
@@ -300,16 +299,6 @@ func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack
 		!bytes.HasPrefix(data, []byte{0xfe, 0xff}) && !binary
 	if text && incremental {
 		regions := editRegions(data, ops, baseLen, ps.context)
-		ps.dbgOps.Add(int64(len(ops)))
-		for _, op := range ops {
-			if op.Insert {
-				ps.dbgIns.Add(int64(op.Len))
-			}
-		}
-		ps.dbgRegions.Add(int64(len(regions)))
-		for _, r := range regions {
-			ps.dbgRegionBytes.Add(int64(r[1] - r[0]))
-		}
 		if fits(regions, ps.chunkMax()) {
 			ps.diffed.Add(1)
 			line, at := 1, 0
@@ -326,8 +315,6 @@ func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack
 		}
 	}
 	// Whole: readBlob reads data into itself, and says what it skips.
-	ps.dbgWhole.Add(1)
-	ps.dbgWholeBytes.Add(size)
 	readBlob(bytes.NewReader(data), size, origin, ps.opts, data, emit)
 	return text
 }

@@ -13,12 +13,58 @@ const MaxChain = 10000
 var ErrNotFound = errors.New("object not found")
 
 // Reader reads whole objects from a Store, resolving delta chains. It
-// keeps scratch memory between reads; it is not safe for concurrent use.
+// keeps scratch memory and the objects it built lately (up to 32 MiB)
+// between reads; the content it returns is shared with that cache and must
+// not be changed. It is not safe for concurrent use.
 type Reader struct {
 	s    *Store
 	z    Inflater
 	comp []byte
 	ops  []Op
+	// cache keeps objects built lately, by pack and offset, so that
+	// reading several objects of one delta chain builds its start once.
+	cache      map[cacheKey]cached
+	cacheOrder []cacheKey
+	cacheSize  int
+}
+
+type cacheKey struct {
+	p   *Pack
+	off uint64
+}
+
+type cached struct {
+	typ  Type
+	data []byte
+}
+
+// readerCache bounds the objects a Reader keeps; larger objects are not
+// kept at all.
+const (
+	readerCache    = 32 << 20
+	readerCacheOne = 4 << 20
+)
+
+func (r *Reader) remember(p *Pack, off uint64, typ Type, data []byte) {
+	if len(data) > readerCacheOne {
+		return
+	}
+	k := cacheKey{p, off}
+	if _, ok := r.cache[k]; ok {
+		return
+	}
+	if r.cache == nil {
+		r.cache = map[cacheKey]cached{}
+	}
+	r.cache[k] = cached{typ, data}
+	r.cacheOrder = append(r.cacheOrder, k)
+	r.cacheSize += len(data)
+	for r.cacheSize > readerCache && len(r.cacheOrder) > 0 {
+		old := r.cacheOrder[0]
+		r.cacheOrder = r.cacheOrder[1:]
+		r.cacheSize -= len(r.cache[old].data)
+		delete(r.cache, old)
+	}
 }
 
 // NewReader returns a Reader over s.
@@ -43,9 +89,15 @@ func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, ui
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	// Follow the chain to its base, within this pack.
+	// Follow the chain to its base, within this pack, or to an object
+	// built lately.
 	var chain []Entry
+	var hit *cached
 	for e.Type.IsDelta() {
+		if c, ok := r.cache[cacheKey{p, e.Offset}]; ok {
+			hit = &c
+			break
+		}
 		if len(chain)+depth >= MaxChain {
 			return 0, 0, nil, formatErr("object %s: delta chain over %d", p.Index.ID(pos), MaxChain)
 		}
@@ -65,9 +117,19 @@ func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, ui
 	}
 	var typ Type
 	var data []byte
-	if e.Type.IsDelta() {
+	if hit != nil {
+		typ, data = hit.typ, hit.data
+		if len(chain) == 0 && uint64(len(data)) > limit {
+			return typ, uint64(len(data)), nil, nil
+		}
+	} else if e.Type.IsDelta() {
 		if typ, _, data, err = r.readOther(e.BaseID, depth+len(chain)); err != nil {
 			return 0, 0, nil, fmt.Errorf("object %s: base: %w", p.Index.ID(e.Pos), err)
+		}
+	} else if c, ok := r.cache[cacheKey{p, e.Offset}]; ok {
+		typ, data = c.typ, c.data
+		if len(chain) == 0 && uint64(len(data)) > limit {
+			return typ, uint64(len(data)), nil, nil
 		}
 	} else {
 		typ = e.Type
@@ -77,6 +139,7 @@ func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, ui
 		if data, err = r.inflate(p, e, nil); err != nil {
 			return 0, 0, nil, err
 		}
+		r.remember(p, e.Offset, typ, data)
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		d := chain[i]
@@ -93,6 +156,7 @@ func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, ui
 			return typ, size, nil, nil
 		}
 		data = Apply(data, delta, r.ops, size, nil)
+		r.remember(p, d.Offset, typ, data)
 	}
 	return typ, uint64(len(data)), data, nil
 }
