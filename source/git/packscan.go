@@ -40,9 +40,9 @@ type packScan struct {
 	// are matched before send returns).
 	bufs *bufPool
 	// done marks each blob scanned or reported (by blob number).
-	done                                                                []bool
-	blobBytes                                                           atomic.Int64
-	diffed                                                              atomic.Int64
+	done      []bool
+	blobBytes atomic.Int64
+	diffed    atomic.Int64
 	// tasks queues the work, pending counts what is queued or under way,
 	// idle the workers waiting for some.
 	tasks   chan task
