@@ -40,6 +40,11 @@ type Options struct {
 	// Context is the number of unchanged lines scanned around a change;
 	// 0 means DefaultContext.
 	Context int
+	// CatFile makes a scan of the whole history read every blob through
+	// git cat-file, as scans of part of it do, instead of reading the
+	// packs in-process: the reference the in-process reader is checked
+	// against.
+	CatFile bool
 	// NewOnly makes Attribute drop the findings whose secret (with its
 	// parts) the previous version of the file already held, as a
 	// pre-push hook wants: what the pushed commits add, not what they
@@ -81,9 +86,6 @@ type History struct {
 	parkMax  int
 	// started is the walk Start began, for the next Chunks.
 	started *walkRun
-	// catFileOnly makes every scan read blobs through git cat-file, as
-	// scans of part of the history do (tests: the reference reader).
-	catFileOnly bool
 	// objs is the object store a whole-history scan read in-process, and
 	// where each blob of idx is in it, kept for Attribute.
 	objs  *objectStore
@@ -182,7 +184,7 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 	h.bases = map[uint32]string{}
 	h.objs.close()
 	h.objs, h.where = nil, nil
-	if run.packed && !h.opts.Whole && !h.catFileOnly {
+	if run.packed && !h.opts.Whole && !h.opts.CatFile {
 		objs, err := h.repo.openObjectStore(ctx)
 		if err == nil {
 			return h.startInproc(run, objs)

@@ -14,7 +14,7 @@ import (
 )
 
 // referenceReader makes a History read every blob through git cat-file.
-func referenceReader(h *History) { h.catFileOnly = true }
+func referenceReader(h *History) { h.opts.CatFile = true }
 
 // skipSummary lists what a scan skipped, one line each, sorted.
 func skipSummary(st vigil.Stats) []string {

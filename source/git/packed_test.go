@@ -106,7 +106,7 @@ func TestHistoryPackedOrder(t *testing.T) {
 			{name: "walks from both ends", tune: func(h *History) {}},
 			{name: "newest first only", tune: func(h *History) { h.walkDirs = []bool{false} }},
 			{name: "oldest first only", tune: func(h *History) { h.walkDirs = []bool{true} }},
-			{name: "nothing parked", tune: func(h *History) { h.parkMax = 1; h.catFileOnly = true }},
+			{name: "nothing parked", tune: func(h *History) { h.parkMax = 1; h.opts.CatFile = true }},
 			{name: "through cat-file", tune: referenceReader},
 			{name: "walk started before the scan", tune: func(h *History) { h.Start(context.Background()) }},
 			{name: "yielded from one goroutine", tune: func(h *History) {}, via: func(h *History) vigil.Source { return vigil.SourceFunc(h.Chunks) }},
