@@ -165,3 +165,40 @@ func authors(fs []vigil.Finding) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestInprocFallsBack checks that the repositories the in-process reader
+// leaves to git are still scanned whole, through cat-file: a SHA-256
+// repository and a partial clone (a promisor pack).
+func TestInprocFallsBack(t *testing.T) {
+	g := fakecred.New(31)
+	key := "AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+	t.Run("sha256", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "repo")
+		if _, err := gittest.Try("", nil, "init", "-q", "-b", "main", "--object-format=sha256", dir); err != nil {
+			t.Skipf("git cannot make a SHA-256 repository: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "aws.ini"), []byte("aws_access_key_id = "+key+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gittest.Run(t, dir, "add", "-A")
+		gittest.Run(t, dir, "commit", "-qm", "one")
+		gittest.Run(t, dir, "repack", "-adq")
+		res := mustScan(t, dir, Options{})
+		if res.hist.Stats().InProcess || len(res.byRule("aws-access-key-id")) != 1 {
+			t.Fatalf("in-process %v, findings %v", res.hist.Stats().InProcess, summary(res.findings))
+		}
+	})
+	t.Run("promisor", func(t *testing.T) {
+		r := gittest.New(t)
+		r.Commit("one", "", map[string]string{"aws.ini": "aws_access_key_id = " + key + "\n"})
+		r.Git("repack", "-adq")
+		packs, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "pack", "*.pack"))
+		if err := os.WriteFile(strings.TrimSuffix(packs[0], ".pack")+".promisor", nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := mustScan(t, r.Dir, Options{})
+		if res.hist.Stats().InProcess || len(res.byRule("aws-access-key-id")) != 1 {
+			t.Fatalf("in-process %v, findings %v", res.hist.Stats().InProcess, summary(res.findings))
+		}
+	})
+}
