@@ -202,3 +202,22 @@ func TestInprocFallsBack(t *testing.T) {
 		}
 	})
 }
+
+// TestInprocAlternates checks that a clone sharing its objects with
+// another repository (objects/info/alternates) is read in-process, with
+// the same findings as through cat-file.
+func TestInprocAlternates(t *testing.T) {
+	r := branchyHistory(t)
+	r.Git("repack", "-adq")
+	clone := filepath.Join(t.TempDir(), "shared")
+	gittest.Run(t, "", "clone", "-q", "--shared", "--no-checkout", r.Dir, clone)
+	gittest.Run(t, clone, "fetch", "-q", "origin", "+refs/tags/*:refs/tags/*")
+	want := mustScan(t, clone, Options{}, referenceReader)
+	got := mustScan(t, clone, Options{})
+	if !got.hist.Stats().InProcess {
+		t.Fatal("a clone with alternates was not read in-process")
+	}
+	if g, w := summary(got.findings), summary(want.findings); !slices.Equal(g, w) || len(w) == 0 {
+		t.Fatalf("in-process:\n%s\ncat-file:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
+}

@@ -136,3 +136,32 @@ func FuzzParseRev(f *testing.F) {
 		}
 	})
 }
+
+func TestLargeOffset(t *testing.T) {
+	var b bytes.Buffer
+	b.Write(idxMagic)
+	binary.Write(&b, binary.BigEndian, uint32(2))
+	for i := range 256 {
+		binary.Write(&b, binary.BigEndian, uint32(min(i/0x10, 2)))
+	}
+	b.Write(append([]byte{0x10}, make([]byte, 19)...))
+	b.Write(append([]byte{0x20}, make([]byte, 19)...))
+	b.Write(make([]byte, 8))
+	binary.Write(&b, binary.BigEndian, uint32(12))
+	binary.Write(&b, binary.BigEndian, uint32(0x80000000))
+	binary.Write(&b, binary.BigEndian, uint64(1<<33))
+	b.Write(make([]byte, 40))
+	x, err := ParseIndex(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Offset(0) != 12 || x.Offset(1) != 1<<33 {
+		t.Fatalf("offsets %d, %d", x.Offset(0), x.Offset(1))
+	}
+	// A large offset past the table is refused.
+	bad := bytes.Clone(b.Bytes())
+	binary.BigEndian.PutUint32(bad[8+1024+40+8+4:], 0x80000001)
+	if _, err := ParseIndex(bad); err == nil {
+		t.Fatal("a large offset out of the table was accepted")
+	}
+}
