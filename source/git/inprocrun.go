@@ -3,7 +3,6 @@ package git
 import (
 	"cmp"
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/vigilsec/vigil"
@@ -68,60 +67,20 @@ func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	ps := &packScan{h: h, objs: run.objs, idx: h.idx, opts: h.opts, context: cmp.Or(h.opts.Context, DefaultContext), prefix: h.prefix}
-	var (
-		yerr   error
-		yerrMu sync.Mutex
-	)
-	failed := func(err error) {
-		yerrMu.Lock()
-		yerr = cmp.Or(yerr, err)
-		yerrMu.Unlock()
-		stop()
-	}
-	var scanErr error
+	out := newChunkOut(concurrent, yield, stop)
+	ps.send = out.send
 	if concurrent {
 		ps.bufs = &bufPool{}
-		ps.send = func(ctx context.Context, c vigil.Chunk) bool {
-			if ctx.Err() != nil {
-				return false
-			}
-			if err := yield(c); err != nil {
-				failed(err)
-				return false
-			}
-			return true
-		}
-		scanErr = ps.run(ctx, workers)
-	} else {
-		out := make(chan vigil.Chunk, 64)
-		ps.send = func(ctx context.Context, c vigil.Chunk) bool {
-			select {
-			case out <- c:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		go func() {
-			defer close(out)
-			scanErr = ps.run(ctx, workers)
-		}()
-		for c := range out {
-			if yerr == nil {
-				if err := yield(c); err != nil {
-					failed(err)
-				}
-			}
-		}
 	}
+	var scanErr error
+	out.drain(func() { scanErr = ps.run(ctx, workers) })
+	yerr := out.yieldErr()
 	h.where = ps.where
 	switch {
 	case parent.Err() != nil:
 		return parent.Err()
 	case yerr != nil:
 		return yerr
-	case scanErr != nil && !errors.Is(scanErr, context.Canceled):
-		return scanErr
 	case scanErr != nil:
 		return scanErr
 	}

@@ -74,37 +74,11 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	defer cancel()
 	rd.jobs = make(chan diffJob, 8)
 	rd.parking = newParking(cmp.Or(rd.parkMax, defaultParked))
-	var (
-		out     chan vigil.Chunk
-		yerr    error
-		yerrMu  sync.Mutex
-		workers sync.WaitGroup
-	)
+	var workers sync.WaitGroup
+	out := newChunkOut(rd.concurrent, yield, cancel)
+	rd.send = out.send
 	if rd.concurrent {
 		rd.bufs = &bufPool{}
-		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
-			if ctx.Err() != nil {
-				return false
-			}
-			if err := yield(c); err != nil {
-				yerrMu.Lock()
-				yerr = cmp.Or(yerr, err)
-				yerrMu.Unlock()
-				cancel()
-				return false
-			}
-			return true
-		}
-	} else {
-		out = make(chan vigil.Chunk, 64)
-		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
-			select {
-			case out <- c:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
 	}
 	for range cmp.Or(rd.workers, runtime.GOMAXPROCS(0)) {
 		workers.Go(func() {
@@ -114,27 +88,14 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 			}
 		})
 	}
-	readErr := make(chan error, 1)
-	go func() {
-		err := rd.read(ctx, queue)
+	var err error
+	out.drain(func() {
+		err = rd.read(ctx, queue)
 		close(rd.jobs)
 		workers.Wait()
-		if out != nil {
-			close(out)
-		}
-		readErr <- err
-	}()
-	if out != nil {
-		for c := range out {
-			if yerr == nil {
-				if yerr = yield(c); yerr != nil {
-					cancel()
-				}
-			}
-		}
-	}
-	err := <-readErr
+	})
 	// The workers have ended: yerr is settled.
+	yerr := out.yieldErr()
 	if err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
 		return err
 	}

@@ -7,20 +7,14 @@ import (
 	"testing"
 )
 
-func FuzzParseIndex(f *testing.F) {
-	// A valid index of two objects, one at a large offset.
+// twoObjectIndex is a valid index of two objects, the second at a large
+// offset (1<<33).
+func twoObjectIndex() []byte {
 	var b bytes.Buffer
 	b.Write(idxMagic)
 	binary.Write(&b, binary.BigEndian, uint32(2))
 	for i := range 256 {
-		n := uint32(0)
-		if i >= 0x10 {
-			n = 1
-		}
-		if i >= 0x20 {
-			n = 2
-		}
-		binary.Write(&b, binary.BigEndian, n)
+		binary.Write(&b, binary.BigEndian, uint32(min(i/0x10, 2)))
 	}
 	b.Write(append([]byte{0x10}, make([]byte, 19)...))
 	b.Write(append([]byte{0x20}, make([]byte, 19)...))
@@ -29,7 +23,11 @@ func FuzzParseIndex(f *testing.F) {
 	binary.Write(&b, binary.BigEndian, uint32(0x80000000))
 	binary.Write(&b, binary.BigEndian, uint64(1<<33))
 	b.Write(make([]byte, 40))
-	f.Add(b.Bytes())
+	return b.Bytes()
+}
+
+func FuzzParseIndex(f *testing.F) {
+	f.Add(twoObjectIndex())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		x, err := ParseIndex(data)
 		if err != nil {
@@ -138,20 +136,8 @@ func FuzzParseRev(f *testing.F) {
 }
 
 func TestLargeOffset(t *testing.T) {
-	var b bytes.Buffer
-	b.Write(idxMagic)
-	binary.Write(&b, binary.BigEndian, uint32(2))
-	for i := range 256 {
-		binary.Write(&b, binary.BigEndian, uint32(min(i/0x10, 2)))
-	}
-	b.Write(append([]byte{0x10}, make([]byte, 19)...))
-	b.Write(append([]byte{0x20}, make([]byte, 19)...))
-	b.Write(make([]byte, 8))
-	binary.Write(&b, binary.BigEndian, uint32(12))
-	binary.Write(&b, binary.BigEndian, uint32(0x80000000))
-	binary.Write(&b, binary.BigEndian, uint64(1<<33))
-	b.Write(make([]byte, 40))
-	x, err := ParseIndex(b.Bytes())
+	data := twoObjectIndex()
+	x, err := ParseIndex(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +145,7 @@ func TestLargeOffset(t *testing.T) {
 		t.Fatalf("offsets %d, %d", x.Offset(0), x.Offset(1))
 	}
 	// A large offset past the table is refused.
-	bad := bytes.Clone(b.Bytes())
+	bad := bytes.Clone(data)
 	binary.BigEndian.PutUint32(bad[8+1024+40+8+4:], 0x80000001)
 	if _, err := ParseIndex(bad); err == nil {
 		t.Fatal("a large offset out of the table was accepted")
