@@ -13,11 +13,16 @@ import (
 func (h *History) startInproc(run *walkRun, objs *objectStore) *walkRun {
 	run.objs = objs
 	run.w = &walker{h: h, idx: h.idx, excluded: map[string]bool{}, submodules: map[string]string{}, baseAsked: map[string]bool{}}
+	// A run no Chunks took when its context ends is abandoned: its packs
+	// are closed once the walk and the reading of their headers stop.
 	context.AfterFunc(run.ctx, func() {
 		run.mu.Lock()
 		defer run.mu.Unlock()
 		if !run.taken {
-			objs.close()
+			go func() {
+				<-run.done
+				objs.close()
+			}()
 		}
 	})
 	go func() {
