@@ -170,12 +170,12 @@ type packWorker struct {
 // task builds and scans the delta tree, or part of one, that t says.
 func (w *packWorker) task(ctx context.Context, t task) {
 	if t.base == nil && t.f.base[t.pos] == extBase {
-		_, _, data, err := w.rd.Read(t.f.ext[t.pos], pack.MaxObjectSize)
+		typ, _, data, err := w.rd.Read(t.f.ext[t.pos], pack.MaxObjectSize)
 		if err != nil {
 			w.fail(ctx, t.f, t.pos, fmt.Errorf("object %s: its delta base: %w", t.f.p.Index.ID(int(t.pos)), err))
 			return
 		}
-		t.base = data
+		t.base, t.typ = data, typ
 	}
 	if err := t.f.bad[t.pos]; err != nil {
 		w.fail(ctx, t.f, t.pos, err)
@@ -222,9 +222,6 @@ func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byt
 	}
 	scanned := false
 	if n := f.want[pos]; n != 0 {
-		if typ == 0 {
-			typ = pack.Blob // the type of a tree whose root is outside the pack
-		}
 		hd := headOf(data, ops, baseHead)
 		scanned = w.scan(ctx, n-1, data, ops, uint64(len(base)), typ, covered && ops != nil, hd == headBinary)
 		baseHead = hd
