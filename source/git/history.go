@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -84,8 +85,10 @@ type History struct {
 	// listed first). parkMax overrides defaultParked (tests).
 	walkDirs []bool
 	parkMax  int
-	// started is the walk Start began, for the next Chunks.
+	// started is the walk Start began, for the next Chunks; running is
+	// the walk Chunks is reading (see Plan).
 	started *walkRun
+	running atomic.Pointer[walkRun]
 	// objs is the object store a whole-history scan read in-process, and
 	// where each blob of idx is in it, kept for Attribute.
 	objs  *objectStore
@@ -146,8 +149,10 @@ type walkRun struct {
 	w      *walker
 	packed bool
 	// objs, when set, is the object store the blobs are read from
-	// in-process, instead of cat-file.
-	objs *objectStore
+	// in-process, instead of cat-file; blobsDone and blobsTotal count its
+	// blobs for Plan.
+	objs                  *objectStore
+	blobsDone, blobsTotal atomic.Int64
 	// err is the walk's error, set once done is closed; startErr says
 	// that cat-file did not start, and nothing runs.
 	done     chan struct{}
@@ -229,6 +234,7 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.Start(parent)
 	run := h.started
 	h.started = nil // a second Chunks walks again
+	h.running.Store(run)
 	if run.startErr != nil {
 		return run.startErr
 	}

@@ -71,7 +71,8 @@ func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int
 	h.objs = run.objs
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	ps := &packScan{h: h, objs: run.objs, idx: h.idx, opts: h.opts, context: cmp.Or(h.opts.Context, DefaultContext), prefix: h.prefix}
+	ps := &packScan{h: h, objs: run.objs, idx: h.idx, opts: h.opts, context: cmp.Or(h.opts.Context, DefaultContext), prefix: h.prefix, counted: &run.blobsDone}
+	run.blobsTotal.Store(int64(len(h.idx.oids)))
 	out := newChunkOut(concurrent, yield, stop)
 	ps.send = out.send
 	if concurrent {

@@ -39,8 +39,10 @@ type packScan struct {
 	// pooled buffers are given back once a tree is scanned (the chunks
 	// are matched before send returns).
 	bufs *bufPool
-	// done marks each blob scanned or reported (by blob number).
+	// done marks each blob scanned or reported (by blob number); counted
+	// counts them for progress displays.
 	done      []bool
+	counted   *atomic.Int64
 	blobBytes atomic.Int64
 	diffed    atomic.Int64
 	// tasks queues the work, pending counts what is queued or under way,
@@ -70,6 +72,9 @@ type task struct {
 func (ps *packScan) run(ctx context.Context, workers int) error {
 	ps.done = make([]bool, len(ps.idx.oids))
 	ps.where = ps.objs.locate(ps.idx)
+	if ps.counted == nil {
+		ps.counted = &atomic.Int64{}
+	}
 	ps.tasks = make(chan task, 1024)
 	var wg sync.WaitGroup
 	for range cmp.Or(workers, runtime.GOMAXPROCS(0)) {
@@ -148,6 +153,12 @@ func (ps *packScan) share(t task) bool {
 		ps.pending.Done()
 		return false
 	}
+}
+
+// handled marks blob n scanned or reported.
+func (ps *packScan) handled(n uint32) {
+	ps.done[n] = true
+	ps.counted.Add(1)
 }
 
 // origin is where blob n was first seen.
@@ -248,7 +259,7 @@ func (w *packWorker) visit(ctx context.Context, f *forest, pos int32, base []byt
 // fail reports every blob of the tree under pos as unreadable.
 func (w *packWorker) fail(ctx context.Context, f *forest, pos int32, err error) {
 	if n := f.want[pos]; n != 0 {
-		w.ps.done[n-1] = true
+		w.ps.handled(n - 1)
 		w.ps.send(ctx, skipChunk(w.ps.origin(n-1), vigil.SkipUnreadable, err))
 	}
 	for _, k := range f.kidsOf(pos) {
@@ -262,7 +273,7 @@ func (w *packWorker) fail(ctx context.Context, f *forest, pos int32, err error) 
 func (w *packWorker) loose(ctx context.Context, n uint32) {
 	ps := w.ps
 	id := pack.OID(ps.idx.oids[n][:pack.HashLen])
-	ps.done[n] = true
+	ps.handled(n)
 	typ, size, data, err := w.rd.Read(id, pack.MaxObjectSize)
 	switch {
 	case errors.Is(err, pack.ErrNotFound):
@@ -282,7 +293,7 @@ func (w *packWorker) loose(ctx context.Context, n uint32) {
 // byte of it was scanned as text.
 func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack.Op, baseLen uint64, typ pack.Type, incremental, binary bool) bool {
 	ps := w.ps
-	ps.done[n] = true
+	ps.handled(n)
 	origin := ps.origin(n)
 	emit := func(c vigil.Chunk) bool { return ps.send(ctx, c) }
 	if typ != pack.Blob {

@@ -54,8 +54,10 @@ type reader struct {
 	// jobs carries work to the diff workers; send yields a chunk.
 	jobs chan diffJob
 	send func(ctx context.Context, c vigil.Chunk) bool
-	// restarts counts the cat-file processes started after one died.
+	// restarts counts the cat-file processes started after one died;
+	// counted is the first, whose counts stand for all of them.
 	restarts int
+	counted  *catFile
 }
 
 // DefaultContext is the number of unchanged lines scanned on each side of
@@ -207,6 +209,7 @@ func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 				return err
 			}
 			rd.unreadable(ctx, req, err)
+			rd.cf.answered.Add(1)
 			var rest []request
 			for req := range queue { // the walk goes on to its end
 				rest = append(rest, req)

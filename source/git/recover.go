@@ -41,6 +41,9 @@ func (rd *reader) readRest(ctx context.Context, rest []request) error {
 		if err != nil {
 			return err
 		}
+		if rd.counted == nil {
+			rd.counted = rd.cf // the first, whose counts progress displays read
+		}
 		rd.cf = cf
 		go func(reqs []request) {
 			for _, r := range reqs {
@@ -56,9 +59,11 @@ func (rd *reader) readRest(ctx context.Context, rest []request) error {
 					return err
 				}
 				rd.unreadable(ctx, req, err)
+				rd.counted.answered.Add(1)
 				rest, failed = rest[i+1:], true
 				break
 			}
+			rd.counted.answered.Add(1)
 			rd.pass(ctx, rd.parking.release(req.oid))
 			if err := ctx.Err(); err != nil {
 				cf.closeWith()
