@@ -235,9 +235,16 @@ func (c *catFile) fail(what string, err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
+	died := errors.Is(err, io.ErrUnexpectedEOF)
 	c.closeWith()
 	if msg := bytes.TrimSpace(c.stderr.Bytes()); len(msg) > 0 {
+		if died {
+			return fmt.Errorf("%s: git cat-file: %s (%w)", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")), errCatFileDied)
+		}
 		return fmt.Errorf("%s: git cat-file: %s", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")))
+	}
+	if died {
+		return fmt.Errorf("%s: git cat-file: %w (%w)", what, err, errCatFileDied)
 	}
 	return fmt.Errorf("%s: git cat-file: %w", what, err)
 }
