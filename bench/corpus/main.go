@@ -27,8 +27,10 @@ func main() {
 	gitleaks := flag.String("gitleaks", "", "gitleaks binary to score alongside vigil, or \"off\" (default: look in PATH and ~/.cache/vigil-peers/bin)")
 	categories := flag.Bool("categories", true, "print per-category figures")
 	explain := flag.String("explain", "", "print the missed and false labels of `CATEGORY` (\"all\" for every category) at the default floor")
+	tree := flag.String("tree", "", "build the pseudo-files in `DIR` and keep them; reuse DIR when it exists (faster reruns)")
+	outcomes := flag.String("outcomes", "", "write each label's outcome at each floor to `FILE` (JSON lines), to compare two runs")
 	flag.Parse()
-	if err := run(os.Stdout, *dir, *gitleaks, *categories, *explain); err != nil {
+	if err := run(os.Stdout, *dir, *tree, *gitleaks, *categories, *explain, *outcomes); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(1)
 	}
@@ -40,7 +42,7 @@ type scanner struct {
 	hits []corpus.Hit
 }
 
-func run(w io.Writer, dir, gitleaks string, categories bool, explain string) error {
+func run(w io.Writer, dir, tree, gitleaks string, categories bool, explain, outcomes string) error {
 	var paths []string
 	for _, f := range corpus.Files() {
 		paths = append(paths, filepath.Join(dir, f))
@@ -49,13 +51,12 @@ func run(w io.Writer, dir, gitleaks string, categories bool, explain string) err
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "vigil-corpus-")
+	tmp, err := pseudoFiles(rows, tree)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if err := corpus.Build(rows, tmp); err != nil {
-		return err
+	if tree == "" {
+		defer os.RemoveAll(tmp)
 	}
 	hits, err := corpus.VigilHits(context.Background(), tmp)
 	if err != nil {
@@ -99,7 +100,82 @@ func run(w io.Writer, dir, gitleaks string, categories bool, explain string) err
 	if explain != "" {
 		explainRows(w, rows, hits[vigil.Medium], explain)
 	}
+	if outcomes != "" {
+		return writeOutcomes(outcomes, rows, hits)
+	}
 	return nil
+}
+
+// outcome is one label and whether vigil reported it at each floor.
+type outcome struct {
+	Source   string `json:"source"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Category string `json:"category"`
+	Truth    string `json:"truth"`
+	Medium   bool   `json:"medium"`
+	Low      bool   `json:"low"`
+	Text     string `json:"text"`
+}
+
+func writeOutcomes(path string, rows []corpus.Row, hits map[vigil.Confidence][]corpus.Hit) error {
+	found := map[vigil.Confidence]map[corpus.Hit]bool{}
+	for c, hs := range hits {
+		found[c] = map[corpus.Hit]bool{}
+		for _, h := range hs {
+			found[c][h] = true
+		}
+	}
+	reported := func(c vigil.Confidence, r corpus.Row) bool {
+		for n := r.LineStart; n <= r.LineEnd; n++ {
+			if found[c][corpus.Hit{File: r.File, Line: n}] {
+				return true
+			}
+		}
+		return false
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range rows {
+		o := outcome{Source: r.Source, File: r.File, Line: r.LineStart, Category: r.Category, Truth: r.GroundTruth,
+			Medium: reported(vigil.Medium, r), Low: reported(vigil.Low, r)}
+		for _, l := range r.Lines {
+			if l.N == r.LineStart {
+				o.Text = l.Text
+			}
+		}
+		if err := enc.Encode(o); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}
+
+// pseudoFiles builds the corpus's pseudo-files in a new temporary
+// directory, or in tree, which it reuses when a build there finished.
+func pseudoFiles(rows []corpus.Row, tree string) (string, error) {
+	if tree == "" {
+		tmp, err := os.MkdirTemp("", "vigil-corpus-")
+		if err != nil {
+			return "", err
+		}
+		return tmp, corpus.Build(rows, tmp)
+	}
+	done := filepath.Join(tree, ".built")
+	if _, err := os.Stat(done); err == nil {
+		return tree, nil
+	}
+	if err := os.RemoveAll(tree); err != nil {
+		return "", err
+	}
+	if err := corpus.Build(rows, tree); err != nil {
+		return "", err
+	}
+	return tree, os.WriteFile(done, nil, 0o644)
 }
 
 // labelSet is one corpus file's rows, or both files' together.
