@@ -180,28 +180,61 @@ func scoreOpaque(v string, minLen int) (vigil.Confidence, bool) {
 }
 
 // scoreUUID scores a UUID by the name it is given: a UUID assigned to a
-// key, token or secret is an API key; one named as an identifier is
-// reported (CredData labels them credentials) but a step lower; a bare one
-// is low.
+// key, token or secret is an API key, and high; any other random UUID may
+// be one (many services issue UUIDs as keys, and CredData labels them
+// credentials) and is medium. Placeholders, the class IDs of COM objects
+// and UUIDs named public are not reported.
 func scoreUUID(in genericInput) (vigil.Confidence, bool) {
-	if isPlaceholder(strings.ReplaceAll(in.secret, "-", "")) {
+	if isPlaceholder(strings.ReplaceAll(in.secret, "-", "")) || uuidPlaceholder(in.secret) || classID(in.before) {
 		return 0, false
 	}
 	words := nameWords(in.name)
 	switch {
 	case len(words) == 0:
-		return vigil.Low, true
+		return vigil.Medium, true
 	case hasWord(words, "public", "pub"):
 		return 0, false
 	case nameIsSecret(words), hasWord(words, "license", "licence", "access", "subscription", "tenant", "client"),
 		containsSecretWord(in.name):
 		return vigil.High, true
-	case len(words) == 1 && (words[0] == "uuid" || words[0] == "guid"):
-		return vigil.Low, true // declared a UUID: an identifier by its own name
-	case identifierName(words):
-		return vigil.Medium, true
 	}
-	return vigil.Low, true
+	return vigil.Medium, true
+}
+
+// uuidPlaceholder reports whether a UUID is written by hand: three or more
+// of its groups made of one or two characters (00001111-2222-3333-…), or
+// counting digits in most groups (12345678-1234-1234-…).
+func uuidPlaceholder(u string) bool {
+	plain, counting := 0, 0
+	for _, g := range strings.Split(u, "-") {
+		if distinctBytes(g) <= 2 {
+			plain++
+		}
+		if strings.HasPrefix("1234567890", g[:min(4, len(g))]) || strings.HasPrefix("abcdef", strings.ToLower(g[:min(4, len(g))])) {
+			counting++
+		}
+	}
+	return plain >= 3 || counting >= 3
+}
+
+func distinctBytes(s string) int {
+	var seen [256]bool
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !seen[s[i]] {
+			seen[s[i]] = true
+			n++
+		}
+	}
+	return n
+}
+
+// classID reports whether the text before a UUID names it a COM class or
+// interface ID (clsid:, CLSID\, IID_): a constant of the platform.
+func classID(before []byte) bool {
+	t := strings.ToLower(string(before[max(0, len(before)-12):]))
+	t = strings.TrimRight(t, "{\"'= ")
+	return strings.HasSuffix(t, "clsid:") || strings.HasSuffix(t, "clsid") || strings.HasSuffix(t, "iid")
 }
 
 // scoreBasic scores the base64 of an HTTP Basic header.
@@ -220,9 +253,10 @@ func scoreBasic(v string) (vigil.Confidence, bool) {
 	switch {
 	case isWordLike(v) || entropy(v) < 3.0:
 		return 0, false
-	case strings.HasSuffix(v, "=") && len(v)%4 == 0:
-		// Encoder output (padded) that does not decode to user:password
-		// here: still shaped like a credential.
+	case strings.HasSuffix(v, "=") && len(v)%4 == 0, len(v) >= 12 && hasMix(v):
+		// Encoder output that does not decode to user:password here
+		// (padded, or random with mixed case and digits) is still shaped
+		// like a credential.
 		return vigil.Medium, true
 	}
 	return vigil.Low, true
