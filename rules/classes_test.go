@@ -41,10 +41,46 @@ var classCases = []classCase{
 	{"Basic value, user:password", "app/client.py", `headers = {"Authorization": "Basic {basic:deploy}"}`, vigil.High},
 }
 
+var falseAlarmCases = []classCase{
+	// Where a value cannot be a secret: translations, generated code,
+	// detect-secrets baselines.
+	{"translation", "web/src/assets/i18n/de_DE.json", `"LABEL_PASSWORD": "Passwort",`, none},
+	{"translation", "app/languages/nl_NL/messages.php", `'password' => 'wachtwoord',`, none},
+	{"protobuf struct tag", "api/v1/secrets.pb.go", "Secrets map[string]string `protobuf:\"bytes,1,rep,name=secrets,proto3\" protobuf_key:\"bytes,1,opt,name=key,proto3\"`", none},
+	{"deepcopy", "api/v1/zz_generated.deepcopy.go", `out.AuthToken = "{alnum:12}"`, none},
+	{"detect-secrets baseline", ".secrets.baseline", `"hashed_secret": "{hex:40}",`, none},
+
+	// Names that say the value is about a secret, not the secret.
+	{"Go algorithm constant", "ssh/keys.go", `KeyAlgoED25519 = "ssh-ed25519"`, none},
+	{"status code constant", "src/PublicAPI.Shipped.txt", `NTSTATUS.Code.STATUS_PASSWORD_EXPIRED = {digits:10} -> NTSTATUS.Code`, none},
+	{"digest of a secret", "config/settings.yml", `password_sha256: {hex:64}`, none},
+	{"fingerprint of a key", "test/EncryptionTest.java", `"encryptionKeyFingerprint": "{hex:64}",`, none},
+	{"checksum keyed by file", "modules/apt/checksums.json", `"lib/puppet/type/apt_key.rb": "{hex:32}",`, none},
+	{"name qualified in the value", "chalice/policies.json", `"InitiateAuth": "cognito-idp:InitiateAuth",`, none},
+	{"kind of a token", "controllers/api.js", `const t = tokens.find((token) => token.kind === 'facebook');`, none},
+	{"table's range key", "main.tf", `range_key = "GameTitle"`, none},
+	{"passthrough setting", "tests/test_cli.py", `"passthroughBehavior": "when_no_match",`, none},
+	{"lookup key constant", "constants/ZuulConstant.java", `public static final String SERVICE_ID_KEY = "serviceId";`, none},
+	{"lookup key constant", "app/models/touch.rb", `SET_KEY = 'shipit:deferred_touches'`, none},
+	{"number named as a key", "examples/config.py", `SECRET_KEY = '{digits:9}'`, vigil.Low},
+
+	// Values that are markup for a value to fill in or one hidden.
+	{"template marker", "dockerfiles/dbca.rsp", `pdbAdminPassword=###ORACLE_PWD###`, none},
+	{"filtered in a log", "test/router_test.exs", `Parameters: %{"id" => "1", "password" => "[FILTERED]"}`, none},
+	{"replace token", "install/Weblogic.groovy", `antBuilder.replace(file: f, token: "%DB.USER%", value: dbUser)`, none},
+	{"redacted", "deploy/values.yaml", `api_key: REDACT`, none},
+	{"algorithm as the value", ".travis.yml", `-c "SET password_encryption = 'scram-sha-256'"`, none},
+	{"ternary", "test/libs/qunit.js", `li.className = assertion.result ? "pass" : "fail";`, none},
+
+	// Kept: a query parameter is not a ternary; a number is a password.
+	{"token in a query", "README.md", `open http://127.0.0.1:8888/?token={hex:48}`, vigil.Medium},
+	{"numeric password", "src/main/resources/application.yml", `password: {digits:7}`, vigil.Medium},
+}
+
 func TestClasses(t *testing.T) {
 	m := defaultMatcher(t)
 	gen := fakecred.New(7)
-	for _, tc := range classCases {
+	for _, tc := range append(classCases, falseAlarmCases...) {
 		for range 3 {
 			text := gen.MustExpand(tc.text)
 			got := none

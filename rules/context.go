@@ -9,6 +9,7 @@ package rules
 import (
 	"encoding/base64"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/vigilsec/vigil"
@@ -65,6 +66,9 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 	if !ok {
 		return 0, false
 	}
+	if pathKind(in.path) == pathMessages && !randomToken(v) {
+		return 0, false // 'Password' => 'Heslo': a translation, not a password
+	}
 	if k := pathKind(in.path); k == pathDocs || k == pathTest {
 		// Credentials in tests and docs are often real ones pasted in
 		// (CredData labels them so); only take the edge off the surest.
@@ -83,11 +87,12 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if !in.quoted && insideString(in.before) {
 		in.quoted = true // "db.password=xyz" inside a string literal is a literal
 	}
-	if publicBefore(in.before, in.name) || insideARN(in.before) {
-		return 0, false // "public key: …", arn:aws:…:secret:prod/db
+	if publicBefore(in.before, in.name) || insideARN(in.before) || ternaryBefore(in.before, in.name) {
+		return 0, false // "public key: …", arn:aws:…:secret:prod/db, ok ? "pass" : "fail"
 	}
-	if !nameIsSecret(words) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
-		isPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) || isConstantName(v) || isRegexy(v) {
+	if !nameIsSecret(words) || pathName(in.before, in.name) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
+		isPlaceholder(v) || markupPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) ||
+		isConstantName(v) || isRegexy(v) || isAlgorithmName(v) {
 		return 0, false
 	}
 	if len(words) == 1 && (words[0] == "key" || words[0] == "keys") {
@@ -128,8 +133,11 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if nameKind(words) == "password" {
 		return scorePassword(v, in.name)
 	}
-	if isWordLike(v) || wordPath(v) || wholeIdentifier(v) {
+	if isWordLike(v) || wordPath(v) || wholeIdentifier(v) || wordsNotKey(v) {
 		return 0, false // ETag, Content-Type, ENTER_KEY_VALUE, testRSA2048PrivateKey: words, not keys
+	}
+	if strings.Trim(v, "0123456789") == "" {
+		return vigil.Low, true // a number: an ID, a code or a constant far more often than a key
 	}
 	if isWeakPassword(v) {
 		return vigil.Low, true
@@ -272,6 +280,34 @@ func insideString(before []byte) bool {
 		}
 	}
 	return n%2 == 1
+}
+
+// ternaryBefore reports whether the quoted name is the first branch of a
+// conditional expression (ok ? "pass" : "fail"), not a key.
+func ternaryBefore(before []byte, name string) bool {
+	t := string(before)
+	i := strings.LastIndex(t, name)
+	if i < 0 {
+		return false
+	}
+	t = t[:i]
+	if !strings.HasSuffix(t, `"`) && !strings.HasSuffix(t, "'") {
+		return false // ?token=…: a URL's query, not a string
+	}
+	t = strings.TrimRight(t[:len(t)-1], " \t")
+	return strings.HasSuffix(t, "?")
+}
+
+// pathName reports whether a name is the last part of a file path
+// ("lib/puppet/type/apt_key.rb": a checksum's key), not a setting.
+func pathName(before []byte, name string) bool {
+	t := string(before)
+	i := strings.LastIndex(t, name)
+	if i < 2 || t[i-1] != '/' || !isNameByte(t[i-2]) {
+		return false // "//x.Password": a comment
+	}
+	ext := path.Ext(name)
+	return len(ext) >= 2 && len(ext) <= 5 && isIdent(ext[1:])
 }
 
 // insideARN reports whether the name is part of an AWS ARN (the

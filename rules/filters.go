@@ -30,11 +30,11 @@ func entropy(s string) float64 {
 var placeholderWords = [...]string{
 	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
 	"example", "placeholder", "changeme", "change_me", "change-me", "dummy",
-	"sample", "redacted", "insert", "replace", "your_", "your-", "yourkey",
+	"sample", "insert", "replace", "your_", "your-", "yourkey",
 	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
 	"not-a-real", "secret_here", "key_here", "token_here", "here_",
 	"abcdef0123", "0123456789", "1234567890", "abcdefghij", "qwerty",
-	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo",
+	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo", "redact", "_here",
 }
 
 // isPlaceholder reports whether a secret value is obviously not real: a

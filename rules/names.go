@@ -91,7 +91,11 @@ func nameIsSecret(words []string) bool {
 		switch w {
 		case "public", "pub", "publishable", "passport", "passenger", "passive", "bypass", "compass",
 			"keyboard", "keycode", "keystroke", "keyframe", "keyframes", "keyword", "keywords", "monkey",
-			"turkey", "donkey", "hockey", "jockey", "tokenizer", "tokenize", "tokenized", "tokens_used":
+			"turkey", "donkey", "hockey", "jockey", "tokenizer", "tokenize", "tokenized", "tokens_used",
+			"passthrough", "passes", "passed", "passing", "passage":
+			return false
+		}
+		if describesSecret(w) {
 			return false
 		}
 	}
@@ -102,6 +106,9 @@ func nameIsSecret(words []string) bool {
 		words = words[:len(words)-1] // PuTTY-User-Key-File-3: judge by "file"
 	}
 	last := words[len(words)-1]
+	if last != "file" && strings.HasSuffix(last, "file") {
+		last = "file" // passwordfile, keyfile: a file that holds it
+	}
 	switch last {
 	case "length", "len", "size", "count", "min", "max", "type", "types", "name", "names", "file",
 		"files", "path", "dir", "url", "uri", "endpoint", "field", "fields", "label", "hint", "prompt",
@@ -117,18 +124,33 @@ func nameIsSecret(words []string) bool {
 		"attempts", "sent", "used", "valid", "invalid", "check", "verify", "verified", "exists",
 		"available", "source", "target", "bytes", "bits", "mask", "encoding", "charset", "spec",
 		"action", "code", "char", "chars", "complexity", "form", "view", "page", "screen", "button",
-		"link", "template", "event", "request", "response", "result", "status", "state":
+		"link", "template", "event", "request", "response", "result", "status", "state", "kind":
 		return false
 	}
 	for _, w := range words {
 		switch w {
 		case "sort", "primary", "foreign", "cache", "partition", "row", "map", "dict", "lookup", "group",
 			"unique", "composite", "routing", "i18n", "translation", "locale", "shortcut", "hot", "csrf",
-			"xsrf", "page", "next", "continuation", "pagination", "cursor", "sync", "idempotency":
+			"xsrf", "page", "next", "continuation", "pagination", "cursor", "sync", "idempotency", "range":
 			return false
 		}
 	}
 	return true
+}
+
+// describesSecret reports whether a word of a name makes the value
+// something about a secret other than the secret itself: a digest or
+// fingerprint of it, the algorithm that uses it, a user-interface label
+// for it, or a condition on it (STATUS_PASSWORD_EXPIRED, wrong_password).
+func describesSecret(w string) bool {
+	switch w {
+	case "hash", "hashed", "hashes", "digest", "fingerprint", "checksum", "md5", "sha1", "sha2", "sha256",
+		"sha512", "crypted", "algo", "algorithm", "algorithms", "alg", "label", "forgot", "status", "wrong",
+		"incorrect", "invalid", "expired", "missing", "mismatch", "failed", "conflict", "restriction",
+		"too", "must", "strength":
+		return true
+	}
+	return false
 }
 
 // isAssignmentKind reports whether a generic kind is found by name =
@@ -212,8 +234,10 @@ func echoesName(v string, words []string) bool {
 	if lv == strings.Join(words, "_") || lv == joined || lv == strings.Join(words, "-") {
 		return true
 	}
-	// generateKey: "generateKey1024": the value is the name with a suffix.
-	if len(joined) >= 6 && strings.HasPrefix(lettersAndDigits(lv), joined) {
+	// generateKey: "generateKey1024": the value is the name with a suffix;
+	// "InitiateAuth": "cognito-idp:InitiateAuth": the name qualified.
+	if len(joined) >= 6 && strings.HasPrefix(lettersAndDigits(lv), joined) ||
+		len(joined) >= 8 && strings.Contains(lettersAndDigits(lv), joined) {
 		return true
 	}
 	return hasWord(words, lv)

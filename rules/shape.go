@@ -74,3 +74,9 @@ func hasMix(v string) bool {
 	}
 	return n >= 3
 }
+
+// randomToken reports whether v is clearly a generated token: high entropy,
+// mixed character classes, token characters only, and not built from words.
+func randomToken(v string) bool {
+	return entropy(v) >= 3.5 && hasMix(v) && isTokenChars(v) && !identLike(v)
+}

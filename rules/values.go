@@ -10,10 +10,63 @@ func isLiteralKeyword(v string) bool {
 	switch strings.ToLower(strings.Trim(v, `"'`)) {
 	case "null", "nil", "none", "true", "false", "undefined", "empty", "blank", "string", "str",
 		"required", "optional", "n/a", "na", "tbd", "todo", "secret", "password", "token", "key",
-		"auth", "credential", "credentials", "login", "pass", "pwd", "passwd", "user", "username", "email":
+		"auth", "credential", "credentials", "login", "pass", "pwd", "passwd", "user", "username", "email",
+		// type names, in schemas and type annotations (password:string)
+		"int", "long", "bytes", "bool", "boolean", "double", "float", "number", "object", "function",
+		"symbol", "void", "char", "any",
+		// keywords that start an expression (password = await hash(…))
+		"await", "new", "this", "self", "return", "async", "lambda", "typeof",
+		// character encodings (password.decode("utf-8"))
+		"utf-8", "utf8", "utf-16", "ascii", "latin-1", "latin1", "iso-8859-1":
 		return true
 	}
 	return false
+}
+
+// isAlgorithmName reports whether v names algorithms, not a secret:
+// scram-sha-256, ssh-ed25519, aes-256-cbc, kerberosv5, OAUTHBEARER.
+func isAlgorithmName(v string) bool {
+	parts := strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == '/' })
+	named := false
+	for _, p := range parts {
+		if strings.Trim(p, "0123456789") == "" {
+			continue // 256, 128
+		}
+		named = true
+		switch strings.TrimRight(p, "0123456789") {
+		case "sha", "md", "aes", "rsa", "dsa", "ecdsa", "ed", "x", "hmac", "scram", "pbkdf", "bcrypt", "scrypt",
+			"argon", "argon2id", "des", "3des", "rc", "cbc", "gcm", "ctr", "ecb", "cfb", "ofb", "ssh", "kerberos",
+			"kerberosv", "krb", "plain", "gssapi", "oauthbearer", "ntlm", "sasl", "chacha", "poly", "blake",
+			"nistp", "secp", "prime", "curve", "ecdh", "dh", "cert", "v":
+		default:
+			return false
+		}
+	}
+	return named
+}
+
+// markupPlaceholder reports whether v is a placeholder in a notation people
+// use for values to fill in or that a tool has hidden: ###ORACLE_PWD###,
+// [FILTERED], %DB.USER%, @word(6).
+func markupPlaceholder(v string) bool {
+	switch {
+	case len(v) > 4 && strings.HasPrefix(v, "##") && strings.HasSuffix(v, "##"):
+		return true
+	case len(v) > 2 && v[0] == '[' && v[len(v)-1] == ']' && strings.Trim(v[1:len(v)-1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_- ") == "":
+		return true
+	case len(v) > 2 && v[0] == '%' && v[len(v)-1] == '%' && isConstantName(strings.Trim(v, "%")):
+		return true
+	case len(v) > 2 && v[0] == '@' && strings.HasSuffix(v, ")") && strings.Contains(v, "("):
+		return true
+	}
+	return false
+}
+
+// wordsNotKey reports whether a value without digits reads as words or an
+// identifier (dubboApplication, googleID, shipit:deferred_touches) by its
+// letter pairs: the name of a thing, where a generated key reads as noise.
+func wordsNotKey(v string) bool {
+	return !strings.ContainsAny(v, "0123456789") && englishPairs(v, 4, 0.75)
 }
 
 // isNonSecretValue recognises values with a shape that is never a secret:
@@ -118,7 +171,7 @@ func looksLikeCode(v string, in genericInput) bool {
 	}
 	// In code an unquoted value is an expression, unless it is clearly a
 	// random token.
-	return !(entropy(v) >= 3.5 && hasMix(v) && isTokenChars(v) && !identLike(v))
+	return !randomToken(v)
 }
 
 // arithmetic reports whether v holds an operator between names or numbers

@@ -58,9 +58,13 @@ func run(w io.Writer, dir, tree, gitleaks string, categories bool, explain, outc
 	if tree == "" {
 		defer os.RemoveAll(tmp)
 	}
-	hits, err := corpus.VigilHits(context.Background(), tmp)
+	found, err := corpus.VigilFindings(context.Background(), tmp)
 	if err != nil {
 		return err
+	}
+	hits := map[vigil.Confidence][]corpus.Hit{}
+	for _, c := range []vigil.Confidence{vigil.Low, vigil.Medium, vigil.High} {
+		hits[c] = corpus.AtLeast(found, c)
 	}
 	var scanners []scanner
 	for _, c := range []vigil.Confidence{vigil.Medium, vigil.Low, vigil.High} {
@@ -101,7 +105,7 @@ func run(w io.Writer, dir, tree, gitleaks string, categories bool, explain, outc
 		explainRows(w, rows, hits[vigil.Medium], explain)
 	}
 	if outcomes != "" {
-		return writeOutcomes(outcomes, rows, hits)
+		return writeOutcomes(outcomes, rows, found)
 	}
 	return nil
 }
@@ -115,24 +119,25 @@ type outcome struct {
 	Truth    string `json:"truth"`
 	Medium   bool   `json:"medium"`
 	Low      bool   `json:"low"`
-	Text     string `json:"text"`
+	// Rules are the rules reported on the label's lines, with their
+	// confidence.
+	Rules []string `json:"rules,omitempty"`
+	Text  string   `json:"text"`
 }
 
-func writeOutcomes(path string, rows []corpus.Row, hits map[vigil.Confidence][]corpus.Hit) error {
-	found := map[vigil.Confidence]map[corpus.Hit]bool{}
-	for c, hs := range hits {
-		found[c] = map[corpus.Hit]bool{}
-		for _, h := range hs {
-			found[c][h] = true
-		}
+func writeOutcomes(path string, rows []corpus.Row, found []corpus.Reported) error {
+	at := map[corpus.Hit][]corpus.Reported{}
+	for _, r := range found {
+		at[r.Hit] = append(at[r.Hit], r)
 	}
-	reported := func(c vigil.Confidence, r corpus.Row) bool {
+	reported := func(r corpus.Row) (best vigil.Confidence, rules []string) {
 		for n := r.LineStart; n <= r.LineEnd; n++ {
-			if found[c][corpus.Hit{File: r.File, Line: n}] {
-				return true
+			for _, f := range at[corpus.Hit{File: r.File, Line: n}] {
+				best = max(best, f.Confidence)
+				rules = append(rules, f.Rule+"("+f.Confidence.String()+")")
 			}
 		}
-		return false
+		return best, rules
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -140,8 +145,9 @@ func writeOutcomes(path string, rows []corpus.Row, hits map[vigil.Confidence][]c
 	}
 	enc := json.NewEncoder(f)
 	for _, r := range rows {
+		best, rules := reported(r)
 		o := outcome{Source: r.Source, File: r.File, Line: r.LineStart, Category: r.Category, Truth: r.GroundTruth,
-			Medium: reported(vigil.Medium, r), Low: reported(vigil.Low, r)}
+			Medium: best >= vigil.Medium, Low: best >= vigil.Low, Rules: rules}
 		for _, l := range r.Lines {
 			if l.N == r.LineStart {
 				o.Text = l.Text
