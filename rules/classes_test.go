@@ -41,6 +41,19 @@ var classCases = []classCase{
 	{"Basic value, user:password", "app/client.py", `headers = {"Authorization": "Basic {basic:deploy}"}`, vigil.High},
 }
 
+var valueFormCases = []classCase{
+	// A secret inside an array or passed to a wrapper that keeps it as
+	// the value; not one passed to a lookup.
+	{"array of tokens", "spec/cassettes/vehicle.yml", `string: '{"vin":"x","tokens":["{hex:16}","{hex:16}"],"state":"online"}'`, vigil.Medium},
+	{"Go slice of tokens", "push/apns_test.go", `Tokens: []string{"{hex:64}"},`, vigil.Medium},
+	{"Scala Option", "src/test/scala/StartupTest.scala", `password = Some("{lower:7}"),`, vigil.Medium},
+	{"Go string helper", "github/runners_test.go", `	Token: String("{upper:12}{digits:3}{upper:14}"),`, vigil.Medium},
+	{"constructor", "handlers/HandlerTest.java", `final StringCredentialValue password = new StringCredentialValue("{lower:10}");`, vigil.Medium},
+	{"lookup by name", "app/settings.py", `password = os.getenv("{lower:12}")`, none},
+	{"translation call", "app/views.py", `secret = T("{lower:8}")`, none},
+	{"getter", "app/client.py", `token = get_token("{alnum:12}")`, none},
+}
+
 var falseAlarmCases = []classCase{
 	// Where a value cannot be a secret: translations, generated code,
 	// detect-secrets baselines.
@@ -80,7 +93,7 @@ var falseAlarmCases = []classCase{
 func TestClasses(t *testing.T) {
 	m := defaultMatcher(t)
 	gen := fakecred.New(7)
-	for _, tc := range append(classCases, falseAlarmCases...) {
+	for _, tc := range append(append(classCases, valueFormCases...), falseAlarmCases...) {
 		for range 3 {
 			text := gen.MustExpand(tc.text)
 			got := none

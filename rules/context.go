@@ -90,6 +90,9 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if publicBefore(in.before, in.name) || insideARN(in.before) || ternaryBefore(in.before, in.name) {
 		return 0, false // "public key: …", arn:aws:…:secret:prod/db, ok ? "pass" : "fail"
 	}
+	if callee, ok := calledWith(in.before); ok && isAssignmentKind(in.kind) && !literalWrapper(callee) {
+		return 0, false // os.getenv("API_KEY"), T("password"): the argument names the secret
+	}
 	if !nameIsSecret(words) || pathName(in.before, in.name) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
 		isPlaceholder(v) || markupPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) ||
 		isConstantName(v) || isRegexy(v) || isAlgorithmName(v) {
@@ -280,6 +283,68 @@ func insideString(before []byte) bool {
 		}
 	}
 	return n%2 == 1
+}
+
+// calledWith returns the function a quoted value is passed to, when the
+// text before the value ends with one: Some("…"), new Secret("…"),
+// base64.b64decode(b"…"). Array openers ([, []string{, array() give
+// "[".
+func calledWith(before []byte) (string, bool) {
+	t := strings.TrimRight(string(before), "\"'`")
+	t = strings.TrimRight(t, "\\")
+	t = strings.TrimRight(strings.TrimRight(t, "bruf@"), " \t")
+	switch {
+	case strings.HasSuffix(t, "["), strings.HasSuffix(t, "{"), strings.HasSuffix(t, "array("):
+		return "[", true
+	case !strings.HasSuffix(t, "("):
+		return "", false
+	}
+	t = t[:len(t)-1]
+	i := len(t)
+	for i > 0 && (isNameChar(t[i-1]) || t[i-1] == ':' || t[i-1] == '[' || t[i-1] == ']') {
+		i--
+	}
+	callee := t[i:]
+	if strings.HasSuffix(strings.TrimRight(t[:i], " \t"), "new") {
+		callee = "new " + callee
+	}
+	return callee, callee != ""
+}
+
+// literalWrapper reports whether a function wraps the literal it is given
+// as the value (a constructor, a type conversion, a decoder) rather than
+// looking a value up by it (getenv, get, T, lookup).
+func literalWrapper(callee string) bool {
+	if callee == "[" || strings.HasPrefix(callee, "new ") {
+		return true
+	}
+	low := strings.ToLower(callee)
+	for _, d := range []string{"hex", "base64", "b64", "decode", "atob", "unhex"} {
+		if strings.Contains(low, d) {
+			return true
+		}
+	}
+	last := callee
+	if i := strings.LastIndexAny(callee, ".:]"); i >= 0 {
+		last = callee[i+1:]
+	}
+	switch last {
+	case "new", "str", "bytes", "byte", "string", "from", "utf8", "Some", "Ok":
+		return true
+	case "":
+		return false
+	}
+	if !isUpper(last[0]) || len(last) < 2 {
+		return false // get(…), t(…), T(…): calls that look a value up
+	}
+	for _, verb := range []string{"Get", "Read", "Load", "Lookup", "Fetch", "Find", "Parse", "Hash", "Encrypt",
+		"Decrypt", "Format", "Print", "Log", "Assert", "Expect", "Check", "Validate", "Verify", "Compare",
+		"Equal", "Contains", "Has", "Is", "Translate", "Env", "Must", "Sprint", "Error", "New"} {
+		if strings.HasPrefix(last, verb) {
+			return false
+		}
+	}
+	return true
 }
 
 // ternaryBefore reports whether the quoted name is the first branch of a
