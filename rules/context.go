@@ -47,6 +47,11 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 		conf, ok = scoreBasic(v)
 	case "bearer":
 		conf, ok = scoreOpaque(v, 16)
+	case "scheme":
+		if isWordLike(v) || isPlaceholder(v) {
+			return 0, false
+		}
+		conf, ok = scoreOpaque(v, 8)
 	case "url":
 		if dec, err := url.PathUnescape(v); err == nil {
 			v = dec
