@@ -91,7 +91,9 @@ func FromSource(rows []Row, source string) []Row {
 }
 
 // Build writes one pseudo-file per corpus file under dir: every known line
-// (labelled or context) at its line number, other lines empty.
+// (labelled or context) at its line number, other lines empty. Where the
+// corpus holds a line twice (whole, and cut short as context), the longer
+// text is written.
 func Build(rows []Row, dir string) error {
 	files := map[string]map[int]string{}
 	for _, r := range rows {
@@ -101,7 +103,12 @@ func Build(rows []Row, dir string) error {
 			files[r.File] = m
 		}
 		for _, l := range r.Lines {
-			m[l.N] = l.Text
+			// A line is stored whole where it is labelled and cut to 400
+			// characters where it is another label's context: keep the
+			// longest text seen.
+			if len(l.Text) > len(m[l.N]) {
+				m[l.N] = l.Text
+			}
 		}
 	}
 	for name, lines := range files {
