@@ -85,6 +85,16 @@ var falseAlarmCases = []classCase{
 	{"algorithm as the value", ".travis.yml", `-c "SET password_encryption = 'scram-sha-256'"`, none},
 	{"ternary", "test/libs/qunit.js", `li.className = assertion.result ? "pass" : "fail";`, none},
 
+	// Default passwords in URLs are low (the README promises them there);
+	// the words "password" and "pass" are placeholders.
+	{"default password in a URL", "deploy/compose.yml", `REGISTRY=https://admin:admin@registry.internal:5000`, vigil.Low},
+	{"placeholder password in a URL", "README.md", `postgres://user:password@localhost/db`, none},
+
+	// Nonces are reported like salts (CredData counts them); a type
+	// annotation is not one.
+	{"nonce", "lib/wxpay/logs/pay.log", `{"nonce_str":"{lowalnum:32}","openid":"x"}`, vigil.Medium},
+	{"nonce's type", "schema.tl", `resPQ#05162463 nonce:int128 server_nonce:int128 = ResPQ;`, none},
+
 	// Kept: a query parameter is not a ternary; a number is a password.
 	{"token in a query", "README.md", `open http://127.0.0.1:8888/?token={hex:48}`, vigil.Medium},
 	{"numeric password", "src/main/resources/application.yml", `password: {digits:7}`, vigil.Medium},

@@ -56,8 +56,10 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 		if dec, err := url.PathUnescape(v); err == nil {
 			v = dec
 		}
-		if isWeakPassword(v) {
-			return 0, false
+		if isWeakPassword(v) && !isLiteralKeyword(v) && !isPlaceholder(v) {
+			// admin:admin@host: a default password, where it is deployed a
+			// real risk; the README promises these at low.
+			return vigil.Low, true
 		}
 		conf, ok = scorePassword(v, in.name)
 	case "cli":

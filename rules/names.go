@@ -62,7 +62,7 @@ func isSecretWord(w string) bool {
 	switch w {
 	case "password", "passwd", "passphrase", "pwd", "pass", "pw", "passcode", "secret", "secrets",
 		"token", "tokens", "key", "apikey", "api", "auth", "authorization", "credential", "credentials",
-		"cred", "creds", "bearer", "session", "cookie", "salt", "signing", "encryption",
+		"cred", "creds", "bearer", "session", "cookie", "salt", "nonce", "signing", "encryption",
 		"encrypt", "cipher", "hmac", "seed", "otp", "totp", "pin", "access", "refresh", "sid",
 		"jwt", "oauth", "consumer", "master", "license", "licence":
 		return true
@@ -179,7 +179,7 @@ func nameKind(words []string) string {
 			return "token"
 		case w == "key" || w == "apikey" || strings.HasSuffix(w, "key"):
 			return "key"
-		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "signing" ||
+		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "nonce" || w == "signing" ||
 			w == "encryption" || w == "encrypt" || w == "cipher" || w == "hmac" || strings.HasSuffix(w, "secret"):
 			return "secret"
 		case w == "auth" || w == "authorization" || w == "credential" || w == "credentials" ||

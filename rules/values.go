@@ -7,7 +7,12 @@ import (
 
 // isLiteralKeyword is a language literal, not a value.
 func isLiteralKeyword(v string) bool {
-	switch strings.ToLower(strings.Trim(v, `"'`)) {
+	low := strings.ToLower(strings.Trim(v, `"'`))
+	switch strings.TrimRight(low, "0123456789") {
+	case "int", "uint", "float", "bytes", "bits":
+		return low != "int" // int128, uint32, float64: sized types
+	}
+	switch low {
 	case "null", "nil", "none", "true", "false", "undefined", "empty", "blank", "string", "str",
 		"required", "optional", "n/a", "na", "tbd", "todo", "secret", "password", "token", "key",
 		"auth", "credential", "credentials", "login", "pass", "pwd", "passwd", "user", "username", "email",
