@@ -3399,7 +3399,7 @@ func builtinRules() []Rule {
 			Multiline:           true,
 			Check:               "private-key",
 			NoPlaceholderFilter: true,
-			Confidence:          vigil.Medium,
+			Confidence:          vigil.Low,
 			Hint:                "The key is passphrase-protected, but passphrases are often weak or stored nearby: rotate the key if the passphrase could have leaked too.",
 		},
 		{

@@ -95,6 +95,11 @@ var falseAlarmCases = []classCase{
 	{"nonce", "lib/wxpay/logs/pay.log", `{"nonce_str":"{lowalnum:32}","openid":"x"}`, vigil.Medium},
 	{"nonce's type", "schema.tl", `resPQ#05162463 nonce:int128 server_nonce:int128 = ResPQ;`, none},
 
+	// A private key locked by a passphrase is low; an open one high.
+	{"encrypted private key", "tests/keys/server.key", `{pem:pkcs8-encrypted}`, vigil.Low},
+	{"encrypted PKCS#1 key", "tests/keys/server.key", `{pem:rsa-encrypted}`, vigil.Low},
+	{"private key", "deploy/server.key", `{pem:rsa}`, vigil.High},
+
 	// Kept: a query parameter is not a ternary; a number is a password.
 	{"token in a query", "README.md", `open http://127.0.0.1:8888/?token={hex:48}`, vigil.Medium},
 	{"numeric password", "src/main/resources/application.yml", `password: {digits:7}`, vigil.Medium},
