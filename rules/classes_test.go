@@ -85,6 +85,13 @@ var falseAlarmCases = []classCase{
 	{"algorithm as the value", ".travis.yml", `-c "SET password_encryption = 'scram-sha-256'"`, none},
 	{"ternary", "test/libs/qunit.js", `li.className = assertion.result ? "pass" : "fail";`, none},
 
+	// Ciphertext is not the key; a password that says what it is for is
+	// a test value; usage text is not a command line.
+	{"encrypted key", "test/jwe/cookbook.test.mjs", `encrypted_key: '{b64url:43}',`, none},
+	{"self-describing password", "test/helpers/inserts.js", `password: 'testpwd{digits:1}',`, vigil.Low},
+	{"usage text", "README.rst", `-W, --password             Force password prompt.`, none},
+	{"openssl pass: argument", "scripts/setup.sh", `openssl pkcs12 -export -out server.p12 -name cert -password pass:{lower:8}`, vigil.Medium},
+
 	// Default passwords in URLs are low (the README promises them there);
 	// the words "password" and "pass" are placeholders.
 	{"default password in a URL", "deploy/compose.yml", `REGISTRY=https://admin:admin@registry.internal:5000`, vigil.Low},

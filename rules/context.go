@@ -63,6 +63,17 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 		}
 		conf, ok = scorePassword(v, in.name)
 	case "cli":
+		if !strings.Contains(v, "(") {
+			v = strings.TrimRight(v, ");,") // %w(--password 1234)
+		}
+		if rest, ok := strings.CutPrefix(v, "pass:"); ok {
+			v = rest // openssl -password pass:…
+		} else if strings.HasPrefix(v, "env:") || strings.HasPrefix(v, "file:") || strings.HasPrefix(v, "fd:") {
+			return 0, false // openssl -pass env:VAR: a reference
+		}
+		if identLike(v) || lettersOnly(strings.ToLower(v)) == strings.ToLower(v) && proseFollows(in.after) {
+			return 0, false // "--password   Force password prompt.": usage text
+		}
 		conf, ok = scorePassword(v, "")
 	case "default", "setter":
 		in.quoted = true
@@ -169,7 +180,7 @@ func scorePassword(v, name string) (vigil.Confidence, bool) {
 	case namesASecret(v), isConstantName(v), strings.Contains(v, " ") && isWordLike(v), isCamelCase(v), isRegexy(v),
 		capsWord(v), wordPath(v):
 		return 0, false // "Invalid Password", SECRET_ACCESS_KEY, ResetPassword, (.+?)
-	case isWeakPassword(v), englishLike(v):
+	case isWeakPassword(v), englishLike(v), selfDescribing(v):
 		return vigil.Low, true
 	case len(v) < 4, strings.Count(v, " ") >= 2:
 		return vigil.Low, true

@@ -145,7 +145,7 @@ func nameIsSecret(words []string) bool {
 func describesSecret(w string) bool {
 	switch w {
 	case "hash", "hashed", "hashes", "digest", "fingerprint", "checksum", "md5", "sha1", "sha2", "sha256",
-		"sha512", "crypted", "algo", "algorithm", "algorithms", "alg", "label", "forgot", "status", "wrong",
+		"sha512", "crypted", "encrypted", "algo", "algorithm", "algorithms", "alg", "label", "forgot", "status", "wrong",
 		"incorrect", "invalid", "expired", "missing", "mismatch", "failed", "conflict", "restriction",
 		"too", "must", "strength":
 		return true

@@ -61,3 +61,16 @@ func lettersOnly(s string) string {
 	}
 	return b.String()
 }
+
+// selfDescribing reports whether a password says what it is for or how
+// strong it is (testpwd2, securepwd, new_pass, dummy-secret): a value
+// written for a test or an example.
+func selfDescribing(v string) bool {
+	low := strings.ToLower(v)
+	for _, w := range []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
