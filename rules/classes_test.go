@@ -75,7 +75,7 @@ var falseAlarmCases = []classCase{
 	{"passthrough setting", "tests/test_cli.py", `"passthroughBehavior": "when_no_match",`, none},
 	{"lookup key constant", "constants/ZuulConstant.java", `public static final String SERVICE_ID_KEY = "serviceId";`, none},
 	{"lookup key constant", "app/models/touch.rb", `SET_KEY = 'shipit:deferred_touches'`, none},
-	{"number named as a key", "examples/config.py", `SECRET_KEY = '{digits:9}'`, vigil.Low},
+	{"number named as a key", "app/config.py", `SECRET_KEY = '{digits:9}'`, vigil.Low},
 
 	// Values that are markup for a value to fill in or one hidden.
 	{"template marker", "dockerfiles/dbca.rsp", `pdbAdminPassword=###ORACLE_PWD###`, none},
@@ -88,7 +88,11 @@ var falseAlarmCases = []classCase{
 	// Ciphertext is not the key; a password that says what it is for is
 	// a test value; usage text is not a command line.
 	{"encrypted key", "test/jwe/cookbook.test.mjs", `encrypted_key: '{b64url:43}',`, none},
-	{"self-describing password", "test/helpers/inserts.js", `password: 'testpwd{digits:1}',`, vigil.Low},
+	{"self-describing password", "config/users.yml", `password: 'testpwd{digits:1}'`, vigil.Low},
+	{"dictionary password in a test", "test/helpers/inserts.js", `password: 'admin123',`, none},
+	{"dictionary password in a config", "src/main/resources/application.yml", `password: root`, vigil.Low},
+	{"password with a symbol outside ASCII", "test/api/loginSpec.ts", `password: '{alnum:12}§{alnum:4}'`, vigil.Medium},
+	{"prompt in a human language", "src/components/form.ts", `const passwordTip = '请输入密码';`, none},
 	{"usage text", "README.rst", `-W, --password             Force password prompt.`, none},
 	{"openssl pass: argument", "scripts/setup.sh", `openssl pkcs12 -export -out server.p12 -name cert -password pass:{lower:8}`, vigil.Medium},
 

@@ -90,6 +90,12 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 	if k := pathKind(in.path); k == pathDocs || k == pathTest {
 		// Credentials in tests and docs are often real ones pasted in
 		// (CredData labels them so); only take the edge off the surest.
+		// The weak ones there (test, admin123, a dictionary word) are the
+		// fixtures and examples everyone writes: where they are deployed
+		// they are a risk, so only URLs keep them (at low).
+		if conf == vigil.Low && in.kind != "url" {
+			return 0, false
+		}
 		conf = min(conf, vigil.Medium)
 	}
 	return conf, true
@@ -145,11 +151,12 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 		return 0, false
 	}
 	if !isASCII(v) {
-		// Human-language text ("キーをここに入力"): secrets are ASCII.
-		if nameKind(words) == "password" {
-			return vigil.Low, true
+		// Human-language text ("キーをここに入力", "新密码") is a prompt or a
+		// label; a password may still hold a symbol or letter from outside
+		// ASCII (£, §, ə).
+		if nameKind(words) != "password" || humanText(v) {
+			return 0, false
 		}
-		return 0, false
 	}
 	if nameKind(words) == "password" {
 		return scorePassword(v, in.name)

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 func isASCII(v string) bool {
 	for i := 0; i < len(v); i++ {
@@ -79,4 +82,20 @@ func hasMix(v string) bool {
 // mixed character classes, token characters only, and not built from words.
 func randomToken(v string) bool {
 	return entropy(v) >= 3.5 && hasMix(v) && isTokenChars(v) && !identLike(v)
+}
+
+// humanText reports whether a non-ASCII value is written in a human
+// language: spaces between words, or two or more characters of scripts
+// written without an alphabet of few letters (Han, kana, Hangul).
+func humanText(v string) bool {
+	if strings.ContainsAny(v, " \t") {
+		return true
+	}
+	n := 0
+	for _, r := range v {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			n++
+		}
+	}
+	return n >= 2
 }
