@@ -96,6 +96,10 @@ var falseAlarmCases = []classCase{
 	{"usage text", "README.rst", `-W, --password             Force password prompt.`, none},
 	{"openssl pass: argument", "scripts/setup.sh", `openssl pkcs12 -export -out server.p12 -name cert -password pass:{lower:8}`, vigil.Medium},
 
+	// pw names a password too; a confirmation repeats the password.
+	{"pw", "docker/ldap.env", `LDAP_BIND_PW={lower:5}{digits:3}`, vigil.Medium},
+	{"password confirmation", "spec/features/signup_spec.rb", `password_confirmation: "{lower:8}{digits:1}",`, vigil.Medium},
+
 	// Default passwords in URLs are low (the README promises them there);
 	// the words "password" and "pass" are placeholders.
 	{"default password in a URL", "deploy/compose.yml", `REGISTRY=https://admin:admin@registry.internal:5000`, vigil.Low},

@@ -120,7 +120,7 @@ func nameIsSecret(words []string) bool {
 		"settings", "option", "options", "flag", "method", "algorithm", "alg", "scheme", "mechanism",
 		"generator", "factory", "handler", "callback", "fn", "func", "class", "id", "ids", "index",
 		"location", "ref", "reference", "arn", "parameter", "input", "column", "table", "attribute",
-		"attr", "property", "prop", "props", "confirmation", "strength", "rules", "rule", "retries",
+		"attr", "property", "prop", "props", "strength", "rules", "rule", "retries",
 		"attempts", "sent", "used", "valid", "invalid", "check", "verify", "verified", "exists",
 		"available", "source", "target", "bytes", "bits", "mask", "encoding", "charset", "spec",
 		"action", "code", "char", "chars", "complexity", "form", "view", "page", "screen", "button",
