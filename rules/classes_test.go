@@ -100,6 +100,11 @@ var falseAlarmCases = []classCase{
 	{"pw", "docker/ldap.env", `LDAP_BIND_PW={lower:5}{digits:3}`, vigil.Medium},
 	{"password confirmation", "spec/features/signup_spec.rb", `password_confirmation: "{lower:8}{digits:1}",`, vigil.Medium},
 
+	// A base64 value after "name:" is not a type annotation; a Vue
+	// binding after a quoted attribute is not a value.
+	{"base64 value after a colon", "wordpress/secrets.yml", `authkey: {b64:54}==`, vigil.High},
+	{"markup attribute", "docs/validation.md", `<Field name="password" :rules="rules" />`, none},
+
 	// Default passwords in URLs are low (the README promises them there);
 	// the words "password" and "pass" are placeholders.
 	{"default password in a URL", "deploy/compose.yml", `REGISTRY=https://admin:admin@registry.internal:5000`, vigil.Low},

@@ -108,6 +108,10 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if !in.quoted && proseFollows(in.after) {
 		return 0, false // "password: PostgreSQL instance password" is documentation
 	}
+	if !in.quoted && strings.HasSuffix(v, "=") && isIdent(strings.ReplaceAll(strings.TrimSuffix(v, "="), "-", "_")) &&
+		len(in.after) > 0 && (in.after[0] == '"' || in.after[0] == '\'') {
+		return 0, false // <Field name="password" :rules="…">: the next attribute's name
+	}
 	if !in.quoted && insideString(in.before) {
 		in.quoted = true // "db.password=xyz" inside a string literal is a literal
 	}
