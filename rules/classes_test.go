@@ -76,6 +76,9 @@ var falseAlarmCases = []classCase{
 	{"lookup key constant", "constants/ZuulConstant.java", `public static final String SERVICE_ID_KEY = "serviceId";`, none},
 	{"lookup key constant", "app/models/touch.rb", `SET_KEY = 'shipit:deferred_touches'`, none},
 	{"number named as a key", "app/config.py", `SECRET_KEY = '{digits:9}'`, vigil.Low},
+	{"lookup key made of words", "src/BCrypt/KeyBlobTypes.cs", `public const string BCRYPT_PRIVATE_KEY_BLOB = "PRIVATEBLOB";`, none},
+	{"format template", "esrally/supplier.py", `default_key = "plugin_{}_{}_url".format(plugin_name, self.name)`, none},
+	{"letters-only random key", "config/application.properties", `webflow.encryption.key={upper:2}{lower:3}{upper:5}{lower:2}{upper:4}`, vigil.Medium},
 
 	// Values that are markup for a value to fill in or one hidden.
 	{"template marker", "dockerfiles/dbca.rsp", `pdbAdminPassword=###ORACLE_PWD###`, none},

@@ -34,7 +34,7 @@ var placeholderWords = [...]string{
 	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
 	"not-a-real", "secret_here", "key_here", "token_here", "here_",
 	"abcdef0123", "0123456789", "1234567890", "abcdefghij", "qwerty",
-	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo", "redact", "_here", "abcd1234", "1234abcd",
+	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo", "redact", "_here", "abcd1234", "1234abcd", "{}",
 }
 
 // isPlaceholder reports whether a secret value is obviously not real: a

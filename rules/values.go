@@ -71,7 +71,26 @@ func markupPlaceholder(v string) bool {
 // identifier (dubboApplication, googleID, shipit:deferred_touches) by its
 // letter pairs: the name of a thing, where a generated key reads as noise.
 func wordsNotKey(v string) bool {
-	return !strings.ContainsAny(v, "0123456789") && englishPairs(v, 4, 0.75)
+	if strings.ContainsAny(v, "0123456789") {
+		return false
+	}
+	if englishPairs(v, 4, 0.75) {
+		return true
+	}
+	// Judge each word of an identifier on its own: most of the letters
+	// must be in parts that read as words (dubbo+Application, google+ID).
+	letters, inWords, long := 0, 0, false
+	for _, part := range nameParts(v) {
+		letters += len(part)
+		switch {
+		case len(part) <= 2 && strings.ToUpper(part) == part:
+			inWords += len(part) // ID, IO: an acronym
+		case len(part) >= 3 && englishPairs(part, 2, 0.66):
+			inWords += len(part)
+			long = long || len(part) >= 5
+		}
+	}
+	return long && letters > 0 && 10*inWords >= 7*letters
 }
 
 // isNonSecretValue recognises values with a shape that is never a secret:
