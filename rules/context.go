@@ -85,7 +85,7 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 		return 0, false
 	}
 	if pathKind(in.path) == pathMessages && !randomToken(v) {
-		return 0, false // 'Password' => 'Heslo': a translation, not a password
+		return 0, false // the word for "password" in another language, not a password
 	}
 	if k := pathKind(in.path); k == pathDocs || k == pathTest {
 		// Credentials in tests and docs are often real ones pasted in
