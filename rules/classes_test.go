@@ -108,6 +108,12 @@ var falseAlarmCases = []classCase{
 	{"base64 value after a colon", "wordpress/secrets.yml", `authkey: {b64:54}==`, vigil.High},
 	{"markup attribute", "docs/validation.md", `<Field name="password" :rules="rules" />`, none},
 
+	// Credentials are secrets; a unique token is a token (unique_key is a
+	// database's); fetch's credentials mode is not.
+	{"credential value", "spec/fixtures/user_credentials.json", `"credential_value": "{lower:40}",`, vigil.Medium},
+	{"unique token", "spec/fixtures/aftership.json", `"unique_token": "{alnum:12}",`, vigil.Medium},
+	{"fetch credentials mode", "src/api.js", `fetch(url, {credentials: 'include'})`, none},
+
 	// Default passwords in URLs are low (the README promises them there);
 	// the words "password" and "pass" are placeholders.
 	{"default password in a URL", "deploy/compose.yml", `REGISTRY=https://admin:admin@registry.internal:5000`, vigil.Low},

@@ -123,15 +123,19 @@ func nameIsSecret(words []string) bool {
 		"attr", "property", "prop", "props", "strength", "rules", "rule", "retries",
 		"attempts", "sent", "used", "valid", "invalid", "check", "verify", "verified", "exists",
 		"available", "source", "target", "bytes", "bits", "mask", "encoding", "charset", "spec",
-		"action", "code", "char", "chars", "complexity", "form", "view", "page", "screen", "button",
+		"action", "char", "chars", "complexity", "form", "view", "page", "screen", "button",
 		"link", "template", "event", "request", "response", "result", "status", "state", "kind":
 		return false
 	}
+	keyKind := last == "key" || last == "keys"
 	for _, w := range words {
 		switch w {
-		case "sort", "primary", "foreign", "cache", "partition", "row", "map", "dict", "lookup", "group",
-			"unique", "composite", "routing", "i18n", "translation", "locale", "shortcut", "hot", "csrf",
-			"xsrf", "page", "next", "continuation", "pagination", "cursor", "sync", "idempotency", "range":
+		case "sort", "primary", "foreign", "partition", "row", "composite", "range", "unique", "group", "map":
+			if keyKind {
+				return false // a database or map key (sort_key, unique_key), not a secret
+			}
+		case "cache", "dict", "lookup", "routing", "i18n", "translation", "locale", "shortcut", "hot", "csrf",
+			"xsrf", "page", "next", "continuation", "pagination", "cursor", "sync", "idempotency":
 			return false
 		}
 	}
@@ -147,7 +151,7 @@ func describesSecret(w string) bool {
 	case "hash", "hashed", "hashes", "digest", "fingerprint", "checksum", "md5", "sha1", "sha2", "sha256",
 		"sha512", "crypted", "encrypted", "algo", "algorithm", "algorithms", "alg", "label", "forgot", "status", "wrong",
 		"incorrect", "invalid", "expired", "missing", "mismatch", "failed", "conflict", "restriction",
-		"too", "must", "strength":
+		"too", "must", "strength", "complexity":
 		return true
 	}
 	return false
@@ -182,8 +186,9 @@ func nameKind(words []string) string {
 		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "nonce" || w == "signing" ||
 			w == "encryption" || w == "encrypt" || w == "cipher" || w == "hmac" || strings.HasSuffix(w, "secret"):
 			return "secret"
-		case w == "auth" || w == "authorization" || w == "credential" || w == "credentials" ||
-			w == "cred" || w == "creds" || strings.HasPrefix(w, "auth"):
+		case w == "credential" || w == "credentials" || w == "cred" || w == "creds":
+			return "secret"
+		case w == "auth" || w == "authorization" || strings.HasPrefix(w, "auth"):
 			return "auth"
 		}
 	}

@@ -21,6 +21,8 @@ func isLiteralKeyword(v string) bool {
 		"symbol", "void", "char", "any",
 		// keywords that start an expression (password = await hash(…))
 		"await", "new", "this", "self", "return", "async", "lambda", "typeof",
+		// fetch's credentials modes (credentials: 'include')
+		"include", "omit", "same-origin",
 		// character encodings (password.decode("utf-8"))
 		"utf-8", "utf8", "utf-16", "ascii", "latin-1", "latin1", "iso-8859-1":
 		return true
@@ -113,6 +115,8 @@ func isNonSecretValue(v string) bool {
 		return true
 	case hasVersion(v):
 		return true // io.jsonwebtoken:jjwt-api:0.11.2
+	case strings.HasPrefix(v, "flags.") && strings.Contains(v, "?"):
+		return true // password_missing:flags.3?true: a TL schema's field type
 	}
 	for _, ext := range []string{".pem", ".key", ".crt", ".cer", ".p12", ".pfx", ".jks", ".json", ".yaml", ".yml", ".txt", ".env", ".conf"} {
 		if strings.HasSuffix(low, ext) {
