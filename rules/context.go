@@ -105,6 +105,9 @@ func scoreGeneric(in genericInput) (vigil.Confidence, bool) {
 // key and auth kinds.
 func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	words := nameWords(in.name)
+	if inner, ok := jsonInString(v); ok {
+		v = inner // "Apitoken": "{\"name\": \"…\", \"sig\": \"…\"}": judge its most random member
+	}
 	if !in.quoted && proseFollows(in.after) {
 		return 0, false // "password: PostgreSQL instance password" is documentation
 	}
@@ -374,6 +377,23 @@ func literalWrapper(callee string) bool {
 		}
 	}
 	return true
+}
+
+// jsonInString returns the most random string member of a JSON object
+// written inside a string ({\"user\":\"ci\",\"sig\":\"…\"}), the part of
+// such a value that can be a secret.
+func jsonInString(v string) (string, bool) {
+	if !strings.HasPrefix(v, `{\"`) || !strings.HasSuffix(v, "}") {
+		return "", false
+	}
+	best := ""
+	for _, part := range strings.Split(v, `\"`) {
+		part = strings.TrimSpace(part)
+		if len(part) >= 8 && isTokenChars(part) && entropy(part) > entropy(best) {
+			best = part
+		}
+	}
+	return best, best != ""
 }
 
 // ternaryBefore reports whether the quoted name is the first branch of a
