@@ -45,6 +45,7 @@ var valueFormCases = []classCase{
 	// A secret inside an array or passed to a wrapper that keeps it as
 	// the value; not one passed to a lookup.
 	{"JSON object in a string", "docs/api/user.html.json", `"Apitoken": "{\"name\":\"root\",\"sig\":\"{lowalnum:32}\"}",`, vigil.Medium},
+	{"base64 private key assigned to a name", "lib/alipay/config.php", `public $partner_private_key = '{b64:1588}';`, vigil.High},
 	{"array of tokens", "spec/cassettes/vehicle.yml", `string: '{"vin":"x","tokens":["{hex:16}","{hex:16}"],"state":"online"}'`, vigil.Medium},
 	{"Go slice of tokens", "push/apns_test.go", `Tokens: []string{"{hex:64}"},`, vigil.Medium},
 	{"Scala Option", "src/test/scala/StartupTest.scala", `password = Some("{lower:7}"),`, vigil.Medium},

@@ -437,6 +437,9 @@ func insideARN(before []byte) bool {
 // publicBefore reports whether the word before a name says the value is
 // public ("public key: …", "pub key = …").
 func publicBefore(before []byte, name string) bool {
+	if words := nameWords(name); len(words) > 0 && words[0] != "key" && words[0] != "keys" && words[0] != "token" {
+		return false // public $privateKey, public apiKey = …: a member's visibility
+	}
 	t := strings.TrimRight(strings.ToLower(string(before)), " \t\"'`:=")
 	if i := strings.LastIndex(t, strings.ToLower(name)); i >= 0 {
 		t = t[:i]
