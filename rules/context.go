@@ -121,8 +121,10 @@ func scoreAssignment(v string, in genericInput) (vigil.Confidence, bool) {
 	if publicBefore(in.before, in.name) || insideARN(in.before) || ternaryBefore(in.before, in.name) {
 		return 0, false // "public key: …", arn:aws:…:secret:prod/db, ok ? "pass" : "fail"
 	}
-	if callee, ok := calledWith(in.before); ok && isAssignmentKind(in.kind) && !literalWrapper(callee) {
-		return 0, false // os.getenv("API_KEY"), T("password"): the argument names the secret
+	if callee, ok := calledWith(in.before); ok && isAssignmentKind(in.kind) && (!in.quoted || !literalWrapper(callee)) {
+		// os.getenv("API_KEY"), T("password"): the argument names the
+		// secret; getenv(API_KEY), ENC(…): an expression or ciphertext.
+		return 0, false
 	}
 	if !nameIsSecret(words) || pathName(in.before, in.name) || isReference(v) || isLiteralKeyword(v) || looksLikeCode(v, in) ||
 		isPlaceholder(v) || markupPlaceholder(v) || echoesName(v, words) || isNonSecretValue(v) || namesASecret(v) ||
