@@ -4872,7 +4872,7 @@ func builtinRules() []Rule {
 			Lookbehind:  3,
 			Lookahead:   40,
 			Entropy:     3,
-			DenyContext: []string{"md5", "sha1", "sha-1", "sha256", "hash", "checksum", "digest", "etag", "integrity", "commit", "fingerprint", "uuid", "guid", "nonce", "salt", "color", "revision"},
+			DenyContext: []string{"md5", "sha1", "sha-1", "sha256", "hash", "checksum", "digest", "etag", "integrity", "commit", "fingerprint", "uuid", "guid", "nonce", "salt", "color", "revision", "_key=", "_key:", "_key =", "_key\":", "_key':", "-key:"},
 			Pair: []Pair{{
 				With:            "twilio-account-sid",
 				Part:            "account_sid",
