@@ -33,6 +33,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newRulesCmd(a))
 	root.AddCommand(newWebhookCmd(a))
 	root.AddCommand(newHookCmd(a))
+	root.AddCommand(newFleetCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	return root
 }

@@ -48,6 +48,21 @@ func (o *verifyOptions) verifier(a *app) (*verify.Verifier, error) {
 	if o.timeout <= 0 || o.concurrency <= 0 {
 		return nil, usageError(errors.New("--verify-timeout and --verify-concurrency must be positive"))
 	}
+	bases, err := o.baseURLMap(a)
+	if err != nil {
+		return nil, err
+	}
+	v, err := verify.New(verify.Options{Timeout: o.timeout, Rate: rate, Concurrency: o.concurrency,
+		BaseURLs: bases, Logger: a.logger, UserAgent: "vigil/" + buildVersion()})
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return v, nil
+}
+
+// baseURLMap reads the verifier base URLs of the environment
+// (VIGIL_TWILIO_BASE_URL, VIGIL_VERIFY_BASE_URLS) and the flags.
+func (o *verifyOptions) baseURLMap(a *app) (map[string]string, error) {
 	bases := map[string]string{}
 	if u := a.getenv(rest.BaseURLEnv); u != "" {
 		bases["twilio"] = u
@@ -63,12 +78,7 @@ func (o *verifyOptions) verifier(a *app) (*verify.Verifier, error) {
 		}
 		bases[name] = u
 	}
-	v, err := verify.New(verify.Options{Timeout: o.timeout, Rate: rate, Concurrency: o.concurrency,
-		BaseURLs: bases, Logger: a.logger, UserAgent: "vigil/" + buildVersion()})
-	if err != nil {
-		return nil, usageError(err)
-	}
-	return v, nil
+	return bases, nil
 }
 
 // parseRate reads "5", "5/s" or "300/m" as requests per second; 0 means
