@@ -46,6 +46,8 @@ var valueFormCases = []classCase{
 	// the value; not one passed to a lookup.
 	{"JSON object in a string", "docs/api/user.html.json", `"Apitoken": "{\"name\":\"root\",\"sig\":\"{lowalnum:32}\"}",`, vigil.Medium},
 	{"base64 private key assigned to a name", "lib/alipay/config.php", `public $partner_private_key = '{b64:1588}';`, vigil.High},
+	{"seed in an HTML page", "docs/connect_nkey.html", `const seed = &#39;{upper:20}{digits:2}{upper:20}&#39;;`, vigil.Medium},
+	{"seed in a byte conversion", "docs/jwt.md", `accSeed := []byte("{upper:30}{digits:2}{upper:20}")`, vigil.Medium},
 	{"array of tokens", "spec/cassettes/vehicle.yml", `string: '{"vin":"x","tokens":["{hex:16}","{hex:16}"],"state":"online"}'`, vigil.Medium},
 	{"Go slice of tokens", "push/apns_test.go", `Tokens: []string{"{hex:64}"},`, vigil.Medium},
 	{"Scala Option", "src/test/scala/StartupTest.scala", `password = Some("{lower:7}"),`, vigil.Medium},

@@ -183,7 +183,7 @@ func nameKind(words []string) string {
 			return "token"
 		case w == "key" || w == "apikey" || strings.HasSuffix(w, "key"):
 			return "key"
-		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "nonce" || w == "signing" ||
+		case w == "secret" || w == "secrets" || w == "private" || w == "salt" || w == "nonce" || w == "seed" || w == "signing" ||
 			w == "encryption" || w == "encrypt" || w == "cipher" || w == "hmac" || strings.HasSuffix(w, "secret"):
 			return "secret"
 		case w == "credential" || w == "credentials" || w == "cred" || w == "creds":
