@@ -96,6 +96,8 @@ var falseAlarmCases = []classCase{
 	// a test value; usage text is not a command line.
 	{"encrypted key", "test/jwe/cookbook.test.mjs", `encrypted_key: '{b64url:43}',`, none},
 	{"self-describing password", "config/users.yml", `password: 'testpwd{digits:1}'`, vigil.Low},
+	{"password on a typed sequence", "markdown-file/Jira-Install.md", `-e MYSQL_PASSWORD={lower:4}_123456 \`, none},
+	{"validation rules", "docs/guide/validation.md", `password: 'required|min:8',`, none},
 	{"dictionary password in a test", "test/helpers/inserts.js", `password: 'admin123',`, none},
 	{"dictionary password in a config", "src/main/resources/application.yml", `password: root`, vigil.Low},
 	{"password with a symbol outside ASCII", "test/api/loginSpec.ts", `password: '{alnum:12}§{alnum:4}'`, vigil.Medium},

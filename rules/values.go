@@ -115,6 +115,8 @@ func isNonSecretValue(v string) bool {
 		return true
 	case hasVersion(v):
 		return true // io.jsonwebtoken:jjwt-api:0.11.2
+	case strings.Contains(v, "|") && (strings.Contains(low, "required") || strings.Contains(low, "min:") || strings.Contains(low, "max:")):
+		return true // 'required|min:8': validation rules
 	case strings.HasPrefix(v, "flags.") && strings.Contains(v, "?"):
 		return true // password_missing:flags.3?true: a TL schema's field type
 	}

@@ -63,11 +63,12 @@ func lettersOnly(s string) string {
 }
 
 // selfDescribing reports whether a password says what it is for or how
-// strong it is (testpwd2, securepwd, new_pass, dummy-secret): a value
-// written for a test or an example.
+// strong it is (testpwd2, securepwd, new_pass, dummy-secret), or is built on
+// the sequences everyone types (jira_123456): a value written for a test or
+// an example.
 func selfDescribing(v string) bool {
 	low := strings.ToLower(v)
-	for _, w := range []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret"} {
+	for _, w := range []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret", "123456", "654321", "qwerty"} {
 		if strings.Contains(low, w) {
 			return true
 		}
