@@ -85,14 +85,7 @@ func isTemplateName(s string) bool {
 // tooRegular catches values with very few distinct characters
 // (aaaa…, 0000…, abababab) and long arithmetic runs (abcdefgh, 98765432).
 func tooRegular(v string) bool {
-	var seen [256]bool
-	distinct := 0
-	for i := 0; i < len(v); i++ {
-		if !seen[v[i]] {
-			seen[v[i]] = true
-			distinct++
-		}
-	}
+	distinct := distinctBytes(v)
 	if len(v) >= 8 && distinct <= 3 {
 		return true
 	}

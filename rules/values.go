@@ -323,13 +323,7 @@ func encodedPlaceholder(v string) bool {
 // stands for (rootpassword, test_password, randomSecretString,
 // your-api-token): a placeholder, not a credential.
 func namesASecret(v string) bool {
-	low := strings.ToLower(v)
-	for _, w := range []string{"password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "-key", "_key", "key_", "key-"} {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
+	return containsAnyFold(v, []string{"password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "-key", "_key", "key_", "key-"})
 }
 
 // isConstantName reports whether v is an UPPER_SNAKE_CASE name such as

@@ -67,11 +67,5 @@ func lettersOnly(s string) string {
 // the sequences everyone types (jira_123456): a value written for a test or
 // an example.
 func selfDescribing(v string) bool {
-	low := strings.ToLower(v)
-	for _, w := range []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret", "123456", "654321", "qwerty"} {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
+	return containsAnyFold(v, []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret", "123456", "654321", "qwerty"})
 }
