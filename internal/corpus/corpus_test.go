@@ -2,9 +2,12 @@ package corpus
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/testenv"
 )
 
@@ -71,5 +74,36 @@ func TestMatch(t *testing.T) {
 	}
 	if c := s.ByCategory["Password"]; c.TP != 1 {
 		t.Fatalf("Password: %+v", c)
+	}
+}
+
+// TestPairsHaveBothLines checks that a multi-part credential is reported on
+// the lines of all its parts: the corpus labels the key ID's line too.
+func TestPairsHaveBothLines(t *testing.T) {
+	gen := fakecred.New(5)
+	for _, tc := range []struct {
+		name, text string
+		lines      []int
+	}{
+		{"aws", "AWS_ACCESS_KEY_ID=AKIA{base32:16}\n\nAWS_SECRET_ACCESS_KEY={b64:40}\n", []int{1, 3}},
+		{"twilio", "TWILIO_ACCOUNT_SID=AC{hex:32}\nTWILIO_AUTH_TOKEN={hex:32}\n", []int{1, 2}},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(gen.MustExpand(tc.text)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		found, err := VigilFindings(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[int]bool{}
+		for _, h := range AtLeast(found, vigil.Medium) {
+			at[h.Line] = true
+		}
+		for _, l := range tc.lines {
+			if !at[l] {
+				t.Errorf("%s: no hit on line %d: %+v", tc.name, l, found)
+			}
+		}
 	}
 }

@@ -18,7 +18,8 @@ type Reported struct {
 }
 
 // VigilFindings scans dir with vigil's default rules and returns where
-// each finding was reported.
+// each finding was reported: the secret's line, and the line of each part
+// of a multi-part credential.
 func VigilFindings(ctx context.Context, dir string) ([]Reported, error) {
 	set, err := rules.Default()
 	if err != nil {
@@ -28,8 +29,15 @@ func VigilFindings(ctx context.Context, dir string) ([]Reported, error) {
 	var out []Reported
 	prefix := filepath.ToSlash(filepath.Clean(dir)) + "/"
 	_, err = sc.Scan(ctx, files.New([]string{dir}, files.Options{}), func(f vigil.Finding) {
-		h := Hit{File: strings.TrimPrefix(f.Origin.Path, prefix), Line: f.Origin.Line}
-		out = append(out, Reported{Hit: h, Rule: f.RuleID, Confidence: f.Confidence})
+		file := strings.TrimPrefix(f.Origin.Path, prefix)
+		out = append(out, Reported{Hit: Hit{File: file, Line: f.Origin.Line}, Rule: f.RuleID, Confidence: f.Confidence})
+		// A pair is reported with both its lines: the key ID or Account
+		// SID that goes with a secret is where the finding says it is.
+		for _, p := range f.Parts {
+			if p.Line > 0 && p.Line != f.Origin.Line {
+				out = append(out, Reported{Hit: Hit{File: file, Line: p.Line}, Rule: f.RuleID, Confidence: f.Confidence})
+			}
+		}
 	})
 	return out, err
 }
