@@ -112,6 +112,7 @@ var falseAlarmCases = []classCase{
 	// A base64 value after "name:" is not a type annotation; a Vue
 	// binding after a quoted attribute is not a value.
 	{"base64 value after a colon", "wordpress/secrets.yml", `authkey: {b64:54}==`, vigil.High},
+	{"format string", "twiliotest/apply.go", `return nil, fmt.Errorf("seed: faults[%d]: %w", i, err)`, none},
 	{"markup attribute", "docs/validation.md", `<Field name="password" :rules="rules" />`, none},
 
 	// Credentials are secrets; a unique token is a token (unique_key is a

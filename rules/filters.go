@@ -28,7 +28,7 @@ func entropy(s string) float64 {
 // placeholderWords mark values written by people for people: documentation,
 // templates and tests. Matched case-insensitively inside the value.
 var placeholderWords = [...]string{
-	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
+	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "[%d", "%v", "%q", "%w", "%(", "$(",
 	"example", "placeholder", "changeme", "change_me", "change-me", "dummy",
 	"sample", "insert", "replace", "your_", "your-", "yourkey",
 	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
