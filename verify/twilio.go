@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // Twilio credentials (shared/reference/twilio.md §1–2):
@@ -24,11 +24,6 @@ import (
 // 20403 (suspended or closed account) and 70052 (the account enforces
 // Public Key Client Validation) are answers Twilio gives only after the
 // credential authenticated: the credential is genuine.
-var (
-	accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	keySIDRE     = regexp.MustCompile(`^SK[0-9a-fA-F]{32}$`)
-)
-
 const (
 	twilioAPI    = "https://api.twilio.com/2010-04-01/Accounts/"
 	twilioEvents = "https://monitor.twilio.com/v1/Events"
@@ -48,11 +43,11 @@ func twilioProvider() Provider {
 
 func checkTwilio(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 	ac := cred.Part("account_sid").Reveal()
-	if ac != "" && !accountSIDRE.MatchString(ac) {
+	if ac != "" && !twilio.IsAccountSID(ac) {
 		ac = ""
 	}
 	if sk := cred.Part("api_key_sid").Reveal(); sk != "" {
-		if !keySIDRE.MatchString(sk) {
+		if !twilio.IsKeySID(sk) {
 			return NotVerifiable("api_key_sid is not an API key SID")
 		}
 		return checkTwilioKey(ctx, c, basic(sk, cred.Secret.Reveal()), sk, ac)
@@ -123,7 +118,7 @@ func checkTwilioKey(ctx context.Context, c *Call, auth http.Header, sk, ac strin
 			return Unknown(ReasonBody)
 		}
 		owner := ""
-		if len(*page.Events) > 0 && accountSIDRE.MatchString((*page.Events)[0].AccountSID) {
+		if len(*page.Events) > 0 && twilio.IsAccountSID((*page.Events)[0].AccountSID) {
 			owner = (*page.Events)[0].AccountSID
 		}
 		if owner == "" {
@@ -234,7 +229,7 @@ func accountFacts(r *Response, ac string, facts map[string]string) bool {
 	facts["account_name"] = clip(a.FriendlyName, 80)
 	facts["account_status"] = clip(a.Status, 20)
 	facts["account_type"] = clip(a.Type, 20)
-	if a.Owner != "" && !strings.EqualFold(a.Owner, a.SID) && accountSIDRE.MatchString(a.Owner) {
+	if a.Owner != "" && !strings.EqualFold(a.Owner, a.SID) && twilio.IsAccountSID(a.Owner) {
 		facts["parent_account"] = a.Owner
 	}
 	return true

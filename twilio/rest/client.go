@@ -15,7 +15,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
 	twclient "github.com/twilio/twilio-go/client"
@@ -28,13 +27,12 @@ import (
 	voice "github.com/twilio/twilio-go/rest/voice/v1"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // DefaultTimeout bounds one HTTP request when Config.Timeout is zero
 // (twilio-go's own default).
 const DefaultTimeout = 10 * time.Second
-
-var sidRE = regexp.MustCompile(`^(AC|SK)[0-9a-fA-F]{32}$`)
 
 // Config says how to reach Twilio and as whom.
 type Config struct {
@@ -68,13 +66,13 @@ type Client struct {
 
 // New checks a Config and returns a Client. It makes no request.
 func New(cfg Config) (*Client, error) {
-	if !sidRE.MatchString(cfg.AccountSID) || cfg.AccountSID[:2] != "AC" {
+	if !twilio.IsAccountSID(cfg.AccountSID) {
 		return nil, fmt.Errorf("twilio client: account SID must be AC followed by 32 hex digits")
 	}
 	if cfg.Username == "" {
 		cfg.Username = cfg.AccountSID
 	}
-	if !sidRE.MatchString(cfg.Username) {
+	if !twilio.IsSID(cfg.Username, twilio.AccountPrefix, twilio.KeyPrefix) {
 		return nil, fmt.Errorf("twilio client: username must be an Account SID (AC…) or API key SID (SK…)")
 	}
 	if cfg.Password.IsZero() {
