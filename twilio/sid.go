@@ -41,8 +41,8 @@ func (e *sidError) Error() string { return e.msg }
 // Is makes errors.Is(err, ErrInvalidSID) true.
 func (e *sidError) Is(target error) bool { return target == ErrInvalidSID }
 
-// kindNames name the kinds a message talks about.
-var kindNames = map[string]string{
+// sidKinds name the kinds a message talks about.
+var sidKinds = map[string]string{
 	AccountPrefix: "an Account SID",
 	KeyPrefix:     "an API key SID",
 	UserPrefix:    "a user SID",
@@ -113,7 +113,7 @@ func sidProblem(s string, prefixes []string) string {
 	if slices.Contains(prefixes, s[:2]) {
 		return ""
 	}
-	if name, ok := kindNames[s[:2]]; ok {
+	if name, ok := sidKinds[s[:2]]; ok {
 		return fmt.Sprintf("want %s, got %s", want, name)
 	}
 	return fmt.Sprintf("want %s, got another prefix", want)
@@ -127,7 +127,7 @@ func describe(prefixes []string) string {
 	}
 	names := make([]string, len(prefixes))
 	for i, p := range prefixes {
-		name, ok := kindNames[p]
+		name, ok := sidKinds[p]
 		if !ok {
 			name = "a " + p + " SID"
 		}
