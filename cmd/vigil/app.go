@@ -39,6 +39,10 @@ type app struct {
 	stdio
 	verbose bool
 	logger  *slog.Logger
+	// allowEndpoints are the --allow-endpoint hosts; endpointNotices
+	// the base URLs already announced on stderr (endpoints.go).
+	allowEndpoints  []string
+	endpointNotices map[string]bool
 }
 
 func (a *app) setupLogger() {

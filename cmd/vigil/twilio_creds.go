@@ -56,7 +56,13 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 		}
 		vals[name] = v
 	}
-	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"], baseURL: a.getenv(rest.BaseURLEnv)}
+	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"]}
+	if raw := a.getenv(rest.BaseURLEnv); raw != "" {
+		var err error
+		if c.baseURL, err = a.baseURL(rest.BaseURLEnv, raw); err != nil {
+			return c, err
+		}
+	}
 	hint := "export TWILIO_ACCOUNT_SID=AC... and TWILIO_AUTH_TOKEN=... (or TWILIO_API_KEY and TWILIO_API_SECRET of a Main key)"
 	switch {
 	case c.account == "":

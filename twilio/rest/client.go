@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	twclient "github.com/twilio/twilio-go/client"
@@ -27,6 +28,7 @@ import (
 	voice "github.com/twilio/twilio-go/rest/voice/v1"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/endpoint"
 	"github.com/vigilsec/vigil/twilio"
 )
 
@@ -44,7 +46,10 @@ type Config struct {
 	// Password is the Auth Token or the API key secret.
 	Password vigil.Secret
 	// BaseURL, when set, receives every request for a Twilio host (the
-	// Host header keeps the product host). Empty means Twilio itself.
+	// Host header keeps the product host). Empty means Twilio itself. It
+	// must pass endpoint.ParseBase (no credentials in it; plain http only
+	// to a loopback address); a command that takes it from its user
+	// applies endpoint.Policy first.
 	BaseURL string
 	// HTTPClient is the client to start from; its Transport is wrapped,
 	// never modified. Nil means a client that does not follow redirects.
@@ -83,6 +88,14 @@ func New(cfg Config) (*Client, error) {
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
 	}
+	var base *url.URL
+	if cfg.BaseURL != "" {
+		var err error
+		if base, err = endpoint.ParseBase(cfg.BaseURL); err != nil {
+			return nil, fmt.Errorf("twilio client: %w", err)
+		}
+		c.transport = endpoint.Transport()
+	}
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {
 			c.transport = cfg.HTTPClient.Transport
@@ -94,11 +107,7 @@ func New(cfg Config) (*Client, error) {
 	if !cfg.ClientValidation.IsZero() {
 		c.transport = &header{name: "Twilio-Client-Validation", value: cfg.ClientValidation, next: c.transport}
 	}
-	if cfg.BaseURL != "" {
-		base, err := ParseBaseURL(cfg.BaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("twilio client: %w", err)
-		}
+	if base != nil {
 		c.transport = Redirect(base, c.transport)
 	}
 	return c, nil
