@@ -60,8 +60,12 @@ type JSONSummary struct {
 	Skipped    map[string]int `json:"skipped,omitempty"`
 	Incomplete []JSONSkip     `json:"incomplete,omitempty"`
 	Suppressed int            `json:"suppressed_by_baseline,omitempty"`
-	Below      int            `json:"below_confidence,omitempty"`
-	Complete   bool           `json:"complete"`
+	// SuppressedBy counts every finding not reported by what suppressed
+	// it, keyed "kind:source" (kinds: inline, path, value, commit,
+	// ignore-file, baseline).
+	SuppressedBy map[string]int `json:"suppressed,omitempty"`
+	Below        int            `json:"below_confidence,omitempty"`
+	Complete     bool           `json:"complete"`
 }
 
 // JSONSkip is an item the scan could not read.
@@ -93,7 +97,7 @@ func ToJSON(r *Report) JSONReport {
 	s := &out.Summary
 	s.Findings = len(r.Findings)
 	s.Items, s.Bytes, s.DurationMS = r.Stats.Items, r.Stats.Bytes, r.Stats.Duration.Milliseconds()
-	s.Suppressed, s.Below = r.Suppressed, r.Below
+	s.Suppressed, s.SuppressedBy, s.Below = r.suppressedBy(vigil.SuppressBaseline), r.jsonSuppressed(), r.Below
 	if counts := r.Stats.SkipCounts(); len(counts) > 0 {
 		s.Skipped = map[string]int{}
 		for _, k := range slices.Sorted(maps.Keys(counts)) {

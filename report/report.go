@@ -22,9 +22,11 @@ type Report struct {
 	Version string
 	// Started is when the scan began.
 	Started time.Time
-	// Suppressed counts findings dropped by the baseline, and Below
-	// counts those under the confidence floor.
-	Suppressed, Below int
+	// Suppressed counts the findings kept out of the report, by what
+	// suppressed them (see SuppressedTotal); Below counts those under
+	// the confidence floor.
+	Suppressed []vigil.SuppressionCount
+	Below      int
 	// NotLive counts findings left out because they were not verified
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.

@@ -49,8 +49,12 @@ func sample() *Report {
 			{Origin: vigil.Origin{Path: "big.log"}, Reason: vigil.SkipTooLarge, Err: errors.New("over the cap")},
 			{Origin: vigil.Origin{Path: "logo.png"}, Reason: vigil.SkipBinary},
 		}},
-		Rules:      []RuleInfo{{ID: "twilio-auth-token", Provider: "twilio", Description: "Twilio Auth Token", Hint: "Rotate it now.", Category: "messaging"}},
-		Suppressed: 1, Below: 2,
+		Rules: []RuleInfo{{ID: "twilio-auth-token", Provider: "twilio", Description: "Twilio Auth Token", Hint: "Rotate it now.", Category: "messaging"}},
+		Suppressed: []vigil.SuppressionCount{
+			{Suppression: vigil.Suppression{Kind: vigil.SuppressInline, Source: "gitleaks:allow"}, Count: 2},
+			{Suppression: vigil.Suppression{Kind: vigil.SuppressBaseline, Source: ".vigil-baseline.json"}, Count: 1},
+		},
+		Below: 2,
 	}
 }
 

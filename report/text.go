@@ -148,13 +148,16 @@ func Summary(w io.Writer, r *Report) {
 	if len(by) > 0 {
 		found += " (" + strings.Join(by, ", ") + ")"
 	}
+	if len(r.Findings) == 0 && st.Items > 0 && len(st.Incomplete()) == 0 {
+		found = "clean: " + found
+	}
 	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
 	VerdictSummary(w, r)
-	if r.Suppressed > 0 {
-		fmt.Fprintf(w, "vigil: %d findings suppressed by the baseline\n", r.Suppressed)
+	if line := r.suppressedText(); line != "" {
+		fmt.Fprintf(w, "vigil: %s\n", line)
 	}
 	if r.Below > 0 {
-		fmt.Fprintf(w, "vigil: %d findings below the confidence floor (see --confidence)\n", r.Below)
+		fmt.Fprintf(w, "vigil: %s below the confidence floor, not reported (--confidence low shows them)\n", plural(r.Below, "more candidate"))
 	}
 	counts2 := st.SkipCounts()
 	var skipped []string

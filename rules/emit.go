@@ -9,20 +9,14 @@ import (
 	"github.com/vigilsec/vigil"
 )
 
-// allowMarker on a line suppresses findings on it; "vigil:allow=RULE"
-// suppresses only that rule.
-const allowMarker = "vigil:allow"
-
 // emit turns the surviving candidates into findings. The same secret of
 // the same rule found again in the chunk is folded into the first finding
 // (Occurrences), so a minified bundle or a log repeating one key does not
 // flood the report.
 func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	data := c.Data
-	if m.opts.Allow != nil && m.opts.Allow.path(c.Origin.Path) {
-		return
-	}
 	var out []vigil.Finding
+	var suppressed []suppressedFinding
 	seen := map[[2]string]int{}
 	lines := lineCache{}
 	for i := range s.cands {
@@ -33,9 +27,6 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		}
 		ls := lineStart(data, cand.start)
 		le := lineEnd(data, cand.end)
-		if allowedInline(data[ls:le], rule.ID) {
-			continue
-		}
 		conf := cand.confidence
 		if rule.Generic != "" {
 			var ok bool
@@ -76,6 +67,10 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		if len(cand.details) > 0 {
 			f.Details = maps.Clone(cand.details)
 		}
+		if why, ok := m.suppressed(&f, data, ls, le); ok {
+			suppressed = append(suppressed, suppressedFinding{f, why})
+			continue
+		}
 		key := [2]string{rule.ID, cand.secret}
 		if j, dup := seen[key]; dup {
 			out[j].Occurrences = max(out[j].Occurrences, 1) + 1
@@ -84,9 +79,29 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		seen[key] = len(out)
 		out = append(out, f)
 	}
+	if m.opts.Suppressed != nil {
+		for _, s := range suppressed {
+			m.opts.Suppressed(s.f, s.why)
+		}
+	}
 	for _, f := range out {
 		emit(f)
 	}
+}
+
+type suppressedFinding struct {
+	f   vigil.Finding
+	why vigil.Suppression
+}
+
+// suppressed reports whether an inline comment or an allowlist keeps f,
+// found on data[ls:le], out of the report.
+func (m *Matcher) suppressed(f *vigil.Finding, data []byte, ls, le int) (vigil.Suppression, bool) {
+	lines := data[ls:le]
+	if marker := inlineAllowed(lines, previousLine(data, ls), f.RuleID, m.opts.Markers); marker != "" {
+		return vigil.Suppression{Kind: vigil.SuppressInline, Source: marker}, true
+	}
+	return m.opts.Allow.allowed(allowTarget{rule: f.RuleID, path: f.Origin.Path, secret: f.Secret.Reveal(), line: lines})
 }
 
 // ownedByChunk reports whether a finding starting at offset at is this
@@ -131,32 +146,4 @@ func lineEnd(data []byte, at int) int {
 		return at + i
 	}
 	return hi
-}
-
-// allowedInline reports whether the line(s) carry a vigil:allow marker for
-// this rule (or for every rule).
-func allowedInline(lines []byte, ruleID string) bool {
-	for {
-		i := bytes.Index(lines, []byte(allowMarker))
-		if i < 0 {
-			return false
-		}
-		rest := lines[i+len(allowMarker):]
-		if len(rest) == 0 || rest[0] != '=' {
-			return true
-		}
-		rest = rest[1:]
-		end := bytes.IndexFunc(rest, func(r rune) bool {
-			return !(r == '-' || r == ',' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
-		})
-		if end < 0 {
-			end = len(rest)
-		}
-		for _, id := range bytes.Split(rest[:end], []byte(",")) {
-			if string(id) == ruleID {
-				return true
-			}
-		}
-		lines = rest[end:]
-	}
 }

@@ -13,8 +13,16 @@ import (
 
 // Options tune a Matcher beyond its rules.
 type Options struct {
-	// Allow suppresses findings by path or value (from .vigil.toml).
+	// Allow suppresses findings by path, value, line or stopword (from
+	// .vigil.toml and the configurations read into it).
 	Allow *Allowlist
+	// Markers are the inline comments, besides vigil:allow, that suppress
+	// the findings on their line (see InlineMarkers).
+	Markers []Marker
+	// Suppressed, when set, is told of every finding an allowlist or an
+	// inline comment kept out, and why; it may be called from several
+	// goroutines at once. When nil, such findings are dropped unseen.
+	Suppressed func(vigil.Finding, vigil.Suppression)
 	// Now returns the current time, for token expiry; nil means time.Now.
 	Now func() time.Time
 	// Logger receives debug diagnostics; nil discards them.

@@ -192,9 +192,6 @@ func (m *Matcher) accept(rule *compiled, secret string, data []byte, ws, at int,
 			return checkResult{}, false
 		}
 	}
-	if m.opts.Allow != nil && m.opts.Allow.value(secret) {
-		return checkResult{}, false
-	}
 	res := pass()
 	if rule.check != nil {
 		res = rule.check(secret, env)

@@ -17,16 +17,20 @@ type stdio struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// environ is the environment of the programs vigil runs for secret
+	// stores (pass, gopass, exec); nil means vigil's own.
+	environ func() []string
 	// isTerminal reports whether w is an interactive terminal.
 	isTerminal func(w any) bool
 }
 
 func newStdio() stdio {
 	return stdio{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		getenv: os.Getenv,
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		getenv:  os.Getenv,
+		environ: os.Environ,
 		isTerminal: func(w any) bool {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))

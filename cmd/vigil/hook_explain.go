@@ -38,8 +38,9 @@ func explainBlock(a *app, staged bool, fs []vigil.Finding) {
 	rule := fs[0].RuleID
 	fmt.Fprintf(&b, "vigil: if it is a real secret, remove it %s, and rotate it. If it is not, allow it:\n", remove)
 	fmt.Fprintf(&b, "  - add a comment containing vigil:allow on that line (or vigil:allow=%s for this rule only);\n", rule)
-	fmt.Fprintf(&b, "  - or list the path or value in .vigil.toml: [allow] paths = [\"%s\"] or values = [\"REGEX\"];\n", fs[0].Origin.Path)
-	fmt.Fprintf(&b, "  - or accept the current findings: %s (the hook reads it);\n", accept)
+	fmt.Fprintf(&b, "  - or list the path or value in .vigil.toml: [allow] paths = [\"%s\"] or values = [\"REGEX\"],\n", fs[0].Origin.Path)
+	b.WriteString("    and commit that first, on its own: what a change adds to .vigil.toml does not apply to that same change;\n")
+	fmt.Fprintf(&b, "  - or accept the current findings: %s (the hook reads it; commit it on its own, or leave it untracked);\n", accept)
 	fmt.Fprintf(&b, "  - or skip the check this once: %s\n", skip)
 	fmt.Fprint(a.stderr, b.String())
 }

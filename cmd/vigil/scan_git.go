@@ -30,6 +30,12 @@ type gitMode struct {
 	opened  chan struct{}
 	repo    *gitsrc.Repo
 	openErr error
+
+	// path is the repository scanned.
+	path string
+	// pushRevs, once read (pushed), are the revisions a push sends.
+	pushRevs []string
+	pushRead bool
 }
 
 // prestart opens the repository in the background and, for --staged,
@@ -38,9 +44,10 @@ type gitMode struct {
 // pre-commit hook waits for both. Flag errors are
 // left to source, which reports them.
 func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options) {
-	if g.check() != nil || len(paths) != 1 {
+	if g.check() != nil || len(paths) != 1 || g.repo != nil {
 		return
 	}
+	g.path = paths[0]
 	g.opened = make(chan struct{})
 	go func() {
 		defer close(g.opened)
@@ -122,15 +129,8 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 	if len(paths) > 1 {
 		return nil, usageError(fmt.Errorf("git scans take one repository, got %d paths", len(paths)))
 	}
-	if g.opened == nil {
-		g.repo, g.openErr = gitsrc.Open(ctx, paths[0])
-		if g.openErr == nil {
-			g.repo.Logger = a.logger
-		}
-	} else {
-		<-g.opened // prestart sets the logger: git may be running already
-	}
-	repo, err := g.repo, g.openErr
+	g.path = paths[0]
+	repo, err := g.open(ctx, a)
 	if err != nil {
 		hint := ""
 		if errors.Is(err, gitsrc.ErrNotRepository) {
@@ -146,7 +146,7 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 		}
 		return g.stage, nil
 	case g.prePush:
-		revs, err := g.pushRevs(ctx, a, repo)
+		revs, err := g.pushed(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -166,6 +166,19 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 		g.hist = gitsrc.NewHistory(repo, gopts)
 	}
 	return g.hist, nil
+}
+
+// open opens the repository, or waits for prestart to have opened it.
+func (g *gitMode) open(ctx context.Context, a *app) (*gitsrc.Repo, error) {
+	if g.opened == nil && g.repo == nil && g.openErr == nil {
+		g.repo, g.openErr = gitsrc.Open(ctx, g.path)
+		if g.openErr == nil {
+			g.repo.Logger = a.logger
+		}
+	} else if g.opened != nil {
+		<-g.opened // prestart sets the logger: git may be running already
+	}
+	return g.repo, g.openErr
 }
 
 // revs turns --branch, --since and --range into 'git log' revisions.
@@ -189,10 +202,27 @@ func (g *gitMode) revs(ctx context.Context, repo *gitsrc.Repo) ([]string, error)
 	return revs, nil
 }
 
-// pushRevs reads git's pre-push lines and returns what to scan (nil for a
+// pushed returns the revisions a push sends (nil for a push that only
+// deletes), read once: the guard wants them before the source does.
+func (g *gitMode) pushed(ctx context.Context, a *app) ([]string, error) {
+	if g.pushRead {
+		return g.pushRevs, nil
+	}
+	repo, err := g.open(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if g.pushRevs, err = g.readPush(ctx, a, repo); err != nil {
+		return nil, err
+	}
+	g.pushRead = true
+	return g.pushRevs, nil
+}
+
+// readPush reads git's pre-push lines and returns what to scan (nil for a
 // push that only deletes). Under the pre-commit framework, which passes
 // the range in the environment instead, it reads that.
-func (g *gitMode) pushRevs(ctx context.Context, a *app, repo *gitsrc.Repo) ([]string, error) {
+func (g *gitMode) readPush(ctx context.Context, a *app, repo *gitsrc.Repo) ([]string, error) {
 	if to := a.getenv("PRE_COMMIT_TO_REF"); to != "" {
 		from := a.getenv("PRE_COMMIT_FROM_REF")
 		if strings.HasPrefix(to, "-") || strings.HasPrefix(from, "-") {
@@ -234,6 +264,18 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 	}
 	if (g.staged || g.prePush) && len(fs) > 0 {
 		explainBlock(a, g.staged, fs)
+	}
+	return fs, nil
+}
+
+// changeOwn keeps, of findings, those a staged or pushed change adds, as
+// finish does, without reporting anything.
+func (g *gitMode) changeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	switch {
+	case g.stage != nil:
+		return g.stage.Filter(ctx, fs)
+	case g.hist != nil:
+		return g.hist.Attribute(ctx, fs)
 	}
 	return fs, nil
 }

@@ -39,6 +39,7 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 		if err != nil {
 			return twilioCreds{}, err
 		}
+		a.storeWarnings(st)
 		from = st.String()
 		get = func(name string) (string, error) {
 			v, err := st.Get(ctx, name)
@@ -107,11 +108,31 @@ func (c twilioCreds) acting() (*rest.Client, error) {
 // error. A relative dotenv path is made absolute, so a journal can name
 // it for a --resume run from elsewhere.
 func (a *app) openStore(ctx context.Context, uri string) (secretstore.Store, error) {
-	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv})
+	var environ []string
+	if a.environ != nil {
+		environ = a.environ()
+	}
+	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv, Environ: environ})
 	if err != nil {
 		return nil, withHint(usageError(err), "secret stores: "+strings.Join(secretstore.Schemes(), ", ")+"; see 'vigil twilio rotate --help'")
 	}
 	return st, nil
+}
+
+// storeWarnings prints what a store says about itself, such as a file of
+// secrets that others can read.
+func (a *app) storeWarnings(st secretstore.Store) {
+	w, ok := st.(interface{ Warnings() []string })
+	if !ok {
+		return
+	}
+	for _, msg := range w.Warnings() {
+		text, hint, _ := strings.Cut(msg, "\nhint: ")
+		a.warnf("warning: %s", text)
+		if hint != "" {
+			fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		}
+	}
 }
 
 // absStoreURI makes the path of a dotenv: or file: URI absolute.

@@ -78,7 +78,7 @@ func runVerify(ctx context.Context, a *app, f verifyCmdFlags, path string) error
 	for _, fd := range rep.Findings {
 		rep.Rules = append(rep.Rules, report.RuleInfo{ID: fd.RuleID, Provider: fd.Provider, Description: fd.Description, Hint: fd.Hint})
 	}
-	if err := writeReport(a, scanFlags{format: f.format, output: f.output, color: f.color}, rep); err != nil {
+	if err := writeReport(a, scanFlags{format: f.format, output: f.output, color: f.color}, rep, false); err != nil {
 		return err
 	}
 	a.warnf("%d findings from %s", len(findings), path)

@@ -11,7 +11,8 @@ import (
 )
 
 // Write writes path through write. A regular file (or a new one) is written
-// to a temporary file in the same directory, synced, and renamed over path;
+// to a temporary file in the same directory, synced, and renamed over path
+// (then the directory is synced, so the rename survives a crash);
 // an existing file keeps its mode, a new one gets perm. A path that exists
 // and is not a regular file — /dev/null, /dev/stdout, a FIFO — is written
 // in place: renaming over it would replace the device with a file.
@@ -43,7 +44,14 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	if err := os.Chmod(tmp.Name(), perm); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
 }
 
 func writeInPlace(path string, write func(io.Writer) error) error {

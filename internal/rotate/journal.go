@@ -14,8 +14,9 @@ import (
 	"github.com/vigilsec/vigil/twilio"
 )
 
-// Version is the journal format version.
-const Version = 1
+// Version is the journal format version. Version 1 journals (before the
+// backup step) are still read.
+const Version = 2
 
 // Step names one step of a rotation.
 type Step string
@@ -23,6 +24,7 @@ type Step string
 // Steps, in the order a rotation runs them.
 const (
 	StepPlan     Step = "plan"     // what will be done (first record)
+	StepBackup   Step = "backup"   // keep the store's old values recoverable
 	StepCreate   Step = "create"   // create the new key or secondary token
 	StepStore    Step = "store"    // write it to the secret store
 	StepVerify   Step = "verify"   // prove the stored credential works
@@ -32,6 +34,7 @@ const (
 	StepCleanup  Step = "cleanup"  // delete keys left by earlier attempts
 	StepRestore  Step = "restore"  // put the old value back in the store
 	StepDiscard  Step = "discard"  // delete the new key or secondary token
+	StepDrop     Step = "drop"     // remove the backup of the old values
 	StepFinish   Step = "finish"   // the rotation is complete
 	StepAbort    Step = "abort"    // the rotation stopped with nothing changed
 	StepRollback Step = "rollback" // the rotation was undone
@@ -66,6 +69,10 @@ type Record struct {
 	Working []string `json:"working"`
 	// Stored is what the secret store holds: "old", "new", "unknown".
 	Stored string `json:"stored"`
+	// Backup says where the store's old values are kept (a version, a
+	// backup file, backup fields), on the backup step's done record. It
+	// is a reference, never a secret.
+	Backup string `json:"backup,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
@@ -247,7 +254,7 @@ func parse(path string, data []byte) ([]Record, error) {
 // check validates a record against the ones before it.
 func check(r Record, prev []Record) string {
 	switch {
-	case r.V != Version:
+	case r.V != Version && r.V != 1:
 		return fmt.Sprintf("format version %d, want %d", r.V, Version)
 	case r.Seq != len(prev)+1:
 		return fmt.Sprintf("sequence number %d, want %d (a record is missing or was edited)", r.Seq, len(prev)+1)
@@ -281,7 +288,8 @@ func check(r Record, prev []Record) string {
 
 func knownStep(s Step) bool {
 	switch s {
-	case StepCreate, StepStore, StepVerify, StepWait, StepConfirm, StepRevoke, StepCleanup, StepRestore, StepDiscard, StepFinish, StepAbort, StepRollback:
+	case StepBackup, StepCreate, StepStore, StepVerify, StepWait, StepConfirm, StepRevoke, StepCleanup, StepRestore, StepDiscard, StepDrop,
+		StepFinish, StepAbort, StepRollback:
 		return true
 	}
 	return false

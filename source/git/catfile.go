@@ -9,6 +9,7 @@ import (
 	"io"
 	"os/exec"
 	"strconv"
+	"sync/atomic"
 )
 
 // objectHeader is the line 'git cat-file --batch' writes before each
@@ -76,6 +77,8 @@ type catFile struct {
 	stderr *limitedBuffer
 	cancel context.CancelFunc
 	closed bool
+	// requested and answered count objects, for progress displays.
+	requested, answered atomic.Int64
 }
 
 func (r *Repo) startCatFile(ctx context.Context) (*catFile, error) {
@@ -126,6 +129,7 @@ func (c *catFile) request(oid string) error {
 	if err := c.w.WriteByte('\n'); err != nil {
 		return fmt.Errorf("request %s from git cat-file: %w", oid, err)
 	}
+	c.requested.Add(1)
 	return nil
 }
 
@@ -165,6 +169,7 @@ func (c *catFile) header(want string) (objectHeader, error) {
 	if h.oid != want {
 		return h, c.fail("read object "+want, fmt.Errorf("cat-file answered for %s", h.oid))
 	}
+	c.answered.Add(1)
 	return h, nil
 }
 

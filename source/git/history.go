@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -79,8 +80,10 @@ type History struct {
 	// listed first). parkMax overrides defaultParked (tests).
 	walkDirs []bool
 	parkMax  int
-	// started is the walk Start began, for the next Chunks.
+	// started is the walk Start began, for the next Chunks; running is
+	// the walk Chunks is reading (see Plan).
 	started *walkRun
+	running atomic.Pointer[walkRun]
 }
 
 // HistoryStats describes a finished history walk.
@@ -204,6 +207,7 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.Start(parent)
 	run := h.started
 	h.started = nil // a second Chunks walks again
+	h.running.Store(run)
 	if run.startErr != nil {
 		return run.startErr
 	}

@@ -114,6 +114,9 @@ func validateContent(a AccountSeed, where string) error {
 		if u.Category == "" || u.Days < 0 || u.Days > maxDays || u.Count < 0 || u.Price < 0 {
 			return fmt.Errorf("seed: %s.usage[%d]: needs a category; days from 0 to %d; count and price not negative", where, i, maxDays)
 		}
+		if !isUsageCategory(u.Category) {
+			return fmt.Errorf("seed: %s.usage[%d]: category %q is not one of Twilio's usage categories (such as sms-outbound, calls-inbound, totalprice)", where, i, u.Category)
+		}
 	}
 	for i, ev := range a.Events {
 		w := fmt.Sprintf("%s.events[%d]", where, i)
