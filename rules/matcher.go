@@ -169,6 +169,7 @@ type candidate struct {
 	line       int // 0-based line in the chunk
 	endLine    int
 	parts      []vigil.Part
+	partOf     []int // the candidate each part was found as, by index in cands
 	consumed   bool
 	dropped    bool
 }

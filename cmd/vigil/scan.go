@@ -152,6 +152,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
 		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
 		Suppressed: res.suppressed, Below: res.below,
+		Redactor: a.redactor, Root: setup.root(ctx),
 	}
 	f.verify.annotate(rep)
 	if f.writeBaseline != "" {

@@ -287,3 +287,16 @@ func emptyIsClean(m scanMode) bool {
 	g, ok := m.(*gitMode)
 	return ok && (g.staged || g.prePush)
 }
+
+// root is the top of the repository's work tree (its git directory, when
+// it is bare): history paths are relative to it.
+func (g *gitMode) root(ctx context.Context) string {
+	if g.repo == nil {
+		return ""
+	}
+	dir, err := g.repo.Root(ctx)
+	if err != nil {
+		return ""
+	}
+	return dir
+}

@@ -209,6 +209,12 @@ func (c *catFile) read(oid string, max int64) (objectHeader, []byte, error) {
 	if err := c.flush(); err != nil {
 		return objectHeader{}, nil, err
 	}
+	return c.answer(oid, max)
+}
+
+// answer reads the response to a request for oid made earlier, as read
+// does.
+func (c *catFile) answer(oid string, max int64) (objectHeader, []byte, error) {
 	h, err := c.header(oid)
 	if err != nil || h.missing {
 		return h, nil, err

@@ -262,6 +262,9 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 			return err
 		}
 	}
+	if err := h.scanMessages(ctx, yield); err != nil {
+		return err
+	}
 	return h.scanSubmodules(ctx, w.submodules, yield)
 }
 
