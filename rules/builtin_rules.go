@@ -322,7 +322,6 @@ func builtinRules() []Rule {
 				AloneConfidence: vigil.Medium,
 			}},
 			Confidence: vigil.High,
-			Verify:     "alibaba",
 			Hint:       "Disable and delete the AccessKey pair (RAM console → the user → AccessKey) and create a new one.",
 		},
 		{
@@ -398,7 +397,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     4,
 			Confidence:  vigil.High,
-			Verify:      "okta",
 			Hint:        "Revoke the token (Admin console → Security → API → Tokens); it acts with its creator's admin rights.",
 		},
 		{
@@ -660,7 +658,6 @@ func builtinRules() []Rule {
 			SecretGroup: 2,
 			Entropy:     4.5,
 			Confidence:  vigil.High,
-			Verify:      "azure-storage",
 			Hint:        "Rotate the account key in the portal (Storage account → Access keys → Rotate key) or with 'az storage account keys renew', and move clients to Entra ID or SAS with expiry.",
 		},
 		{
@@ -673,7 +670,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4.5,
 			Confidence:    vigil.High,
-			Verify:        "azure-storage",
 			Hint:          "Rotate the account key in the portal (Storage account → Access keys → Rotate key) or with 'az storage account keys renew'.",
 		},
 		{
@@ -867,7 +863,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "azure-devops",
 			Hint:          "Revoke the token in Azure DevOps (User settings → Personal access tokens) and create one with fewer scopes and a short expiry.",
 		},
 		{
@@ -880,7 +875,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     3.5,
 			Confidence:  vigil.Medium,
-			Verify:      "azure-devops",
 			Hint:        "Revoke the token in Azure DevOps (User settings → Personal access tokens) and create one with fewer scopes and a short expiry.",
 		},
 		{
@@ -893,7 +887,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3.5,
 			Confidence:    vigil.High,
-			Verify:        "azure-ad",
 			Hint:          "Delete the secret in Entra ID (App registrations → Certificates & secrets), add a new one, and prefer certificates or workload identity.",
 		},
 		{
@@ -1003,7 +996,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3.5,
 			Confidence:    vigil.High,
-			Verify:        "bitbucket",
 			Hint:          "Revoke the app password (Personal settings → App passwords) and move to an API token with scopes.",
 		},
 		{
@@ -1016,7 +1008,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "bitbucket",
 			Hint:          "Revoke the access token (Repository/Project/Workspace settings → Access tokens) and create a new one.",
 		},
 		{
@@ -1042,7 +1033,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "atlassian",
 			Hint:          "Revoke the token at id.atlassian.com/manage-profile/security/api-tokens and create a new one with an expiry.",
 		},
 		{
@@ -1056,7 +1046,6 @@ func builtinRules() []Rule {
 			Entropy:     3.5,
 			Check:       "random-alnum",
 			Confidence:  vigil.Medium,
-			Verify:      "atlassian",
 			Hint:        "Revoke the token at id.atlassian.com/manage-profile/security/api-tokens and create a new one with an expiry.",
 		},
 		{
@@ -1311,7 +1300,6 @@ func builtinRules() []Rule {
 			Entropy:             4,
 			NoPlaceholderFilter: true,
 			Confidence:          vigil.High,
-			Verify:              "fly",
 			Hint:                "Revoke the token (fly tokens revoke, or the dashboard's Tokens page) and create one scoped to an app with an expiry.",
 		},
 		{
@@ -1545,7 +1533,6 @@ func builtinRules() []Rule {
 			Entropy:     4,
 			Check:       "random-alnum",
 			Confidence:  vigil.Medium,
-			Verify:      "zendesk",
 			Hint:        "Deactivate and delete the token (Admin Center → Apps and integrations → Zendesk API).",
 		},
 		{
@@ -1646,7 +1633,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3,
 			Confidence:    vigil.High,
-			Verify:        "databricks",
 			Hint:          "Revoke the token (User settings → Developer → Access tokens) and prefer OAuth machine-to-machine credentials.",
 		},
 		{
@@ -1659,7 +1645,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     3,
 			Confidence:  vigil.Medium,
-			Verify:      "algolia",
 			Hint:        "Regenerate the admin key or delete the API key (Settings → API keys); search-only keys are public by design.",
 		},
 		{
@@ -2045,7 +2030,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     3,
 			Confidence:  vigil.Medium,
-			Verify:      "mailjet",
 			Hint:        "Regenerate the secret key (Account settings → API keys management) and update its users.",
 		},
 		{
@@ -2121,7 +2105,6 @@ func builtinRules() []Rule {
 			Entropy:     3,
 			Check:       "random-alnum",
 			Confidence:  vigil.Medium,
-			Verify:      "vonage",
 			Hint:        "Regenerate the API secret (Dashboard → API settings) and update its users.",
 		},
 		{
@@ -2256,7 +2239,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3.5,
 			Confidence:    vigil.Medium,
-			Verify:        "google-api-key",
 			Hint:          "Restrict or delete the key in Google Cloud console (APIs & Services → Credentials); keys for Gemini or billing-enabled APIs must never ship in clients.",
 		},
 		{
@@ -2927,7 +2909,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "grafana",
 			Hint:          "Delete the token (Grafana Cloud portal → Access Policies) and create a new one with fewer scopes.",
 		},
 		{
@@ -2940,7 +2921,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3.5,
 			Confidence:    vigil.High,
-			Verify:        "grafana",
 			Hint:          "Delete the token (Administration → Service accounts → the account → Tokens) and create a new one.",
 		},
 		{
@@ -2953,7 +2933,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "grafana",
 			Hint:          "Delete the API key (Administration → API keys) and migrate to service accounts.",
 		},
 		{
@@ -2978,7 +2957,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "vault",
 			Hint:          "Revoke the token (vault token revoke, or revoke its accessor) and check the audit log for its use.",
 		},
 		{
@@ -3016,7 +2994,6 @@ func builtinRules() []Rule {
 			Entropy:     3.5,
 			Check:       "random-alnum",
 			Confidence:  vigil.Medium,
-			Verify:      "vault",
 			Hint:        "Revoke the token (vault token revoke) and check the audit log for its use.",
 		},
 		{
@@ -3029,7 +3006,7 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "terraform-cloud",
+			Verify:        "terraform",
 			Hint:          "Delete the token (User settings → Tokens, or the team/organization token) and create a new one.",
 		},
 		{
@@ -3743,7 +3720,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "dynatrace",
 			Hint:          "Delete the token (Access tokens, or Account management → Platform tokens) and create a new one with fewer scopes.",
 		},
 		{
@@ -4053,7 +4029,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3,
 			Confidence:    vigil.High,
-			Verify:        "shopify",
 			Hint:          "Uninstall and reinstall the app to rotate its token, or rotate the custom app's credentials (Settings → Apps → Develop apps).",
 		},
 		{
@@ -4066,7 +4041,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3,
 			Confidence:    vigil.High,
-			Verify:        "shopify",
 			Hint:          "Rotate the custom app's credentials (Settings → Apps → Develop apps → API credentials).",
 		},
 		{
@@ -4079,7 +4053,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3,
 			Confidence:    vigil.High,
-			Verify:        "shopify",
 			Hint:          "Private apps are retired: delete it and create a custom app with its own token.",
 		},
 		{
@@ -4153,7 +4126,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     3,
 			Confidence:  vigil.Medium,
-			Verify:      "plaid",
 			Hint:        "Rotate the secret (Dashboard → Developers → Keys).",
 		},
 		{
@@ -4238,7 +4210,6 @@ func builtinRules() []Rule {
 			SecretGroup: 1,
 			Entropy:     4,
 			Confidence:  vigil.Medium,
-			Verify:      "paypal",
 			Hint:        "Generate a new secret for the REST app (developer.paypal.com → Apps & Credentials) and delete the old one.",
 		},
 		{
@@ -4315,7 +4286,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4,
 			Confidence:    vigil.High,
-			Verify:        "docker-hub",
 			Hint:          "Delete the token (Docker Hub → Account settings → Personal access tokens) and create one with read-only scope where possible.",
 		},
 		{
@@ -4352,7 +4322,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4.5,
 			Confidence:    vigil.High,
-			Verify:        "jfrog",
 			Hint:          "Revoke the API key (Edit profile → API key) and move to access tokens; API keys are deprecated.",
 		},
 		{
@@ -4365,7 +4334,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       4.5,
 			Confidence:    vigil.High,
-			Verify:        "jfrog",
 			Hint:          "Revoke the token (Administration → User management → Access tokens, or Edit profile → Identity tokens).",
 		},
 		{
@@ -4631,7 +4599,6 @@ func builtinRules() []Rule {
 			SecretGroup:   1,
 			Entropy:       3,
 			Confidence:    vigil.High,
-			Verify:        "sonarqube",
 			Hint:          "Revoke the token (My Account → Security) and generate a new one.",
 		},
 		{

@@ -49,6 +49,10 @@ type app struct {
 	// text fields of reports (see redact.go); matcher is its matcher.
 	redactor *vigil.Redactor
 	matcher  *lazyMatcher
+	// allowEndpoints are the --allow-endpoint hosts; endpointNotices
+	// the base URLs already announced on stderr (endpoints.go).
+	allowEndpoints  []string
+	endpointNotices map[string]bool
 }
 
 func (a *app) setupLogger() {

@@ -117,7 +117,7 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	for _, m := range f.modes {
 		m.register(fl)
 	}
-	f.verify.register(fl)
+	f.verify.register(a, fl)
 	f.archive.register(fl)
 	return cmd
 }
