@@ -164,7 +164,9 @@ func parseAPIBody(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// writeJSON writes a value as the fleet's CLI does (two-space indent).
+// writeJSON writes a value as compact JSON: the same document 'vigil
+// fleet incidents --format json' prints, without its indentation
+// (indenting costs twice what encoding does).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -172,9 +174,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // localPath keeps a redirect target on this site: a path, never

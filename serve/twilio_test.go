@@ -145,7 +145,7 @@ func TestRotateFromConsole(t *testing.T) {
 	}
 	tok := tf.token("ada", "admin")
 	code, js := tf.api("GET", "/api"+page, tok, nil)
-	if code != http.StatusOK || !strings.Contains(js, `"step": "revoke"`) || strings.Contains(js, newSecret) {
+	if code != http.StatusOK || !strings.Contains(js, `"step":"revoke"`) || strings.Contains(js, newSecret) {
 		t.Errorf("the rotation's API: %d %.200s", code, js)
 	}
 }
