@@ -124,8 +124,10 @@ func (s *Store) trend(ctx context.Context, now time.Time, weeks int) ([]Week, er
 			if err := rows.Scan(&b, &n); err != nil {
 				return err
 			}
-			if b >= 0 && b < int64(weeks) {
-				add(&out[b], n)
+			// Anything stamped at or after now (the same millisecond,
+			// or a worker whose clock runs ahead) is this week's.
+			if b >= 0 {
+				add(&out[min(b, int64(weeks)-1)], n)
 			}
 		}
 		return rows.Err()
