@@ -81,9 +81,11 @@ func (b *browser) location() string {
 	return strings.TrimPrefix(get(b, "read the address", chromedp.Location()), b.base)
 }
 
-// shot saves a full-page screenshot.
+// shot saves a full-page screenshot, with nothing focused (the keyboard
+// checks leave the skip link showing).
 func (b *browser) shot(name string) {
 	b.t.Helper()
+	b.run("blur", chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
 	png := get(b, "screenshot "+name, chromedp.FullScreenshot(100))
 	p := filepath.Join(b.dir, name+".png")
 	if err := os.WriteFile(p, png, 0o644); err != nil {
@@ -182,6 +184,12 @@ func (b *browser) firstTab() string {
 	return get(b, "focus", chromedp.Evaluate[string](`(document.activeElement.innerText || document.activeElement.name || '').trim()`))
 }
 
+// phoneCutOff lists what runs past the right edge of a phone's screen
+// or must be scrolled sideways to be read.
+const phoneCutOff = `[...document.querySelectorAll('main *')].filter(e =>
+  e.getBoundingClientRect().right > window.innerWidth + 1 || (e.classList.contains('scroll') && e.scrollWidth > e.clientWidth + 1))
+  .map(e => e.tagName.toLowerCase() + (e.getAttribute('class') ? '.' + e.getAttribute('class') : ''))`
+
 // TestBrowser drives the console in headless Chromium as a person would:
 // sign in, look at the overview, filter the incidents, triage one, rotate
 // a Twilio key against the emulator (dry run, live journal, confirm), at
@@ -261,6 +269,11 @@ func TestBrowser(t *testing.T) {
 		b.open(p.path)
 		if get(b, "overflow", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
 			t.Errorf("%s is wider than a phone's screen", p.path)
+		}
+		// Nor is anything cut off inside it: a table to scroll sideways,
+		// a chart wider than the screen.
+		if cut := get(b, "cut off", chromedp.Evaluate[[]string](phoneCutOff)); len(cut) > 0 {
+			t.Errorf("%s on a phone cuts off %v", p.path, cut)
 		}
 		b.a11y(p.name)
 		b.shot(p.name)

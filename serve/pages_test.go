@@ -130,3 +130,28 @@ func TestAuthorization(t *testing.T) {
 		t.Error("a non-admin added a user")
 	}
 }
+
+// TestOverviewCards: each card shows its number, zero included (no live
+// incident is "0 live", not a blank), and the week's new incidents are in
+// the trend.
+func TestOverviewCards(t *testing.T) {
+	f := newFixture(t)
+	f.incident("fp-1", "github-pat", "config/app.yml")
+	c := f.login("ada", "viewer")
+	res, body := c.get("/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /: %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`<span class="big">1</span> open incidents`,
+		`<span class="big">0</span> live`,
+		`<span class="big">1</span> new this week`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the overview lacks %q", want)
+		}
+	}
+	if !strings.Contains(body, ": 1 new</title>") {
+		t.Error("the trend does not show this week's new incident")
+	}
+}
