@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil/internal/audit"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // AuditRun is one stored audit of a Twilio account.
@@ -131,7 +132,7 @@ func (s *Server) twilioAccounts(r *http.Request, _ *rc) (view, error) {
 
 func (s *Server) twilioAccount(r *http.Request, _ *rc) (view, error) {
 	account := r.PathValue("account")
-	if !accountSIDRE.MatchString(account) {
+	if !twilio.IsAccountSID(account) {
 		return view{}, badRequest("%q is not an Account SID", account)
 	}
 	if s.opts.Audits == nil {

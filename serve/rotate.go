@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigilsec/vigil/fleet/store"
 	"github.com/vigilsec/vigil/internal/rotate"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // running is a rotation this process runs.
@@ -88,7 +89,7 @@ func (s *Server) setupRotation(ctx context.Context, r *http.Request, journal str
 	}
 	rs.cred = *c
 	if k := r.FormValue("key"); k != "" && rs.cred.Key == "" {
-		if !keySIDRE.MatchString(k) {
+		if !twilio.IsKeySID(k) {
 			return rs, badRequest("key %q: want the SID of the key (SK followed by 32 hex digits)", k)
 		}
 		rs.cred.Key = k

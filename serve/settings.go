@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil/fleet/store"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // targetsData is the rotation settings page.
@@ -40,7 +41,7 @@ func checkScope(sc string) error {
 			return nil
 		}
 	case "account":
-		if accountSIDRE.MatchString(v) {
+		if twilio.IsAccountSID(v) {
 			return nil
 		}
 	}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/fleet/store"
 	"github.com/vigilsec/vigil/internal/rotate"
+	"github.com/vigilsec/vigil/internal/secretstore"
+	"github.com/vigilsec/vigil/twilio"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -31,11 +30,6 @@ type Twilio struct {
 	// HealthInterval is the pause between health polls (tests).
 	HealthInterval time.Duration
 }
-
-var (
-	accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	keySIDRE     = regexp.MustCompile(`^SK[0-9a-fA-F]{32}$`)
-)
 
 // twilioCred is what the console knows of a Twilio credential from its
 // incident: its kind, its account and (a key) its SID, learnt from the
@@ -62,13 +56,13 @@ func twilioCredOf(in store.Incident, vs []store.Verification) *twilioCred {
 		f := vs[i].Facts
 		if c.Account == "" {
 			for _, k := range []string{"account", "paired_account"} {
-				if accountSIDRE.MatchString(f[k]) {
+				if twilio.IsAccountSID(f[k]) {
 					c.Account = f[k]
 					break
 				}
 			}
 		}
-		if c.Key == "" && keySIDRE.MatchString(f["key"]) {
+		if c.Key == "" && twilio.IsKeySID(f["key"]) {
 			c.Key = f["key"]
 		}
 	}
@@ -117,37 +111,26 @@ type creds struct {
 // loadCreds reads the credentials to act with for an account: from the
 // target's credentials store, else the console's environment.
 func (t *Twilio) loadCreds(ctx context.Context, credStore, account string) (creds, error) {
-	get := func(name string) (string, error) { return strings.TrimSpace(t.Getenv(name)), nil }
+	var src secretstore.Getter
 	from := "the console's environment"
 	if credStore != "" {
 		st, err := t.OpenStore(ctx, credStore)
 		if err != nil {
 			return creds{}, err
 		}
-		from = st.String()
-		get = func(name string) (string, error) {
-			v, err := st.Get(ctx, name)
-			if errors.Is(err, fs.ErrNotExist) {
-				return "", nil
-			}
-			return v.Reveal(), err
-		}
+		src, from = st, st.String()
 	}
-	vals := map[string]string{}
-	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"} {
-		v, err := get(name)
-		if err != nil {
-			return creds{}, fmt.Errorf("read credentials from %s: %w", from, err)
-		}
-		vals[name] = v
+	vals, err := secretstore.Fields(ctx, src, t.Getenv, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET")
+	if err != nil {
+		return creds{}, err
 	}
 	c := creds{account: vals["TWILIO_ACCOUNT_SID"], baseURL: t.BaseURL}
 	switch {
-	case !accountSIDRE.MatchString(c.account):
+	case !twilio.IsAccountSID(c.account):
 		return c, badRequest("no valid TWILIO_ACCOUNT_SID in %s: the console cannot act on Twilio", from)
 	case vals["TWILIO_AUTH_TOKEN"] != "":
 		c.username, c.secret = c.account, vigil.NewSecret(vals["TWILIO_AUTH_TOKEN"])
-	case keySIDRE.MatchString(vals["TWILIO_API_KEY"]) && vals["TWILIO_API_SECRET"] != "":
+	case twilio.IsKeySID(vals["TWILIO_API_KEY"]) && vals["TWILIO_API_SECRET"] != "":
 		c.username, c.secret = vals["TWILIO_API_KEY"], vigil.NewSecret(vals["TWILIO_API_SECRET"])
 	default:
 		return c, badRequest("no Twilio credentials (an Auth Token or a Main key) in %s", from)
