@@ -139,6 +139,8 @@ func (a *app) twilioAudit(cmd *cobra.Command, f auditFlags) error {
 	}
 	rep, err := audit.Run(cmd.Context(), o)
 	switch {
+	case errors.Is(err, audit.ErrAttestation):
+		return withHint(usageError(err), "name an Account SID the audit covers, or leave account out (or *) for every account")
 	case errors.Is(err, audit.ErrCredentials):
 		return runtimeError(err, "check TWILIO_ACCOUNT_SID and its token or key; the account may be suspended")
 	case err != nil:

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -318,13 +319,14 @@ func (c *collector) token(ctx context.Context, svc *rest.Services) Part[TokenHis
 		}
 		return event(list[0]), nil
 	}
-	var errs [3]*rest.Error
+	var errs [4]*rest.Error
 	var evs [3]Event
 	types := []string{"account-auth-token.promoted", "account-auth-token.secondary-created", "account-auth-token.secondary-deleted"}
 	parallel(
 		func() { evs[0], errs[0] = newest(types[0]) },
 		func() { evs[1], errs[1] = newest(types[1]) },
 		func() { evs[2], errs[2] = newest(types[2]) },
+		func() { h.Shown, errs[3] = c.retention(ctx, svc) },
 	)
 	for _, err := range errs {
 		if err != nil {
@@ -335,6 +337,36 @@ func (c *collector) token(ctx context.Context, svc *rest.Services) Part[TokenHis
 	h.SecondaryCreated, h.SecondaryCreatedSID = evs[1].Date, evs[1].SID
 	h.SecondaryDeleted = evs[2].Date
 	return Part[TokenHistory]{Value: h}
+}
+
+// Monitor's documented retention: 30 days on every plan, 13 months with
+// the Administration, Security or Enterprise Edition.
+const (
+	monitorShortRetention = 30 * 24 * time.Hour
+	monitorLongMonths     = 13
+)
+
+// retention finds how far back Monitor shows the account's events: it
+// asks for the newest event older than the short retention. One means the
+// account keeps events for 13 months; none means only the last 30 days
+// are known to be shown (or nothing older happened, which Monitor cannot
+// tell apart).
+func (c *collector) retention(ctx context.Context, svc *rest.Services) (Retention, *rest.Error) {
+	short := c.now.Add(-monitorShortRetention)
+	var list []monitor.MonitorV1Event
+	err := c.call(ctx, "list Monitor events older than 30 days", func() (err error) {
+		list, err = svc.MonitorV1.ListEvent(&monitor.ListEventParams{EndDate: &short, PageSize: ptr(1), Limit: ptr(1)})
+		return err
+	})
+	if err != nil {
+		return Retention{}, err
+	}
+	if len(list) == 0 {
+		return Retention{Since: short, Why: "Monitor returned no event older than 30 days, the retention of every plan"}, nil
+	}
+	old := event(list[0])
+	return Retention{Since: c.now.AddDate(0, -monitorLongMonths, 0),
+		Why: fmt.Sprintf("Monitor returned an event from %s, so the account keeps events 13 months", old.Date.Format(time.DateOnly))}, nil
 }
 
 // activity sums a subaccount's traffic in the inactivity window. Standing

@@ -106,6 +106,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Notices = notices
+	if n, err := checkAttestedAccounts(o.Attestations, targets, subs); err != nil {
+		return nil, err
+	} else if n != "" {
+		rep.Notices = append(rep.Notices, n)
+	}
 	snaps := make([]*Snapshot, len(targets))
 	fs := make([]func(), len(targets))
 	for i, t := range targets {
@@ -129,6 +134,24 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep.Notices = append(rep.Notices, rightsNotices(snaps)...)
 	rep.Finished = o.Now().UTC()
 	return rep, nil
+}
+
+// checkAttestedAccounts refuses attestations for accounts the audit does
+// not cover. When the account list could not be read, the subaccounts are
+// not known, and a notice says the check was not made.
+func checkAttestedAccounts(a *Attestations, targets []target, subs Part[[]Account]) (string, error) {
+	if a == nil {
+		return "", nil
+	}
+	audited := make([]string, len(targets))
+	for i, t := range targets {
+		audited[i] = t.acct.SID
+	}
+	err := a.CheckAccounts(audited)
+	if err != nil && subs.Gap != nil {
+		return "attestations naming other accounts than " + strings.Join(audited, ", ") + " were not checked: the account list could not be read", nil
+	}
+	return "", err
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -58,7 +58,6 @@ func TestNeglectedAccountFailsEachControl(t *testing.T) {
 		{main, "CRED-02", "12 of 12 API keys are not Restricted"},
 		{main, "CRED-03", "12 of 12 API keys are older than 90d"},
 		{main, "CRED-04", "last rotated on 2025-02-03, 400d ago"},
-		{idle, "CRED-04", "no Auth Token rotation in Monitor since 2025-12-10"},
 		{main, "CRED-05", "created on 2026-02-08 was never promoted or deleted"},
 		{main, "CRED-06", "12 API keys, more than 10"},
 		{main, "CRED-07", "11 API keys show no activity"},
