@@ -7,12 +7,13 @@ import "github.com/spf13/cobra"
 func newTwilioCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "twilio",
-		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
+		Short: "Twilio credentials: tokens, rotation, exposure, audit, TLS, emulator",
 	}
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
 	cmd.AddCommand(newTwilioTokenCmd(a))
 	cmd.AddCommand(newTwilioRotateCmd(a))
 	cmd.AddCommand(newTwilioExposureCmd(a))
 	cmd.AddCommand(newTwilioAuditCmd(a))
+	cmd.AddCommand(newTwilioTLSCmd(a))
 	return cmd
 }

@@ -21,7 +21,8 @@ import (
 type auditFlags struct {
 	level, attest, attestMaxAge, format, output, maxKeyAge string
 	skip                                                   []string
-	probe                                                  bool
+	probe, checkTLS                                        bool
+	tlsWithin, ca                                          string
 	concurrency                                            int
 }
 
@@ -47,7 +48,9 @@ attestation file (--attest); 'vigil twilio audit controls' lists the
 controls and what each attestation holds.
 
 --probe-webhooks sends an unsigned POST to every webhook URL and expects
-a refusal (4xx): it contacts your servers, so it is off unless asked.
+a refusal (4xx); --check-tls examines the certificate of every https
+webhook host as 'vigil twilio tls' does (HOOK-01). Both contact your
+servers, so they are off unless asked.
 
 Exit codes: 0 no control at or below --level failed, 1 one did,
 2 bad flags or attestation file, 3 Twilio refused the credentials or some
@@ -68,6 +71,9 @@ evidence could not be read.`,
 	fl.StringSliceVar(&f.skip, "skip", nil, "control IDs not to evaluate, comma-separated (e.g. HOOK-03,AUTH-03)")
 	fl.StringVar(&f.maxKeyAge, "max-key-age", "90d", "oldest acceptable API key and Auth Token (e.g. 90d, 12w)")
 	fl.BoolVar(&f.probe, "probe-webhooks", false, "send an unsigned request to every webhook URL and expect it refused")
+	fl.BoolVar(&f.checkTLS, "check-tls", false, "examine each https webhook host's certificate (chain, TLS 1.2+, expiry)")
+	fl.StringVar(&f.tlsWithin, "expiry-within", "30d", "with --check-tls, fail a certificate that expires sooner than this")
+	fl.StringVar(&f.ca, "ca", "", "with --check-tls, a PEM file of extra trusted root certificates")
 	fl.IntVar(&f.concurrency, "concurrency", audit.DefaultConcurrency, "requests to Twilio at a time")
 	cmd.AddCommand(newTwilioAuditControlsCmd(a))
 	return cmd
@@ -93,6 +99,15 @@ func (a *app) auditOptions(f auditFlags) (audit.Options, error) {
 	}
 	if f.concurrency < 1 || f.concurrency > 64 {
 		return o, usageError(fmt.Errorf("--concurrency %d: want 1 to 64", f.concurrency))
+	}
+	if f.checkTLS {
+		tlsOpts, err := a.tlsOptions(tlsFlags{within: f.tlsWithin, ca: f.ca, format: "text", concurrency: f.concurrency})
+		if err != nil {
+			return o, err
+		}
+		o.TLS = &tlsOpts
+	} else if f.ca != "" {
+		return o, usageError(errors.New("--ca is for --check-tls"))
 	}
 	if o.Skip, err = cat.CheckSkip(f.skip); err != nil {
 		return o, withHint(usageError(fmt.Errorf("--skip: %w", err)), "'vigil twilio audit controls' lists the controls")

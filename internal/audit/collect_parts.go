@@ -46,7 +46,6 @@ func (c *collector) snapshot(ctx context.Context, t target, subs Part[[]Account]
 		return s
 	}
 	old := t.v2010().Services(ctx)
-	var numbers, apps, services Part[[]Webhook]
 	v1 := func(part func(*rest.Services)) func() {
 		return func() {
 			if t.own != nil {
@@ -55,27 +54,47 @@ func (c *collector) snapshot(ctx context.Context, t target, subs Part[[]Account]
 		}
 	}
 	parallel(
+		func() { s.Webhooks, s.Triggers = c.webhooks(ctx, t) },
 		func() { s.Keys = c.keys(ctx, old, sid, t.keyCred) },
-		func() { numbers = c.numbers(ctx, old, sid) },
-		func() { apps = c.apps(ctx, old, sid) },
-		func() { s.Triggers = c.triggers(ctx, old, sid) },
 		func() {
 			if t.acct.IsSub() {
 				s.Activity = c.activity(ctx, old, sid)
 			}
 		},
-		v1(func(svc *rest.Services) { services = c.services(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Countries = c.countries(ctx, svc, t.acct.IsSub()) }),
 		v1(func(svc *rest.Services) { s.PublicKeys = c.publicKeys(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Events = c.events(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Token = c.token(ctx, svc) }),
 	)
 	if t.own == nil {
-		services.Gap, s.Countries.Gap, s.PublicKeys.Gap = errNoOwnCredential, errNoOwnCredential, errNoOwnCredential
+		s.Countries.Gap, s.PublicKeys.Gap = errNoOwnCredential, errNoOwnCredential
 		s.Events.Gap, s.Token.Gap = errNoOwnCredential, errNoOwnCredential
 	}
-	s.Webhooks = joinHooks(numbers, apps, services, triggerHooks(s.Triggers))
 	return s
+}
+
+// webhooks reads every webhook URL of an account: its phone numbers',
+// TwiML applications', Messaging Services' and usage triggers' (the
+// triggers are returned too, for FRAUD-02).
+func (c *collector) webhooks(ctx context.Context, t target) (Part[[]Webhook], Part[[]Trigger]) {
+	old := t.v2010().Services(ctx)
+	sid := t.acct.SID
+	var numbers, apps, services Part[[]Webhook]
+	var triggers Part[[]Trigger]
+	parallel(
+		func() { numbers = c.numbers(ctx, old, sid) },
+		func() { apps = c.apps(ctx, old, sid) },
+		func() { triggers = c.triggers(ctx, old, sid) },
+		func() {
+			if t.own != nil {
+				services = c.services(ctx, t.own.Services(ctx))
+			}
+		},
+	)
+	if t.own == nil {
+		services.Gap = errNoOwnCredential
+	}
+	return joinHooks(numbers, apps, services, triggerHooks(triggers)), triggers
 }
 
 func (c *collector) keys(ctx context.Context, svc *rest.Services, sid string, keyCred bool) Part[[]Key] {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/tlscheck"
 	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
@@ -17,6 +18,8 @@ type env struct {
 	attestMaxAge time.Duration
 	attest       *Attestations
 	probes       map[string]webhookprobe.Result // nil: webhooks were not probed
+	tls          map[string]tlscheck.Result     // by webhook URL; nil: certificates not checked
+	tlsWithin    time.Duration
 }
 
 // checkFunc decides one control on one account.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/tlscheck"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	// ProbeWebhooks sends an unsigned request to every webhook URL.
 	ProbeWebhooks bool
 	ProbeClient   *http.Client
+	// TLS, when not nil, checks the certificate of every https webhook
+	// URL's host with these options (HOOK-01); nil leaves certificates
+	// unchecked, and HOOK-01 says so.
+	TLS *tlscheck.Options
 	// Concurrency bounds simultaneous requests to Twilio (and probes).
 	// Zero means DefaultConcurrency.
 	Concurrency int
@@ -127,6 +132,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	e := &env{now: now, maxKeyAge: o.MaxKeyAge, attestMaxAge: o.AttestMaxAge, attest: o.Attestations}
 	if o.ProbeWebhooks {
 		e.probes = Probe(ctx, o.ProbeClient, webhookURLs(snaps), o.Concurrency)
+	}
+	if o.TLS != nil {
+		e.tls = checkCertificates(ctx, webhookURLs(snaps), *o.TLS, o.Concurrency)
+		e.tlsWithin = o.TLS.ExpiryWithin
 	}
 	for _, s := range snaps {
 		rep.Accounts = append(rep.Accounts, assess(o, s, e))
