@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigilsec/vigil/internal/rotate"
 	"github.com/vigilsec/vigil/internal/secretstore"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // rotateFlags are shared by the rotate commands.
@@ -105,7 +106,7 @@ The new key is a Standard or Restricted key like the old one (same policy).
 Main keys cannot be created through Twilio's API: vigil says so and stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !keySIDRE.MatchString(key) {
+			if !twilio.IsKeySID(key) {
 				return usageError(fmt.Errorf("--key %q: want the SID of the key to replace (SK followed by 32 hex digits)", key))
 			}
 			r, err := a.rotateRunner(cmd.Context(), f)

@@ -171,7 +171,7 @@ func (a *app) defaultTLSTargets(ctx context.Context, f tlsFlags, list *hostList)
 		list.notices = append(list.notices, "webhook URLs not read: no TWILIO_ACCOUNT_SID in the environment (export it with its token or key to check the app's own endpoints)")
 		return nil
 	}
-	cfg, err := twilioEnv(a.getenv)
+	cfg, err := a.twilioEnv()
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,8 @@ func TestTwilioTLSBadInput(t *testing.T) {
 func TestTwilioTLSDefaultTargets(t *testing.T) {
 	_, env := auditEmulator(t, "neglected", "https://hooks.test:8443")
 	env["TWILIO_EDGE"], env["TWILIO_REGION"] = "dublin", "ie1"
-	a := &app{stdio: stdio{getenv: func(k string) string { return env[k] }}}
+	var stderr strings.Builder
+	a := &app{stdio: stdio{getenv: func(k string) string { return env[k] }, stderr: &stderr}}
 	list := &hostList{}
 	if err := a.defaultTLSTargets(context.Background(), tlsFlags{}, list); err != nil {
 		t.Fatal(err)

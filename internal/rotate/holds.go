@@ -117,7 +117,7 @@ func (r *Runner) fieldHolding(ctx context.Context, names []string, value string)
 func redactSID(v vigil.Secret) string { return redactOrSID(v.Reveal()) }
 
 func redactOrSID(s string) string {
-	if sidRE.MatchString(s) {
+	if isSID(s) {
 		return s
 	}
 	return "a value that is not a key SID"

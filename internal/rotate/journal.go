@@ -9,8 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
 	"time"
+
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // Version is the journal format version. Version 1 journals (before the
@@ -183,7 +184,8 @@ func (j *Journal) Close() error { return j.f.Close() }
 // maxJournal bounds the file Load reads.
 const maxJournal = 8 << 20
 
-var sidRE = regexp.MustCompile(`^(AC|SK)[0-9a-fA-F]{32}$`)
+// isSID reports whether s is an Account or API key SID.
+func isSID(s string) bool { return twilio.IsSID(s, twilio.AccountPrefix, twilio.KeyPrefix) }
 
 // CorruptError is a journal vigil cannot trust. LastGood is the last
 // record that parsed, if any, so the user can be told where things stood.
@@ -256,11 +258,11 @@ func check(r Record, prev []Record) string {
 		return fmt.Sprintf("format version %d, want %d", r.V, Version)
 	case r.Seq != len(prev)+1:
 		return fmt.Sprintf("sequence number %d, want %d (a record is missing or was edited)", r.Seq, len(prev)+1)
-	case !sidRE.MatchString(r.Account) || r.Account[:2] != "AC":
+	case !twilio.IsAccountSID(r.Account):
 		return "no account SID"
 	case r.Phase != Begin && r.Phase != Done && r.Phase != Failed:
 		return fmt.Sprintf("unknown phase %q", r.Phase)
-	case r.New != "" && !sidRE.MatchString(r.New):
+	case r.New != "" && !isSID(r.New):
 		return fmt.Sprintf("bad key SID %q", r.New)
 	}
 	if len(prev) == 0 {

@@ -74,9 +74,9 @@ func (p *Plan) check() string {
 		return "the plan has no rotation ID"
 	case p.Store == "":
 		return "the plan names no secret store"
-	case !sidRE.MatchString(p.Account) || !sidRE.MatchString(p.Actor):
+	case !isSID(p.Account) || !isSID(p.Actor):
 		return "the plan has no account or actor SID"
-	case p.Kind == KindKey && (!sidRE.MatchString(p.Key) || p.SIDField == "" || p.SecretField == "" || p.NewName == ""):
+	case p.Kind == KindKey && (!isSID(p.Key) || p.SIDField == "" || p.SecretField == "" || p.NewName == ""):
 		return "the plan of a key rotation lacks the key or its store fields"
 	case p.Kind == KindKey && p.KeyType != "standard" && p.KeyType != "restricted":
 		return fmt.Sprintf("key type %q cannot be rotated", p.KeyType)

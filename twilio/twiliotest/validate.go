@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-)
 
-var sidPattern = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)
+	"github.com/vigilsec/vigil/twilio"
+)
 
 // Bounds on what one seed entry may expand to.
 const (
@@ -46,7 +46,7 @@ func (e *Emulator) checkSID(sid, prefix, where string, seen map[string]bool) err
 	if sid == "" {
 		return nil
 	}
-	if !sidPattern.MatchString(sid) || !strings.HasPrefix(sid, prefix) {
+	if !twilio.IsSID(sid, prefix) {
 		return fmt.Errorf("seed: %s: sid %q must be %s followed by 32 hex digits", where, sid, prefix)
 	}
 	if seen[sid] || e.accounts[sid] != nil || e.keys[sid] != nil {
