@@ -7,7 +7,7 @@ import "github.com/spf13/cobra"
 func newTwilioCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "twilio",
-		Short: "Twilio credentials: tokens, rotation, exposure, audit, TLS, emulator",
+		Short: "Twilio credentials: tokens, rotation, exposure, audit, TLS, SDK versions, emulator",
 	}
 	a.allowEndpointFlag(cmd.PersistentFlags())
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
@@ -16,5 +16,6 @@ func newTwilioCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newTwilioExposureCmd(a))
 	cmd.AddCommand(newTwilioAuditCmd(a))
 	cmd.AddCommand(newTwilioTLSCmd(a))
+	cmd.AddCommand(newTwilioSDKCmd(a))
 	return cmd
 }
