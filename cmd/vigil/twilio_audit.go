@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/vigilsec/vigil/internal/atomicfile"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type auditFlags struct {
 	skip                                                   []string
 	probe, checkTLS                                        bool
 	tlsWithin, ca                                          string
+	project                                                string
 	concurrency                                            int
 }
 
@@ -50,7 +52,9 @@ controls and what each attestation holds.
 --probe-webhooks sends an unsigned POST to every webhook URL and expects
 a refusal (4xx); --check-tls examines the certificate of every https
 webhook host as 'vigil twilio tls' does (HOOK-01). Both contact your
-servers, so they are off unless asked.
+servers, so they are off unless asked. --project PATH judges the Twilio
+helper libraries the app's manifests and lock files name, as 'vigil
+twilio sdk PATH' does (CODE-01, skipped without it).
 
 Exit codes: 0 no control at or below --level failed, 1 one did,
 2 bad flags or attestation file, 3 Twilio refused the credentials or some
@@ -74,6 +78,7 @@ evidence could not be read.`,
 	fl.BoolVar(&f.checkTLS, "check-tls", false, "examine each https webhook host's certificate (chain, TLS 1.2+, expiry)")
 	fl.StringVar(&f.tlsWithin, "expiry-within", "30d", "with --check-tls, fail a certificate that expires sooner than this")
 	fl.StringVar(&f.ca, "ca", "", "with --check-tls, a PEM file of extra trusted root certificates")
+	fl.StringVar(&f.project, "project", "", "the app's directory: check the Twilio helper libraries it uses (CODE-01)")
 	fl.IntVar(&f.concurrency, "concurrency", audit.DefaultConcurrency, "requests to Twilio at a time")
 	cmd.AddCommand(newTwilioAuditControlsCmd(a))
 	return cmd
@@ -108,6 +113,12 @@ func (a *app) auditOptions(f auditFlags) (audit.Options, error) {
 		o.TLS = &tlsOpts
 	} else if f.ca != "" {
 		return o, usageError(errors.New("--ca is for --check-tls"))
+	}
+	if f.project != "" {
+		if _, err := os.Stat(f.project); err != nil {
+			return o, withHint(usageError(fmt.Errorf("--project: %w", err)), "give the app's directory or one of its manifest files")
+		}
+		o.Project = f.project
 	}
 	if o.Skip, err = cat.CheckSkip(f.skip); err != nil {
 		return o, withHint(usageError(fmt.Errorf("--skip: %w", err)), "'vigil twilio audit controls' lists the controls")

@@ -61,6 +61,23 @@ func TestTwilioAuditHardened(t *testing.T) {
 	}
 }
 
+// TestTwilioAuditProject: --project judges the app's helper libraries
+// (CODE-01); a current project keeps a hardened account passing, one on
+// an unsupported major fails it.
+func TestTwilioAuditProject(t *testing.T) {
+	_, env := auditEmulator(t, "hardened", "")
+	current := sdkProject(t, nil)
+	code, out, errOut := peopleRun(t, "", env, "twilio", "audit", "--attest", attestAll(t), "--project", current)
+	if code != exitClean || !strings.Contains(out, "PASS     CODE-01") {
+		t.Errorf("current: exit %d\n%s\n%s", code, out, errOut)
+	}
+	old := sdkProject(t, map[string]string{"web/package-lock.json": `{"packages": {"node_modules/twilio": {"version": "4.23.0"}}}`})
+	code, out, errOut = peopleRun(t, "", env, "twilio", "audit", "--attest", attestAll(t), "--project", old)
+	if code != exitFindings || !strings.Contains(out, "FAIL     CODE-01") || !strings.Contains(out, "on an unsupported major (1)") {
+		t.Errorf("old: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestTwilioAuditNeglected(t *testing.T) {
 	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<Response/>") }))
 	defer hooks.Close()
@@ -150,6 +167,7 @@ func TestTwilioAuditBadInput(t *testing.T) {
 		{env, []string{"--format", "pdf"}, exitUsage, `--format "pdf"`},
 		{env, []string{"--max-key-age", "ninety"}, exitUsage, "--max-key-age"},
 		{env, []string{"--concurrency", "0"}, exitUsage, "--concurrency 0"},
+		{env, []string{"--project", "no/such/app"}, exitUsage, "--project: stat no/such/app"},
 		{noCreds, nil, exitUsage, "no Twilio credential in the environment"},
 		{map[string]string{}, nil, exitUsage, "TWILIO_ACCOUNT_SID is not set"},
 		{wrong, nil, exitRuntime, "twilio refused the credentials"},

@@ -20,6 +20,7 @@ type env struct {
 	probes       map[string]webhookprobe.Result // nil: webhooks were not probed
 	tls          map[string]tlscheck.Result     // by webhook URL; nil: certificates not checked
 	tlsWithin    time.Duration
+	project      *projectCheck // nil: no --project
 }
 
 // checkFunc decides one control on one account.
@@ -43,6 +44,7 @@ func checkTable() map[string]checkFunc {
 		"geo-permissions":       checkGeo,
 		"usage-triggers":        checkTriggers,
 		"public-keys":           checkPublicKeys,
+		"sdk-current":           checkSDK,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/tlscheck"
+	"github.com/vigilsec/vigil/internal/twiliosdk"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -48,6 +49,12 @@ type Options struct {
 	// URL's host with these options (HOOK-01); nil leaves certificates
 	// unchecked, and HOOK-01 says so.
 	TLS *tlscheck.Options
+	// Project is the app's directory (or one manifest) whose Twilio helper
+	// libraries CODE-01 judges; empty skips CODE-01.
+	Project string
+	// SDKTable is the release table CODE-01 judges against; nil means the
+	// embedded one.
+	SDKTable *twiliosdk.Table
 	// Concurrency bounds simultaneous requests to Twilio (and probes).
 	// Zero means DefaultConcurrency.
 	Concurrency int
@@ -137,6 +144,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		e.tls = checkCertificates(ctx, webhookURLs(snaps), *o.TLS, o.Concurrency)
 		e.tlsWithin = o.TLS.ExpiryWithin
 	}
+	e.project = checkProject(ctx, o.Project, o.SDKTable)
 	for _, s := range snaps {
 		rep.Accounts = append(rep.Accounts, assess(o, s, e))
 	}

@@ -15,6 +15,7 @@ func TestHardenedAccountPassesEverything(t *testing.T) {
 	o := f.options(t)
 	o.Attestations = loadAttest(t, "hardened-attest.yaml")
 	o.ProbeWebhooks, o.ProbeClient = true, hooks.Client()
+	o.Project = projectDir(t, true)
 	rep := mustRun(t, o)
 	if len(rep.Accounts) != 3 {
 		t.Fatalf("audited %d accounts, want the main account and 2 subaccounts", len(rep.Accounts))
@@ -43,6 +44,7 @@ func TestNeglectedAccountFailsEachControl(t *testing.T) {
 	o := f.options(t)
 	o.Attestations = loadAttest(t, "neglected-attest.yaml")
 	o.ProbeWebhooks, o.ProbeClient = true, hooks.Client()
+	o.Project = projectDir(t, false)
 	rep := mustRun(t, o)
 	main, idle := sid('d'), sid('e')
 	for _, tt := range []struct{ account, control, why string }{
@@ -68,6 +70,7 @@ func TestNeglectedAccountFailsEachControl(t *testing.T) {
 		{main, "FRAUD-02", "no usage trigger alerts on spend"},
 		{idle, "FRAUD-02", "no usage trigger"},
 		{main, "FRAUD-03", "no Public Key Client Validation key"},
+		{main, "CODE-01", "on an unsupported major (1)"},
 	} {
 		r := find(t, rep, tt.account, tt.control)
 		if r.Status != Fail || !strings.Contains(r.Summary, tt.why) {
