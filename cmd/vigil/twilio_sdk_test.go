@@ -197,3 +197,28 @@ func TestTwilioSDKOnline(t *testing.T) {
 		t.Errorf("registry down: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestScanTwilioSDK: vigil scan --twilio-sdk carries the check in the
+// scan's SARIF log (valid for upload), and its findings fail an otherwise
+// clean scan; it refuses other formats.
+func TestScanTwilioSDK(t *testing.T) {
+	root := sdkProject(t, map[string]string{"ruby/Gemfile.lock": "    twilio-ruby (7.10.7)\n"})
+	code, out, errOut := peopleRun(t, "", nil, "scan", "--format", "sarif", "--twilio-sdk", root)
+	if code != exitFindings || !strings.Contains(errOut, "--twilio-sdk: 1 Twilio helper libraries behind") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+	if problems := sarifcheck.Check([]byte(out)); len(problems) > 0 {
+		t.Fatalf("SARIF: %v", problems)
+	}
+	if !strings.Contains(out, `"ruleId": "TWILIO-SDK-BEHIND"`) || !strings.Contains(out, "ruby/Gemfile.lock") {
+		t.Errorf("no SDK result in\n%s", out)
+	}
+	code, _, _ = peopleRun(t, "", nil, "scan", "--format", "sarif", "--twilio-sdk", sdkProject(t, nil))
+	if code != exitClean {
+		t.Errorf("current project: exit %d", code)
+	}
+	code, _, errOut = peopleRun(t, "", nil, "scan", "--twilio-sdk", root)
+	if code != exitUsage || !strings.Contains(errOut, "SARIF only") {
+		t.Errorf("text: exit %d %q", code, errOut)
+	}
+}

@@ -2,6 +2,7 @@ package twiliosdk
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/vigilsec/vigil/internal/sarifout"
 )
@@ -57,7 +58,7 @@ func (r Report) AddSARIF(log *sarifout.Log, base string) error {
 			RuleID:   rule.ID,
 			Level:    rule.Level,
 			Message:  fmt.Sprintf("%s (%s %s): %s", a.Library, a.Ecosystem, packageName(r.Table, a.Ecosystem), a.Reason),
-			Location: sarifout.Location{URI: sarifout.RelativeURI(a.File), Base: base, Line: max(a.Line, 1)},
+			Location: sarifLocation(a.File, base, max(a.Line, 1)),
 			Fingerprints: map[string]string{
 				"twilioSdk/v1": fmt.Sprintf("%s:%s:%s", a.File, a.Ecosystem, a.Spec),
 			},
@@ -71,12 +72,22 @@ func (r Report) AddSARIF(log *sarifout.Log, base string) error {
 		}
 	}
 	for _, p := range r.Problems {
-		log.Notify("error", "not read: "+p.Error(), &sarifout.Location{URI: sarifout.RelativeURI(p.File), Base: base})
+		loc := sarifLocation(p.File, base, 0)
+		log.Notify("error", "not read: "+p.Error(), &loc)
 	}
 	for _, e := range r.RegistryErrors {
 		log.Notify("warning", "registry not read, embedded releases used: "+e.Error(), nil)
 	}
 	return nil
+}
+
+// sarifLocation places a file: relative to base, or by its file: URI when
+// its path is absolute (outside the base).
+func sarifLocation(file, base string, line int) sarifout.Location {
+	if filepath.IsAbs(file) {
+		return sarifout.Location{URI: sarifout.FileURI(file), Line: line}
+	}
+	return sarifout.Location{URI: sarifout.RelativeURI(file), Base: base, Line: line}
 }
 
 func packageName(t *Table, eco Ecosystem) string {
