@@ -8,7 +8,6 @@ import (
 
 	"github.com/vigilsec/vigil/internal/tlscheck"
 	"github.com/vigilsec/vigil/internal/tlscheck/tlstest"
-	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
 
 // TestWebhookCertificates: with certificates checked, HOOK-01 fails on a
@@ -47,16 +46,7 @@ func TestWebhookCertificates(t *testing.T) {
 			for i, u := range tt.urls {
 				seed += "      - {sid: PN" + strings.Repeat(string(rune('1'+i)), 32) + ", phone_number: \"+1500555000" + string(rune('1'+i)) + "\", voice_url: \"" + u + "\"}\n"
 			}
-			parsed, err := twiliotest.ParseSeed([]byte(seed))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := twiliotest.NewServer(t, twiliotest.Options{Clock: twiliotest.NewClock(testNow).Now})
-			infos, err := srv.Apply(parsed)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o := (&fixture{srv: srv, accounts: infos}).options(t)
+			o := seededFixture(t, seed).options(t)
 			if tt.check {
 				o.TLS = &tlscheck.Options{Roots: ca.Pool(), Timeout: 5 * time.Second}
 			}

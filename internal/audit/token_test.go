@@ -3,8 +3,6 @@ package audit
 import (
 	"strings"
 	"testing"
-
-	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
 
 // TestTokenRotationJudgesOnlyWhatMonitorShows: Monitor keeps 30 days of
@@ -26,17 +24,8 @@ func TestTokenRotationJudgesOnlyWhatMonitorShows(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			seed := "accounts:\n  - {name: a, sid: " + sid('a') + ", created: -1000d, events: [" + tt.events + "]}\n"
-			parsed, err := twiliotest.ParseSeed([]byte(seed))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := twiliotest.NewServer(t, twiliotest.Options{Clock: twiliotest.NewClock(testNow).Now})
-			infos, err := srv.Apply(parsed)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := &fixture{srv: srv, accounts: infos}
-			o := f.options(t)
+			o := seededFixture(t, seed).options(t)
+			var err error
 			if o.MaxKeyAge, err = ParseAge(tt.maxAge); err != nil {
 				t.Fatal(err)
 			}
