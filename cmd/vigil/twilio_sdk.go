@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -181,7 +182,7 @@ func sdkExit(rep twiliosdk.Report) error {
 func writeSDKText(w io.Writer, rep twiliosdk.Report) error {
 	b := bufio.NewWriter(w)
 	for _, as := range rep.Assessments {
-		fmt.Fprintf(b, "%-11s %s:%d  %s %s", strings.ToUpper(string(as.Status)), escape.Name(as.File, ":"), as.Line, cmpOr(as.Library, string(as.Ecosystem)), escape.Line(as.Spec))
+		fmt.Fprintf(b, "%-11s %s:%d  %s %s", strings.ToUpper(string(as.Status)), escape.Name(as.File, ":"), as.Line, cmp.Or(as.Library, string(as.Ecosystem)), escape.Line(as.Spec))
 		if !as.Latest.Version.IsZero() {
 			fmt.Fprintf(b, "  (newest %s", as.Latest.Version)
 			if !as.Latest.Date.IsZero() {
@@ -214,13 +215,6 @@ func tableNote(t *twiliosdk.Table) string {
 		return fmt.Sprintf("Releases read from the registries on %s.", t.AsOf.Format(time.DateOnly))
 	}
 	return fmt.Sprintf("Releases from the table built into vigil, as of %s (--online reads the registries).", t.AsOf.Format(time.DateOnly))
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 type sdkJSONUse struct {
@@ -290,8 +284,5 @@ func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	if strings.HasSuffix(noun, " file") || noun == "file" || noun == "use" {
-		return fmt.Sprintf("%d %ss", n, noun)
-	}
-	return fmt.Sprintf("%d %s", n, noun)
+	return fmt.Sprintf("%d %ss", n, noun)
 }
