@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,29 +8,11 @@ import (
 	"time"
 )
 
-// lockedBuffer is a sink safe for the flusher and the test at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestLogBufferKeepsEveryLineWhole has many writers log at once, past the
 // size that flushes on Write, and checks that every line comes out once,
 // whole, and in each writer's order.
 func TestLogBufferKeepsEveryLineWhole(t *testing.T) {
-	sink := &lockedBuffer{}
+	sink := &syncBuffer{}
 	b := NewLogBuffer(sink, time.Hour) // only Write and Close flush
 	const writers, lines = 8, 2000     // about 300 KiB: several full batches
 	var wg sync.WaitGroup
@@ -67,13 +48,13 @@ func TestLogBufferKeepsEveryLineWhole(t *testing.T) {
 type blockingSink struct {
 	entered chan struct{}
 	release chan struct{}
-	lockedBuffer
+	syncBuffer
 }
 
 func (s *blockingSink) Write(p []byte) (int, error) {
 	s.entered <- struct{}{}
 	<-s.release
-	return s.lockedBuffer.Write(p)
+	return s.syncBuffer.Write(p)
 }
 
 // TestLogBufferWriteNotHeldBySlowSink: while a batch is being written to
