@@ -18,8 +18,8 @@ const handlerAllocBudget = 22
 // handlerAllocBudget, so that a change that adds some shows here and not
 // only in a benchmark nobody reruns.
 func TestHandlerAllocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocation count: not in -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation count: not in -short or under the race detector")
 	}
 	h := newPieceHandler(t)
 	const runs = 200
