@@ -203,7 +203,7 @@ func (r *Reader) inflate(p *Pack, pos int, dst []byte) ([]byte, error) {
 // objects next to it are read from: the commits and trees of a history are
 // stored near each other, and read in about that order.
 const (
-	window    = 64 << 10
+	window    = 16 << 10
 	windowMax = 1 << 20 // an entry larger than this is read on its own
 )
 
