@@ -92,6 +92,22 @@ func specialHistory(t *testing.T) *gittest.Repo {
 	return r
 }
 
+// namedHistory builds a history for a differential test.
+type namedHistory struct {
+	name  string
+	build func(*testing.T) *gittest.Repo
+}
+
+// differentialHistories are the histories the differential tests compare
+// two readings of; seed chooses the random one.
+func differentialHistories(seed uint64) []namedHistory {
+	return []namedHistory{
+		{"branchy", branchyHistory},
+		{"special", specialHistory},
+		{"random", func(t *testing.T) *gittest.Repo { return randomHistory(t, seed) }},
+	}
+}
+
 // TestInprocMatchesCatFile is the differential test of the two readers:
 // on each history, stored loose, packed with deep OFS delta chains, packed
 // with REF deltas, packed with loose objects after, and in several packs
@@ -100,14 +116,7 @@ func specialHistory(t *testing.T) *gittest.Repo {
 // path, line, author, places, still present) and skips the same blobs as
 // reading every blob through git cat-file.
 func TestInprocMatchesCatFile(t *testing.T) {
-	histories := []struct {
-		name  string
-		build func(*testing.T) *gittest.Repo
-	}{
-		{"branchy", branchyHistory},
-		{"special", specialHistory},
-		{"random", func(t *testing.T) *gittest.Repo { return randomHistory(t, 0) }},
-	}
+	histories := differentialHistories(0)
 	storages := []struct {
 		name  string
 		store func(*gittest.Repo)

@@ -159,15 +159,7 @@ func trickyHistory(t *testing.T) *gittest.Repo {
 // after the same previous version, seen at the same other paths; the same
 // submodules and excluded paths noted.
 func TestWalkInprocMatchesGit(t *testing.T) {
-	histories := []struct {
-		name  string
-		build func(*testing.T) *gittest.Repo
-	}{
-		{"tricky", trickyHistory},
-		{"branchy", branchyHistory},
-		{"special", specialHistory},
-		{"random", func(t *testing.T) *gittest.Repo { return randomHistory(t, 3) }},
-	}
+	histories := append([]namedHistory{{"tricky", trickyHistory}}, differentialHistories(3)...)
 	for _, hc := range histories {
 		if testing.Short() && hc.name != "tricky" {
 			continue
