@@ -39,7 +39,8 @@ func Floor(floor uint64) (stop func()) {
 	// collection after, so it must not overshoot. Counting the whole heap
 	// in use as live, which it is not less than, puts the next collection
 	// at the floor or below. Set from the last live heap alone, the
-	// history scan sometimes reached 140 MB before collecting again.
+	// history scan sometimes overshot the floor by far before collecting
+	// again (figures in bench/README.md, "Figures behind choices in the code").
 	inUse := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(inUse)
 	t.set(inUse[0].Value.Uint64())
