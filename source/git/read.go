@@ -163,7 +163,7 @@ func (rd *reader) work(ctx context.Context, j diffJob, sc *diffScratch) {
 		}
 		cur = lines{hashes: j.own.hashes, starts: j.own.starts}
 		j.own.starts = nil
-	default:
+	case hashAndDiff:
 		cur = splitLines(rd.seed, c.Data, sc.starts)
 		sc.starts = cur.starts
 		rd.publish(c.Origin.Blob, j.own, cur.hashes)
