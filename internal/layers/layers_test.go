@@ -53,6 +53,8 @@ func TestVigilCatches(t *testing.T) {
 			"./internal/rotate imports github.com/aws/aws-sdk-go-v2/config"},
 		{"the rules import the OCI library", Package{ImportPath: "./rules", Imports: []string{"github.com/google/go-containerregistry/pkg/v1"}},
 			"./rules imports github.com/google/go-containerregistry/pkg/v1"},
+		{"the command links zxcvbn's dictionaries", Package{ImportPath: "./cmd/vigil", Name: "main", Imports: []string{"./passphrase"}, Deps: []string{"./passphrase", "github.com/trustelem/zxcvbn/matching"}},
+			"./cmd/vigil depends on github.com/trustelem/zxcvbn/matching"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Check([]Package{tc.pkg}, Vigil())

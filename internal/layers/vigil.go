@@ -20,6 +20,7 @@ func Vigil() []Rule {
 			To:   Internal,
 			Except: []string{
 				"./fleet/enumerate -> ./internal/ctxtime",
+				"./passphrase -> ./passphrase/internal/guess",
 				"./report -> ./internal/atomicfile",
 				"./report -> ./internal/escape",
 				"./report -> ./internal/sarifout",
@@ -47,6 +48,14 @@ func Vigil() []Rule {
 			From:   func(p Package) bool { return Local(p.ImportPath) },
 			To:     Under("github.com/google/go-containerregistry"),
 			Except: []string{"./source/image", "./fleet", "./cmd/vigil"},
+		},
+		{
+			Why:  "the parts of zxcvbn that build their dictionaries when the program starts would cost every run of vigil that time and memory: only passphrase/internal/guess's tests may import them",
+			From: func(p Package) bool { return Local(p.ImportPath) },
+			To: func(imp string) bool {
+				return imp == "github.com/trustelem/zxcvbn" || Under("github.com/trustelem/zxcvbn/matching", "github.com/trustelem/zxcvbn/frequency")(imp)
+			},
+			Indirect: true,
 		},
 	}
 }
