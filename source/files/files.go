@@ -1,5 +1,3 @@
-// Package files is the vigil Source for files and directories on disk, and
-// for streams such as stdin.
 package files
 
 import (
