@@ -57,6 +57,12 @@ func Vigil() []Rule {
 			},
 			Indirect: true,
 		},
+		{
+			Why:      "these modules are in go.mod's test-only block: a package that tests do not alone use must not need them",
+			From:     func(p Package) bool { return Local(p.ImportPath) },
+			To:       Under("github.com/creack/pty", "github.com/rogpeppe/go-internal", "golang.org/x/tools", "github.com/kylelemons/godebug", "github.com/dlclark/regexp2"),
+			Indirect: true,
+		},
 	}
 }
 
