@@ -50,6 +50,17 @@ type ConcurrentSource interface {
 	ChunksConcurrent(ctx context.Context, workers int, yield func(Chunk) error) error
 }
 
+// HeapFloorer is a Source that passes far more bytes through memory than
+// it keeps live, such as a history read blob by blob. HeapFloor is the
+// heap size below which a program scanning it may hold the garbage
+// collector back (vigil's command does); 0 asks for nothing. The scanner
+// never changes the collector's settings itself: that is the program's
+// call, not a library's.
+type HeapFloorer interface {
+	Source
+	HeapFloor() uint64
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context, yield func(Chunk) error) error
 

@@ -139,8 +139,8 @@ func TestRangeAPICouldNotCheck(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}, "did not finish its answer"},
-		{"503", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 503) }, "503 Service Unavailable"},
-		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/x", 302) }, "302 Found"},
+		{"503", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusServiceUnavailable) }, "503 Service Unavailable"},
+		{"redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/x", http.StatusFound) }, "302 Found"},
 		{"html", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<html>maintenance</html>") }, "line 1 of the answer is not SUFFIX:COUNT"},
 		{"garbage later", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "%035X:1\nnot a line\n", 1) }, "line 2"},
 		{"bad count", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "%035X:many\n", 1) }, "bad count"},

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustelem/zxcvbn/match"
-	"github.com/vigilsec/vigil/passphrase/guess"
+	"github.com/vigilsec/vigil/passphrase/internal/guess"
 )
 
 // estimateLimit is how many leading characters the estimator sees. zxcvbn's

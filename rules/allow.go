@@ -3,12 +3,12 @@ package rules
 import (
 	"errors"
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/glob"
 )
 
 // AllowEntry is one allowlist: the findings it matches are not reported
@@ -25,7 +25,7 @@ type AllowEntry struct {
 	// All requires every condition given below to match (gitleaks'
 	// condition = "AND"); by default any one is enough.
 	All bool
-	// Paths are globs (see MatchGlob); PathRegexes are regular
+	// Paths are globs (see internal/glob); PathRegexes are regular
 	// expressions searched in the slash path.
 	Paths       []string
 	PathRegexes []string
@@ -81,8 +81,8 @@ func NewAllowlist(entries []AllowEntry) (*Allowlist, error) {
 	for _, e := range entries {
 		c := allowEntry{AllowEntry: e, stop: lower(e.Stopwords)}
 		for _, p := range e.Paths {
-			if _, err := path.Match(p, ""); err != nil {
-				return nil, fmt.Errorf("bad path glob %q: %w", p, err)
+			if err := glob.Check(p); err != nil {
+				return nil, err
 			}
 		}
 		var err error
@@ -191,10 +191,8 @@ func (e *allowEntry) test(t allowTarget, attributed bool) (vigil.SuppressKind, b
 }
 
 func (e *allowEntry) matchPath(p string) bool {
-	for _, g := range e.Paths {
-		if MatchGlob(g, p) {
-			return true
-		}
+	if glob.MatchAny(e.Paths, p) {
+		return true
 	}
 	for _, re := range e.pathRes {
 		if re.MatchString(p) {
@@ -290,46 +288,4 @@ func (a *Allowlist) HasCommits() bool {
 		}
 	}
 	return false
-}
-
-// MatchGlob matches a slash path against a glob, as in .gitignore: "**"
-// spans any number of directories, a pattern without a slash matches any
-// path element ("*.min.js", "vendor"), and a pattern that names a
-// directory matches everything below it.
-func MatchGlob(glob, p string) bool {
-	if !strings.Contains(glob, "/") {
-		for _, seg := range strings.Split(p, "/") {
-			if ok, _ := path.Match(glob, seg); ok {
-				return true
-			}
-		}
-		return false
-	}
-	glob = strings.TrimPrefix(glob, "/")
-	return matchSegments(strings.Split(glob, "/"), strings.Split(p, "/"))
-}
-
-func matchSegments(g, p []string) bool {
-	for len(g) > 0 {
-		if g[0] == "**" {
-			if len(g) == 1 {
-				return true
-			}
-			for i := 0; i <= len(p); i++ {
-				if matchSegments(g[1:], p[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(p) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(g[0], p[0]); !ok {
-			return false
-		}
-		g, p = g[1:], p[1:]
-	}
-	// A glob that names a directory matches everything below it.
-	return true
 }

@@ -207,13 +207,6 @@ func containsSecretWord(name string) bool {
 	return false
 }
 
-// identifierName reports whether a name marks its value as an identifier
-// (id, uuid, collectionId) rather than a secret.
-func identifierName(words []string) bool {
-	last := words[len(words)-1]
-	return last == "id" || last == "uuid" || last == "guid" || last == "ids"
-}
-
 // onlyAlgorithmWords reports whether the only secret words of a name are
 // ones that also name algorithms and modes (encryption, cipher, signing).
 func onlyAlgorithmWords(words []string) bool {

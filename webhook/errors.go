@@ -18,28 +18,36 @@ var (
 	ErrNoToken            = errors.New("no Auth Token configured")
 )
 
-// classify returns the sentinel error err wraps, the status to answer it
-// with and a short label for logs and metrics.
-func classify(err error) (sentinel error, status int, label string) {
+// refusal is how a refused request is answered: the sentinel error the
+// refusal wraps, the status to answer it with and a short label for logs
+// and metrics.
+type refusal struct {
+	sentinel error
+	status   int
+	label    string
+}
+
+// classify returns the refusal err stands for.
+func classify(err error) refusal {
 	switch {
 	case errors.Is(err, ErrMissingSignature):
-		return ErrMissingSignature, http.StatusBadRequest, "missing_signature"
+		return refusal{ErrMissingSignature, http.StatusBadRequest, "missing_signature"}
 	case errors.Is(err, ErrDuplicateSignature):
-		return ErrDuplicateSignature, http.StatusBadRequest, "duplicate_signature"
+		return refusal{ErrDuplicateSignature, http.StatusBadRequest, "duplicate_signature"}
 	case errors.Is(err, ErrUnsignedBody):
-		return ErrUnsignedBody, http.StatusBadRequest, "unsigned_body"
+		return refusal{ErrUnsignedBody, http.StatusBadRequest, "unsigned_body"}
 	case errors.Is(err, ErrBodyTooLarge):
-		return ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"
+		return refusal{ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"}
 	case errors.Is(err, ErrBodyHash):
-		return ErrBodyHash, http.StatusForbidden, "body_hash"
+		return refusal{ErrBodyHash, http.StatusForbidden, "body_hash"}
 	case errors.Is(err, ErrSignature):
-		return ErrSignature, http.StatusForbidden, "bad_signature"
+		return refusal{ErrSignature, http.StatusForbidden, "bad_signature"}
 	case errors.Is(err, ErrNoToken):
-		return ErrNoToken, http.StatusInternalServerError, "no_token"
+		return refusal{ErrNoToken, http.StatusInternalServerError, "no_token"}
 	case errors.Is(err, ErrMalformed):
-		return ErrMalformed, http.StatusBadRequest, "malformed"
+		return refusal{ErrMalformed, http.StatusBadRequest, "malformed"}
 	}
-	return ErrMalformed, http.StatusBadRequest, "error"
+	return refusal{ErrMalformed, http.StatusBadRequest, "error"}
 }
 
 // StatusCode is the HTTP status to answer a refused request with: 400 for
@@ -50,8 +58,7 @@ func StatusCode(err error) int {
 	if err == nil {
 		return http.StatusOK
 	}
-	_, status, _ := classify(err)
-	return status
+	return classify(err).status
 }
 
 // Reason is a short stable label for why err refused a request
@@ -61,13 +68,11 @@ func Reason(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	_, _, label := classify(err)
-	return label
+	return classify(err).label
 }
 
 // publicError is the sentinel err wraps, whose text is safe to send back
 // to the client; details (which may quote the request) stay server-side.
 func publicError(err error) error {
-	sentinel, _, _ := classify(err)
-	return sentinel
+	return classify(err).sentinel
 }

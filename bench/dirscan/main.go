@@ -10,12 +10,14 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/vigilsec/vigil/internal/peers"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/vigilsec/vigil/internal/config"
+	"github.com/vigilsec/vigil/internal/peers"
 )
 
 func main() {
@@ -46,7 +48,11 @@ func run(work string, size int64, gitleaks string, skipGo bool) error {
 	if err != nil {
 		return err
 	}
-	goSrc := filepath.Join(runtime.GOROOT(), "src")
+	goRoot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	goSrc := filepath.Join(strings.TrimSpace(string(goRoot)), "src")
 	fmt.Printf("machine: %d CPUs, %s/%s; gitleaks: %s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, orNone(gitleaks))
 	if !skipGo {
 		if err := benchTree("Go source tree ("+goSrc+")", goSrc, nil, vigilBin, gitleaks, work); err != nil {

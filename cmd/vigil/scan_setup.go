@@ -17,7 +17,6 @@ import (
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/rules"
 	"github.com/vigilsec/vigil/source/files"
-	gitsrc "github.com/vigilsec/vigil/source/git"
 )
 
 // scanSetup is everything a scan needs, built from flags and .vigil.toml
@@ -243,15 +242,12 @@ func checkCustomExamples(m *rules.Matcher, cfg *config.Config) error {
 func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, error) {
 	res := &scanResult{}
 	if a.getenv("GOGC") == "" {
-		switch s.source.(type) {
-		case *gitsrc.History:
-			defer gcfloor.Floor(gcfloor.History)()
-		case *gitsrc.Staged:
-			defer gcfloor.Floor(gcfloor.Staged)()
-		default:
+		if h, ok := s.source.(vigil.HeapFloorer); ok && h.HeapFloor() > 0 {
+			defer gcfloor.Floor(h.HeapFloor())()
+		} else {
 			// A scan's live data is small (chunks in flight); collecting
-			// sooner keeps the process near it: 77 → 65 MB on the Go
-			// tree, for 5–7% more CPU.
+			// sooner keeps the process near it, for a little more CPU
+			// (bench/README.md, "Directories").
 			debug.SetGCPercent(50)
 		}
 	}

@@ -5,7 +5,9 @@
 // hundred times, and each collection marks all that is still live
 // (compiled rules, dictionaries, the history index) once more. Under a
 // floor the heap grows to the floor before a collection starts; above it,
-// the runtime's own rule (twice the live heap) holds again.
+// the runtime's own rule (twice the live heap) holds again. The floor
+// for a scan is the source's to say (vigil.HeapFloorer); the program
+// decides whether to apply it.
 package gcfloor
 
 import (
@@ -14,22 +16,6 @@ import (
 	"runtime/metrics"
 	"sync"
 )
-
-// History is the floor for a scan of git history, which reads far more
-// than it keeps: a 30,000-commit history passes 1.1 GB of blobs and line
-// hashes through a live heap of 30 to 60 MB. At GOGC=50 that took 77
-// collections, each marking the compiled rules and the strength
-// estimator's dictionaries once more; under this floor it takes 17 (with
-// the history's blob buffers reused). vigil's own peak there stays at
-// 134-137 MB; on smaller histories the floor is most of its heap.
-const History = 64 << 20
-
-// Staged is the floor for a scan of what is staged, a pre-commit hook's
-// scan: it reads a few files, and a start-up heap of a few megabytes had
-// it collect twice, for about 5 ms of CPU out of 100. Under this floor a
-// typical commit collects at most once; a large one still collects
-// when its heap passes the floor.
-const Staged = 32 << 20
 
 // initialHeap is the heap goal the runtime starts from at GOGC=100, before
 // its first collection.
@@ -53,7 +39,8 @@ func Floor(floor uint64) (stop func()) {
 	// collection after, so it must not overshoot. Counting the whole heap
 	// in use as live, which it is not less than, puts the next collection
 	// at the floor or below. Set from the last live heap alone, the
-	// history scan sometimes reached 140 MB before collecting again.
+	// history scan sometimes overshot the floor by far before collecting
+	// again (figures in bench/README.md, "Figures behind choices in the code").
 	inUse := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(inUse)
 	t.set(inUse[0].Value.Uint64())

@@ -73,7 +73,7 @@ func Start(t testing.TB) *Cluster {
 }
 
 // errMissing says Postgres is not installed.
-var errMissing = errors.New("Postgres is not installed (apt-get install postgresql, or run .ci/run), and " + EnvURL + " is not set")
+var errMissing = errors.New("postgres is not installed (apt-get install postgresql, or run .ci/run), and " + EnvURL + " is not set")
 
 // need skips the test, or fails it under VIGIL_TEST_STRICT=1, when err
 // says Postgres is missing; other errors fail it.

@@ -51,7 +51,7 @@ func nothingChanged(err error, next string) error {
 func refused(actor, what string) error {
 	const next = "act with the account's current Auth Token (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) or a Main key (TWILIO_API_KEY, TWILIO_API_SECRET); Standard and Restricted keys cannot manage %s"
 	if strings.HasPrefix(actor, "AC") {
-		return nothingChanged(fmt.Errorf("Twilio refused the Auth Token of %s (401/20003): it is wrong, or was already rotated", actor), fmt.Sprintf(next, what))
+		return nothingChanged(fmt.Errorf("the Auth Token of %s was refused by Twilio (401/20003): it is wrong, or was already rotated", actor), fmt.Sprintf(next, what))
 	}
 	return nothingChanged(fmt.Errorf("the key %s cannot manage %s (Twilio answered 401/20003): it is a Standard or Restricted key, or its secret is wrong", actor, what), fmt.Sprintf(next, what))
 }

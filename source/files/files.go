@@ -1,5 +1,3 @@
-// Package files is the vigil Source for files and directories on disk, and
-// for streams such as stdin.
 package files
 
 import (
@@ -16,7 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
-	"github.com/vigilsec/vigil/rules"
+	"github.com/vigilsec/vigil/internal/glob"
 )
 
 // DefaultMaxFileSize is the size above which a text file is not scanned
@@ -28,7 +26,9 @@ type Options struct {
 	// MaxFileSize caps the size of a file to scan; 0 means
 	// DefaultMaxFileSize, a negative value means no cap.
 	MaxFileSize int64
-	// Exclude lists globs (see rules.MatchGlob) of paths not to scan.
+	// Exclude lists globs of paths not to scan, as in .gitignore: "**"
+	// spans directories, a pattern without a slash matches any path
+	// element, and a directory covers what is below it.
 	Exclude []string
 	// Readers is the number of files read at once; 0 means a default
 	// suited to the machine.
@@ -218,12 +218,7 @@ func symlinkNote(p, absRoot string) error {
 
 func (s *Source) excluded(name string) bool {
 	name = strings.TrimPrefix(name, "./")
-	for _, g := range s.opts.Exclude {
-		if rules.MatchGlob(g, name) {
-			return true
-		}
-	}
-	return false
+	return glob.MatchAny(s.opts.Exclude, name)
 }
 
 // readFile yields the chunks of one file, or a skip.

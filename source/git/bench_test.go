@@ -3,8 +3,9 @@ package git
 import (
 	"hash/maphash"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +13,11 @@ import (
 func goSource(b *testing.B) []byte {
 	b.Helper()
 	var data []byte
-	files, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "net", "http", "*.go"))
+	root, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skipf("go env GOROOT: %v", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(root)), "src", "net", "http", "*.go"))
 	for _, f := range files {
 		d, err := os.ReadFile(f)
 		if err != nil {

@@ -88,8 +88,8 @@ func (r *Repo) startCatFile(ctx context.Context) (*catFile, error) {
 // startCatFileCaching starts cat-file with its delta base cache bounded
 // to limit. With buffered set, git buffers its output instead of writing
 // each object out as soon as it is read (--buffer): small objects share
-// writes to the pipe, and reading the blobs of a 30,000-commit history
-// took git 0.92-0.94 s of system time instead of 1.15-1.41 s. But the
+// writes to the pipe, and git spends less system time (figures in
+// bench/README.md, "Figures behind choices in the code"). But the
 // last responses come only once done says no more requests follow, so it
 // suits a caller that does not wait for one response before asking the
 // next.

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
-	"github.com/vigilsec/vigil/rules"
+	"github.com/vigilsec/vigil/internal/glob"
 	"github.com/vigilsec/vigil/source/files"
 )
 
@@ -25,7 +25,9 @@ type Options struct {
 	// blobs are skipped (too-large: the scan is incomplete) unless their
 	// head shows they are binary.
 	MaxSize int64
-	// Exclude lists globs (see rules.MatchGlob) of paths not to scan.
+	// Exclude lists globs of paths not to scan, as in .gitignore: "**"
+	// spans directories, a pattern without a slash matches any path
+	// element, and a directory covers what is below it.
 	Exclude []string
 	// ChunkSize is the largest chunk yielded; 0 means
 	// files.DefaultChunkSize.
@@ -529,20 +531,10 @@ func (w *walker) isExcluded(p string) bool {
 	if ex, seen := w.excluded[p]; seen {
 		return ex
 	}
-	ex := excluded(w.h.opts.Exclude, p)
+	ex := glob.MatchAny(w.h.opts.Exclude, p)
 	w.excluded[p] = ex
 	if ex {
 		w.skips = append(w.skips, vigil.Skip{Origin: vigil.Origin{Source: "git", Path: w.h.prefix + p}, Reason: vigil.SkipExcluded})
 	}
 	return ex
-}
-
-// excluded reports whether any glob covers path p.
-func excluded(globs []string, p string) bool {
-	for _, g := range globs {
-		if rules.MatchGlob(g, p) {
-			return true
-		}
-	}
-	return false
 }

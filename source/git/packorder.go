@@ -12,18 +12,18 @@ import (
 // Reading blobs in history order makes git rebuild each one from the
 // chain of deltas it is stored as, again and again; reading them in the
 // order they lie in the packs lets git build each delta on the one just
-// read. On a 30,000-commit history that halves cat-file's CPU (2.1 s →
-// 1.0 s), more than the walk costs to finish before the reads begin.
+// read. That saves cat-file more CPU than the walk costs to finish before
+// the reads begin (figures in bench/README.md, "Figures behind choices in the code").
 
 // packOrderCacheLimit bounds cat-file's delta base cache when it reads in
-// pack order: on the 30,000-commit history 4 MiB is as fast as 48 MiB,
-// and 55 MiB smaller.
+// pack order, where each delta's base was just read: a small cache is as
+// fast as a large one (figures in bench/README.md, "Figures behind choices in the code").
 const packOrderCacheLimit = "8m"
 
 // packedCacheHashes bounds the base cache (see defaultCacheHashes) when
 // blobs are read in pack order, where the versions of a file come
-// together: on the 30,000-commit history, 4 MiB finds 99.8% of the bases
-// 32 MiB finds.
+// together: a small cache finds nearly every base a large one does
+// (figures in bench/README.md, "Figures behind choices in the code").
 const packedCacheHashes = 4 << 20
 
 // packPositions lists every object in the order git reads them fastest

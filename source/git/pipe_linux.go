@@ -17,7 +17,8 @@ const pipeSize = 1 << 20
 //
 // It goes through SyscallConn, not Fd: Fd would switch the pipe to
 // blocking mode, and reads that block their thread made a history scan
-// 13% slower than reads the runtime's poller waits for.
+// slower than reads the runtime's poller waits for (figures in
+// bench/README.md, "Figures behind choices in the code").
 func widenPipe(r io.Reader) {
 	f, ok := r.(*os.File)
 	if !ok {

@@ -129,9 +129,9 @@ func (r *Repo) commandCaching(ctx context.Context, limit string, args ...string)
 // subcommand, which is most of its memory (96 MiB by default): the history
 // walk reads trees, which gain nothing from more than a little; cat-file
 // reading blobs oldest first, the reverse of the order deltas are stored
-// in, gains more (on a 30,000-commit history, 48 MiB costs 8% more CPU
-// than 96 MiB and saves 45 MiB). Reading in pack order needs little
-// (packOrderCacheLimit).
+// in, gains more, but half git's default costs little CPU for the memory
+// it saves (figures in bench/README.md, "Figures behind choices in the code"). Reading in pack order needs
+// little (packOrderCacheLimit).
 func deltaCacheLimit(sub string) string {
 	switch sub {
 	case "log":

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/glob"
 )
 
 // Staged scans what is about to be committed: the blobs the index holds
@@ -119,7 +120,7 @@ func (s *Staged) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 		if isZero(e.dst) || e.status == 'D' || e.status == 'U' || (e.dstMode != modeFile && e.dstMode != modeExec) {
 			continue
 		}
-		if excluded(s.opts.Exclude, e.path) {
+		if glob.MatchAny(s.opts.Exclude, e.path) {
 			if err := yield(skipChunk(vigil.Origin{Source: "staged", Path: e.path}, vigil.SkipExcluded, nil)); err != nil {
 				return err
 			}

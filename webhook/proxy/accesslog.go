@@ -11,10 +11,10 @@ import (
 
 // accessLine is one forwarded request, as the access log records it.
 type accessLine struct {
-	at, outcome, method, path string
-	status, upstream          int
-	client                    netip.Addr
-	duration                  time.Duration
+	outcome, method, path string
+	status, upstream      int
+	client                netip.Addr
+	duration              time.Duration
 }
 
 // accessLog writes the line of every forwarded request straight to a

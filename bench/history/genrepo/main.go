@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 )
@@ -29,12 +28,20 @@ func main() {
 	out := flag.String("out", "", "directory to create the repository in (must not exist)")
 	commits := flag.Int("commits", 30000, "number of commits on the main line and its branches")
 	seed := flag.Uint64("seed", 1, "random seed")
-	src := flag.String("src", filepath.Join(runtime.GOROOT(), "src"), "tree of real files to build the history from")
+	src := flag.String("src", "", "tree of real files to build the history from (default: the src directory of go env GOROOT)")
 	truth := flag.String("truth", "", "write the planted credentials to `FILE` (default: OUT.truth.json)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "genrepo: -out is required")
 		os.Exit(2)
+	}
+	if *src == "" {
+		root, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "genrepo: go env GOROOT: %v (hint: pass -src)\n", err)
+			os.Exit(2)
+		}
+		*src = filepath.Join(strings.TrimSpace(string(root)), "src")
 	}
 	if *truth == "" {
 		*truth = strings.TrimRight(*out, "/") + ".truth.json"

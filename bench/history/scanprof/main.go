@@ -82,7 +82,8 @@ func scan(o opts) ([]vigil.Finding, error) {
 		}
 		defer p.stop()
 	}
-	defer gcfloor.Floor(gcfloor.History)()
+	// The floor vigil scan sets for a history (see vigil.HeapFloorer).
+	defer gcfloor.Floor(new(gitsrc.History).HeapFloor())()
 	start := time.Now()
 	set, err := rules.Default()
 	if err != nil {
