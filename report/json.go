@@ -25,31 +25,12 @@ type JSONReport struct {
 	Summary  JSONSummary   `json:"summary"`
 }
 
-// JSONFinding is one finding in the JSON report.
-type JSONFinding struct {
-	Rule        string            `json:"rule"`
-	Provider    string            `json:"provider"`
-	Description string            `json:"description"`
-	Confidence  string            `json:"confidence"`
-	Secret      string            `json:"secret"`
-	Redacted    bool              `json:"redacted"`
-	Parts       map[string]string `json:"parts,omitempty"`
-	Fingerprint string            `json:"fingerprint"`
-	Location    vigil.Origin      `json:"location"`
-	Verdict     JSONVerdict       `json:"verdict"`
-	Details     map[string]string `json:"details,omitempty"`
-	Verifier    string            `json:"verifier,omitempty"`
-	Hint        string            `json:"hint,omitempty"`
-	Present     *bool             `json:"present,omitempty"`
-	Occurrences int               `json:"occurrences,omitempty"`
-}
+// JSONFinding is one finding in the JSON report; vigil.Finding marshals
+// to the same shape.
+type JSONFinding = vigil.JSONFinding
 
 // JSONVerdict is a verification outcome.
-type JSONVerdict struct {
-	Status string            `json:"status"`
-	Reason string            `json:"reason,omitempty"`
-	Facts  map[string]string `json:"facts,omitempty"`
-}
+type JSONVerdict = vigil.JSONVerdict
 
 // JSONSummary says what the scan read and skipped.
 type JSONSummary struct {
@@ -78,21 +59,9 @@ type JSONSkip struct {
 // ToJSON converts a Report to its JSON form.
 func ToJSON(r *Report) JSONReport {
 	out := JSONReport{Schema: SchemaVersion, Tool: "vigil", Version: r.Version, Started: r.Started, Findings: []JSONFinding{}}
-	for _, f := range r.Findings {
-		jf := JSONFinding{
-			Rule: f.RuleID, Provider: f.Provider, Description: f.Description,
-			Confidence: f.Confidence.String(), Secret: secretText(f.Secret, r.ShowSecrets),
-			Redacted: !r.ShowSecrets, Fingerprint: f.Fingerprint(), Location: f.Origin,
-			Verdict: JSONVerdict{Status: f.Verdict.Status.String(), Reason: f.Verdict.Reason, Facts: f.Verdict.Facts},
-			Details: f.Details, Verifier: f.Verifier, Hint: f.Hint, Present: f.Present, Occurrences: f.Occurrences,
-		}
-		if len(f.Parts) > 0 {
-			jf.Parts = map[string]string{}
-			for _, p := range f.Parts {
-				jf.Parts[p.Name] = secretText(p.Value, r.ShowSecrets)
-			}
-		}
-		out.Findings = append(out.Findings, jf)
+	v := r.view()
+	for i := range v.findings {
+		out.Findings = append(out.Findings, v.findings[i].JSON(r.ShowSecrets))
 	}
 	s := &out.Summary
 	s.Findings = len(r.Findings)
@@ -104,7 +73,7 @@ func ToJSON(r *Report) JSONReport {
 			s.Skipped[string(k)] = counts[k]
 		}
 	}
-	for _, sk := range r.Stats.Incomplete() {
+	for _, sk := range v.incomplete {
 		js := JSONSkip{Path: sk.Origin.Path, Reason: string(sk.Reason)}
 		if sk.Err != nil {
 			js.Error = sk.Err.Error()

@@ -22,6 +22,11 @@ type Report struct {
 	Version string
 	// Started is when the scan began.
 	Started time.Time
+	// Root is the absolute directory that relative paths are relative to:
+	// the repository for git scans, the current directory for files.
+	// SARIF declares it as %SRCROOT% and makes absolute paths under it
+	// relative.
+	Root string
 	// Suppressed counts the findings kept out of the report, by what
 	// suppressed them (see SuppressedTotal); Below counts those under
 	// the confidence floor.
@@ -31,6 +36,39 @@ type Report struct {
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.
 	NotLive, NotLiveUnknown int
+	// Redactor hides credentials in the text of findings and skips that
+	// vigil did not write (paths, commit messages, image history, errors)
+	// in every format. The findings' own secrets are always hidden there;
+	// a Redactor with a matcher hides what it finds as well. Nil means one
+	// without a matcher.
+	Redactor *vigil.Redactor
+}
+
+// view is what a reporter may print of a report: its findings and the
+// skips that made it incomplete, their foreign text redacted.
+type view struct {
+	findings   []vigil.Finding
+	incomplete []vigil.Skip
+}
+
+// view redacts the report's findings and incomplete skips. Every reporter
+// reads the report through it, so none can print foreign text unredacted.
+func (r *Report) view() view {
+	red := r.Redactor
+	if red == nil {
+		red = vigil.NewRedactor(nil)
+	}
+	for i := range r.Findings {
+		red.Learn(&r.Findings[i])
+	}
+	v := view{findings: make([]vigil.Finding, len(r.Findings))}
+	for i, f := range r.Findings {
+		v.findings[i] = red.Finding(f)
+	}
+	for _, sk := range r.Stats.Incomplete() {
+		v.incomplete = append(v.incomplete, red.Skip(sk))
+	}
+	return v
 }
 
 // RuleInfo is what reports say about a rule.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/vigilsec/vigil"
@@ -45,10 +46,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 			}
 		}
 		o := c.Origin
-		o.Line = c.Origin.Line + cand.line
-		if o.Line == 0 {
-			o.Line = cand.line + 1
-		}
+		o.Line = itemLine(c, cand.line)
 		o.Column = cand.start - ls + 1
 		if cand.endLine > cand.line {
 			o.EndLine = o.Line + cand.endLine - cand.line
@@ -58,7 +56,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 			Provider:    rule.Provider,
 			Description: rule.Description,
 			Secret:      vigil.NewSecret(cand.secret),
-			Parts:       cand.parts,
+			Parts:       placeParts(c, s, cand),
 			Origin:      o,
 			Confidence:  conf,
 			Verifier:    rule.Verify,
@@ -87,6 +85,29 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	for _, f := range out {
 		emit(f)
 	}
+}
+
+// itemLine turns a 0-based line of the chunk into a line of its item.
+func itemLine(c vigil.Chunk, line int) int {
+	if l := c.Origin.Line + line; l != 0 {
+		return l
+	}
+	return line + 1
+}
+
+// placeParts returns the parts of cand with the line and column where each
+// was found.
+func placeParts(c vigil.Chunk, s *scratch, cand *candidate) []vigil.Part {
+	if len(cand.parts) == 0 {
+		return nil
+	}
+	ps := slices.Clone(cand.parts)
+	for k, j := range cand.partOf {
+		p := &s.cands[j]
+		ps[k].Line = itemLine(c, p.line)
+		ps[k].Column = p.start - lineStart(c.Data, p.start) + 1
+	}
+	return ps
 }
 
 type suppressedFinding struct {

@@ -67,8 +67,10 @@ type compiled struct {
 const maxLineWindow = 2048
 
 // assignmentWindow is how much of a line an assignment rule reads from the
-// start of the name: name, operator and a value of a few hundred bytes.
-const assignmentWindow = 1024
+// start of the name: name, operator and a value up to the size of a
+// base64-encoded 2048-bit private key. The value's own end (its closing
+// quote) usually bounds the read much sooner.
+const assignmentWindow = maxLineWindow
 
 // assignmentTailWindow is how much an assignment_tail rule reads: enough for
 // `name = os.getenv("NAME", "fallback")` or `name = x or "fallback"`.
@@ -169,6 +171,7 @@ type candidate struct {
 	line       int // 0-based line in the chunk
 	endLine    int
 	parts      []vigil.Part
+	partOf     []int // the candidate each part was found as, by index in cands
 	consumed   bool
 	dropped    bool
 }

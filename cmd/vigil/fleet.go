@@ -32,6 +32,7 @@ default, or on Postgres (--db postgres://…), where any number of
 Exit codes: scan-once exits 1 when open incidents remain, 3 when a source
 failed; run and worker exit 130 after a clean stop on SIGTERM or Ctrl-C.`,
 	}
+	a.allowEndpointFlag(cmd.PersistentFlags())
 	cmd.AddCommand(newFleetScanOnceCmd(a), newFleetRunCmd(a), newFleetWorkerCmd(a), newFleetStatusCmd(a), newFleetIncidentsCmd(a))
 	return cmd
 }

@@ -117,7 +117,7 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	for _, m := range f.modes {
 		m.register(fl)
 	}
-	f.verify.register(fl)
+	f.verify.register(a, fl)
 	f.archive.register(fl)
 	return cmd
 }
@@ -152,6 +152,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
 		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
 		Suppressed: res.suppressed, Below: res.below,
+		Redactor: a.redactor, Root: setup.root(ctx),
 	}
 	f.verify.annotate(rep)
 	if f.writeBaseline != "" {

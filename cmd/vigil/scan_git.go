@@ -20,6 +20,10 @@ type gitMode struct {
 	branch, since, rng       string
 	remote                   string
 	submodules               bool
+	// reader is the hidden --git-reader: "cat-file" reads a whole history
+	// through git cat-file, the reference reader, for benchmarks and
+	// checks of the in-process one.
+	reader string
 
 	// Set by source (or prestart), used by finish.
 	hist  *gitsrc.History
@@ -75,7 +79,7 @@ func (g *gitMode) wholeHistory() bool {
 
 // options are the git source options for files options.
 func (g *gitMode) options(opts files.Options) gitsrc.Options {
-	return gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules}
+	return gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules, CatFile: g.reader == "cat-file"}
 }
 
 func (g *gitMode) register(fl *pflag.FlagSet) {
@@ -84,6 +88,8 @@ func (g *gitMode) register(fl *pflag.FlagSet) {
 	fl.StringVar(&g.since, "since", "", "with --git: scan only commits after `REV` (a commit) or DATE (\"2024-01-31\", \"2 weeks ago\")")
 	fl.StringVar(&g.rng, "range", "", "with --git: scan only the commits in `A..B`")
 	fl.BoolVar(&g.submodules, "submodules", false, "with --git: also scan the history of submodules (from their local clones)")
+	fl.StringVar(&g.reader, "git-reader", "", "with --git: how blobs are read: \"packs\" (in-process, the default for a whole history) or \"cat-file\" (through git, the reference)")
+	_ = fl.MarkHidden("git-reader")
 	fl.BoolVar(&g.staged, "staged", false, "scan what is staged for the next commit (the index, not the work tree)")
 	fl.BoolVar(&g.prePush, "pre-push", false, "scan the commits a push sends; reads git's pre-push lines on stdin")
 	fl.StringVar(&g.remote, "remote", "", "with --pre-push: the remote pushed to (the hook's first argument)")
@@ -113,6 +119,8 @@ func (g *gitMode) check() error {
 		return fmt.Errorf("--range %q: want A..B", g.rng)
 	case g.remote != "" && !g.prePush:
 		return errors.New("--remote goes with --pre-push")
+	case g.reader != "" && g.reader != "packs" && g.reader != "cat-file":
+		return fmt.Errorf("--git-reader %q: want packs or cat-file", g.reader)
 	}
 	for _, rev := range []string{g.branch, g.since, g.rng, g.remote} {
 		if strings.HasPrefix(rev, "-") {
@@ -256,7 +264,11 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 	case g.hist != nil:
 		fs, err = g.hist.Attribute(ctx, fs)
 		st := g.hist.Stats()
-		a.warnf("history: %d commits, %d unique blobs (%.1f MiB), %d of them new versions of a file scanned where they changed",
+		how := "through git cat-file, %d of them new versions of a file scanned where they changed"
+		if st.InProcess {
+			how = "from the packs in-process, %d of them stored as deltas and scanned around their edits"
+		}
+		a.warnf("history: %d commits, %d unique blobs (%.1f MiB) read "+how,
 			st.Commits, st.Blobs, float64(st.BlobBytes)/(1<<20), st.Diffed)
 	}
 	if err != nil {
@@ -286,4 +298,17 @@ func (g *gitMode) changeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Fi
 func emptyIsClean(m scanMode) bool {
 	g, ok := m.(*gitMode)
 	return ok && (g.staged || g.prePush)
+}
+
+// root is the top of the repository's work tree (its git directory, when
+// it is bare): history paths are relative to it.
+func (g *gitMode) root(ctx context.Context) string {
+	if g.repo == nil {
+		return ""
+	}
+	dir, err := g.repo.Root(ctx)
+	if err != nil {
+		return ""
+	}
+	return dir
 }

@@ -173,6 +173,7 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	if err := checkCustomExamples(s.matcher, cfg); err != nil {
 		return nil, usageError(err)
 	}
+	a.matcher.use(s.matcher, s.set)
 	if s.mode != nil {
 		if s.source, err = s.mode.source(ctx, a, paths, opts); err != nil {
 			return nil, err
@@ -261,6 +262,11 @@ func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, 
 	res.streamed = live.shown()
 	sc := &vigil.Scanner{Matcher: s.matcher, Workers: s.workers, Logger: a.logger, Progress: live.scanProgress()}
 	stats, err := sc.Scan(ctx, s.source, func(f vigil.Finding) {
+		// Whatever is reported, or would be at the default floor, is
+		// hidden in every text vigil prints (see redact.go).
+		if f.Confidence >= min(s.floor, vigil.Medium) {
+			a.redactor.Learn(&f)
+		}
 		if f.Confidence < s.floor {
 			res.below++
 			return
@@ -314,4 +320,23 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// rooter is a scan mode whose paths are relative to a directory of its
+// own (git: the repository's top).
+type rooter interface {
+	root(ctx context.Context) string
+}
+
+// root is the absolute directory the scan's relative paths are relative
+// to: the mode's, or the current directory.
+func (s *scanSetup) root(ctx context.Context) string {
+	if r, ok := s.mode.(rooter); ok {
+		return r.root(ctx)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
 }

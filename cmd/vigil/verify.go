@@ -50,7 +50,7 @@ Exit codes: 0 no findings, 1 findings, 2 usage error or unreadable report,
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in clear (text and JSON only; never in SARIF)")
 	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
-	f.verifyOptions.register(fl)
+	f.verifyOptions.register(a, fl)
 	return cmd
 }
 

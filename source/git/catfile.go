@@ -209,6 +209,12 @@ func (c *catFile) read(oid string, max int64) (objectHeader, []byte, error) {
 	if err := c.flush(); err != nil {
 		return objectHeader{}, nil, err
 	}
+	return c.answer(oid, max)
+}
+
+// answer reads the response to a request for oid made earlier, as read
+// does.
+func (c *catFile) answer(oid string, max int64) (objectHeader, []byte, error) {
 	h, err := c.header(oid)
 	if err != nil || h.missing {
 		return h, nil, err
@@ -229,9 +235,16 @@ func (c *catFile) fail(what string, err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
+	died := errors.Is(err, io.ErrUnexpectedEOF)
 	c.closeWith()
 	if msg := bytes.TrimSpace(c.stderr.Bytes()); len(msg) > 0 {
+		if died {
+			return fmt.Errorf("%s: git cat-file: %s (%w)", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")), errCatFileDied)
+		}
 		return fmt.Errorf("%s: git cat-file: %s", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")))
+	}
+	if died {
+		return fmt.Errorf("%s: git cat-file: %w (%w)", what, err, errCatFileDied)
 	}
 	return fmt.Errorf("%s: git cat-file: %w", what, err)
 }

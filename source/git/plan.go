@@ -7,7 +7,7 @@ import "github.com/vigilsec/vigil"
 // read has been asked for.
 func (h *History) Plan() vigil.Plan {
 	run := h.running.Load()
-	if run == nil || run.cf == nil {
+	if run == nil || run.cf == nil && run.objs == nil {
 		return vigil.Plan{Unit: "blobs"}
 	}
 	final := false
@@ -15,6 +15,11 @@ func (h *History) Plan() vigil.Plan {
 	case <-run.done:
 		final = true
 	default:
+	}
+	if run.objs != nil {
+		// Read in-process: every blob is known once the walk is over.
+		total := run.blobsTotal.Load()
+		return vigil.Plan{Done: run.blobsDone.Load(), Total: total, Unit: "blobs", Final: final && total > 0}
 	}
 	return vigil.Plan{Done: run.cf.answered.Load(), Total: run.cf.requested.Load(), Unit: "blobs", Final: final}
 }

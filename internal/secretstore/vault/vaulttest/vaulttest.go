@@ -1,35 +1,45 @@
-package vault
+// Package vaulttest is a loopback fake of HashiCorp Vault for tests: the
+// KV v2 and AppRole endpoints a secret store uses, following Vault's
+// documented HTTP API and errors.
+package vaulttest
 
 import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// fakeVault follows Vault's documented HTTP API for what the store uses:
-// KV v2 read and write (versions, check-and-set) under /v1/MOUNT/data/PATH,
-// AppRole login, and error bodies {"errors":[...]} with 400, 403, 404 and
-// 503.
-type fakeVault struct {
-	mu       sync.Mutex
-	mount    string
-	token    string // the only token with access
-	roleID   string
-	secretID string
-	sealed   bool
-	versions map[string][]map[string]any // path → versions, oldest first
-	requests []string
+// Vault follows Vault's documented HTTP API for what the store uses: KV
+// v2 read (the latest version, or ?version=N) and write (versions,
+// check-and-set) under /v1/MOUNT/data/PATH, AppRole login, and error
+// bodies {"errors":[...]} with 400, 403, 404 and 503. Lock it to change
+// its fields while it serves.
+type Vault struct {
+	sync.Mutex
+	Mount    string
+	Token    string // the only token with access
+	RoleID   string
+	SecretID string
+	Sealed   bool
+	Versions map[string][]map[string]any // path → versions, oldest first
+	Requests []string
+	// URL is the server's address.
+	URL string
 }
 
-func newFakeVault(t *testing.T, token string) (*fakeVault, *httptest.Server) {
-	f := &fakeVault{mount: "secret", token: token, versions: map[string][]map[string]any{}}
+// New starts a fake Vault on loopback for the test's length; token is the
+// only one it accepts, its KV v2 mount is "secret".
+func New(t testing.TB, token string) *Vault {
+	f := &Vault{Mount: "secret", Token: token, Versions: map[string][]map[string]any{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	return f, srv
+	f.URL = srv.URL
+	return f
 }
 
 func writeVault(w http.ResponseWriter, status int, v any) {
@@ -45,11 +55,12 @@ func vaultErrors(w http.ResponseWriter, status int, msgs ...string) {
 	writeVault(w, status, map[string]any{"errors": msgs})
 }
 
-func (f *fakeVault) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.requests = append(f.requests, r.Method+" "+r.URL.Path)
-	if f.sealed {
+// ServeHTTP answers one request.
+func (f *Vault) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.Lock()
+	defer f.Unlock()
+	f.Requests = append(f.Requests, r.Method+" "+r.URL.Path)
+	if f.Sealed {
 		vaultErrors(w, 503, "Vault is sealed")
 		return
 	}
@@ -58,37 +69,41 @@ func (f *fakeVault) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			RoleID   string `json:"role_id"`
 			SecretID string `json:"secret_id"`
 		}
-		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.RoleID != f.roleID || in.SecretID != f.secretID || f.roleID == "" {
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.RoleID != f.RoleID || in.SecretID != f.SecretID || f.RoleID == "" {
 			vaultErrors(w, 400, "invalid role or secret ID")
 			return
 		}
-		writeVault(w, 200, map[string]any{"auth": map[string]any{"client_token": f.token, "accessor": "x", "policies": []string{"default", "twilio"},
+		writeVault(w, 200, map[string]any{"auth": map[string]any{"client_token": f.Token, "accessor": "x", "policies": []string{"default", "twilio"},
 			"lease_duration": 3600, "renewable": true}})
 		return
 	}
-	if r.Header.Get("X-Vault-Token") != f.token {
+	if r.Header.Get("X-Vault-Token") != f.Token {
 		vaultErrors(w, 403, "permission denied")
 		return
 	}
-	prefix := "/v1/" + f.mount + "/data/"
+	prefix := "/v1/" + f.Mount + "/data/"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
 		vaultErrors(w, 404, "no handler for route \""+strings.TrimPrefix(r.URL.Path, "/v1/")+"\". route entry not found.")
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, prefix)
-	vs := f.versions[path]
+	vs := f.Versions[path]
 	meta := func(v int) map[string]any {
 		return map[string]any{"created_time": time.Now().UTC().Format(time.RFC3339Nano), "custom_metadata": nil,
 			"deletion_time": "", "destroyed": false, "version": v}
 	}
 	switch r.Method {
 	case "GET":
-		if len(vs) == 0 {
+		n := len(vs)
+		if q := r.URL.Query().Get("version"); q != "" && q != "0" {
+			n, _ = strconv.Atoi(q)
+		}
+		if n <= 0 || n > len(vs) {
 			vaultErrors(w, 404)
 			return
 		}
 		writeVault(w, 200, map[string]any{"request_id": "r", "lease_id": "", "renewable": false, "lease_duration": 0,
-			"data": map[string]any{"data": vs[len(vs)-1], "metadata": meta(len(vs))}})
+			"data": map[string]any{"data": vs[n-1], "metadata": meta(n)}})
 	case "POST", "PUT":
 		var in struct {
 			Data    map[string]any `json:"data"`
@@ -104,7 +119,7 @@ func (f *fakeVault) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			vaultErrors(w, 400, "check-and-set parameter did not match the current version")
 			return
 		}
-		f.versions[path] = append(vs, in.Data)
+		f.Versions[path] = append(vs, in.Data)
 		writeVault(w, 200, map[string]any{"request_id": "r", "data": meta(len(vs) + 1)})
 	default:
 		vaultErrors(w, 405)
