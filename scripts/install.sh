@@ -179,8 +179,13 @@ command -v curl >/dev/null 2>&1 || fail 1 "downloading needs curl"
 
 if [ "$version" = latest ]; then
 	# The latest release's page is where $releases/latest redirects.
-	url=$(curl -sSL --proto "$proto" --proto-redir "$proto" -o /dev/null -w '%{url_effective}' "$releases/latest") ||
+	found=$(curl -sSL --proto "$proto" --proto-redir "$proto" -o /dev/null -w '%{http_code} %{url_effective}' "$releases/latest") ||
 		fail 1 "finding the latest release at $releases/latest failed"
+	# A server error is not "no release": only a page that loaded says so.
+	case $found in
+	200\ *) url=${found#200 } ;;
+	*) fail 1 "finding the latest release at $releases/latest failed: HTTP ${found%% *}" ;;
+	esac
 	case $url in
 	*/tag/v*) version=${url##*/tag/} ;;
 	*) missing "no vigil release yet at $releases" ;;
