@@ -7,6 +7,8 @@
 #   bash bench/history/real.sh /work/bench-repos/curl.git /work/bench-repos/redis.git ...
 #   ROUNDS=5 bash bench/history/real.sh REPO...     # rounds of each in turn (default 3)
 #   PEERS=0 bash bench/history/real.sh REPO...      # vigil and the floor only
+#   REFERENCE=0 ...                                 # without the reference reader
+#   BASELINE=/path/to/old/vigil ...                 # and an earlier build, as "baseline"
 #
 # Make each repository a clone that holds only reachable objects, e.g. from
 # the search tool's snapshot:
@@ -29,6 +31,8 @@ root=$(pwd)
 dir=${BENCH_DIR:-/tmp/vigil-bench-real}
 ROUNDS=${ROUNDS:-3}
 PEERS=${PEERS:-1}
+REFERENCE=${REFERENCE:-1}
+BASELINE=${BASELINE:-}
 mkdir -p "$dir"
 [ $# -gt 0 ] || { echo "usage: bash bench/history/real.sh REPO..." >&2; exit 2; }
 
@@ -76,14 +80,21 @@ bench_repo() {
 	rm -f "$dir"/*.times
 	nullcheck
 	git -C "$repo" cat-file --batch-all-objects --batch --unordered > /dev/null # warm the page cache
-	local tools="floor vigil reference"
+	local tools="floor vigil"
+	[ -n "$BASELINE" ] && tools="$tools baseline"
+	[ "$REFERENCE" = 1 ] && tools="$tools reference"
 	[ -n "$gitleaks" ] && tools="$tools gitleaks"
 	[ -n "$betterleaks" ] && tools="$tools betterleaks"
 	for i in $(seq "$ROUNDS"); do
 		echo "bench: $name round $i/$ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 		run floor git -C "$repo" cat-file --batch-all-objects --batch --unordered
 		run vigil "$dir/vigil" scan --git "$repo" --no-config --format json --output "$dir/$name.vigil.json"
-		run reference "$dir/vigil" scan --git "$repo" --git-reader=cat-file --no-config --format json --output "$dir/$name.reference.json"
+		if [ -n "$BASELINE" ]; then
+			run baseline "$BASELINE" scan --git "$repo" --no-config --format json --output "$dir/$name.baseline.json"
+		fi
+		if [ "$REFERENCE" = 1 ]; then
+			run reference "$dir/vigil" scan --git "$repo" --git-reader=cat-file --no-config --format json --output "$dir/$name.reference.json"
+		fi
 		if [ -n "$gitleaks" ]; then
 			run gitleaks "$gitleaks" git "$repo" --no-banner --log-level error --report-format json --report-path "$dir/$name.gitleaks.json" --exit-code 0
 		fi
@@ -97,7 +108,13 @@ bench_repo() {
 	for t in $tools; do
 		printf '%-34s %8s %8s %10s MiB %10s MiB\n' "$t" "$(col "$t" 1)" "$(col "$t" 2)" "$(col "$t" 3)" "$(col "$t" 4)"
 	done
-	echo "vigil/floor: wall $(ratio vigil floor 1), CPU $(ratio vigil floor 2); reference/floor: wall $(ratio reference floor 1); vigil/reference: wall $(ratio vigil reference 1)"
+	echo "vigil/floor: wall $(ratio vigil floor 1), CPU $(ratio vigil floor 2)"
+	if [ -n "$BASELINE" ]; then
+		echo "vigil/baseline: wall $(ratio vigil baseline 1), CPU $(ratio vigil baseline 2), peak tree RSS $(ratio vigil baseline 3)"
+	fi
+	if [ "$REFERENCE" = 1 ]; then
+		echo "reference/floor: wall $(ratio reference floor 1); vigil/reference: wall $(ratio vigil reference 1)"
+	fi
 	if [ -n "$gitleaks" ]; then
 		echo "gitleaks/vigil: wall $(ratio gitleaks vigil 1), CPU $(ratio gitleaks vigil 2); peak tree RSS vigil/gitleaks $(ratio vigil gitleaks 3)"
 	fi
@@ -105,7 +122,9 @@ bench_repo() {
 		echo "betterleaks/vigil: wall $(ratio betterleaks vigil 1); peak tree RSS vigil/betterleaks $(ratio vigil betterleaks 3)"
 	fi
 	grep -h '^vigil: history' "$dir/vigil.stderr" || true
-	"$dir/samefindings" -want "$dir/$name.reference.json" -got "$dir/$name.vigil.json" | tail -n 12 || true
+	if [ "$REFERENCE" = 1 ]; then
+		"$dir/samefindings" -want "$dir/$name.reference.json" -got "$dir/$name.vigil.json" | tail -n 12 || true
+	fi
 }
 
 for repo in "$@"; do

@@ -34,6 +34,7 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newWebhookCmd(a))
 	root.AddCommand(newHookCmd(a))
 	root.AddCommand(newFleetCmd(a))
+	root.AddCommand(newServeCmd(a))
 	root.AddCommand(newVersionCmd(a))
 	root.AddCommand(newConfigCmd(a))
 	root.AddCommand(newManCmd(a, root))

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -32,7 +30,7 @@ holding those fields (--credentials-store URI).`
 // when credStore is set. account overrides the account acted on (a
 // subaccount, with its parent's credentials).
 func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (twilioCreds, error) {
-	get := func(name string) (string, error) { return strings.TrimSpace(a.getenv(name)), nil }
+	var src secretstore.Getter
 	from := "the environment"
 	if credStore != "" {
 		st, err := a.openStore(ctx, credStore)
@@ -40,22 +38,11 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 			return twilioCreds{}, err
 		}
 		a.storeWarnings(st)
-		from = st.String()
-		get = func(name string) (string, error) {
-			v, err := st.Get(ctx, name)
-			if errors.Is(err, fs.ErrNotExist) {
-				return "", nil
-			}
-			return v.Reveal(), err
-		}
+		src, from = st, st.String()
 	}
-	vals := map[string]string{}
-	for _, name := range []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"} {
-		v, err := get(name)
-		if err != nil {
-			return twilioCreds{}, runtimeError(fmt.Errorf("read credentials from %s: %w", from, err), "check --credentials-store and access to it")
-		}
-		vals[name] = v
+	vals, err := secretstore.Fields(ctx, src, a.getenv, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET")
+	if err != nil {
+		return twilioCreds{}, runtimeError(err, "check --credentials-store and access to it")
 	}
 	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"]}
 	if raw := a.getenv(rest.BaseURLEnv); raw != "" {

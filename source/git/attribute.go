@@ -226,13 +226,14 @@ func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint
 // when HEAD holds a later version of such a blob (following the versions a
 // file went through, across renames and copies) or a blob at one of its
 // paths that this scan did not read, and that blob contains the secret.
-// It reports false when there is no HEAD.
+// It reports false when there is no HEAD; a HEAD it cannot read is an
+// error (the scan cannot say which secrets are still there).
 func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
 	if len(groups) == 0 {
 		return true, nil
 	}
-	if _, err := h.repo.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{tree}"); err != nil {
-		return false, nil // an unborn branch: no HEAD to compare with
+	if ok, err := h.repo.hasHead(ctx); !ok {
+		return false, err // no HEAD to compare with, or it could not be read
 	}
 	idx := h.idx
 	byBlob := map[uint32][]*group{}

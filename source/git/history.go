@@ -85,6 +85,9 @@ type History struct {
 	// listed first). parkMax overrides defaultParked (tests).
 	walkDirs []bool
 	parkMax  int
+	// walkWorkers is the number of goroutines comparing trees in an
+	// in-process walk; 0 means GOMAXPROCS.
+	walkWorkers int
 	// started is the walk Start began, for the next Chunks; running is
 	// the walk Chunks is reading (see Plan).
 	started *walkRun
@@ -483,23 +486,12 @@ func (w *walker) addCommit(c *rawCommit) (uint32, error) {
 
 // changed returns the blob a change gives its path, and the previous
 // version of the file (zero when none); ok is false for changes that
-// bring no content to scan: deletions, submodules (noted), symbolic
-// links and excluded paths.
+// bring no content to scan (see keeps).
 func (w *walker) changed(e *rawEntry) (b, src oid, ok bool, err error) {
 	if isZero(e.dst) || e.status == 'D' || e.status == 'U' {
 		return b, src, false, nil
 	}
-	switch e.dstMode {
-	case modeFile, modeExec:
-	case modeGitlink:
-		if _, ok := w.submodules[e.path]; !ok {
-			w.submodules[e.path] = e.dst
-		}
-		return b, src, false, nil
-	default: // symbolic links hold a path, not content
-		return b, src, false, nil
-	}
-	if w.isExcluded(e.path) {
+	if !w.keeps(e.path, e.dstMode, func() string { return e.dst }) {
 		return b, src, false, nil
 	}
 	if b, ok = parseOID(e.dst); !ok {
@@ -509,6 +501,23 @@ func (w *walker) changed(e *rawEntry) (b, src oid, ok bool, err error) {
 		src, _ = parseOID(e.src)
 	}
 	return b, src, true, nil
+}
+
+// keeps reports whether a change that gives path an object of mode
+// dstMode brings content to scan: not for submodules (noted, at the
+// commit dst names), symbolic links or excluded paths.
+func (w *walker) keeps(path string, dstMode uint32, dst func() string) bool {
+	switch dstMode {
+	case modeFile, modeExec:
+	case modeGitlink:
+		if _, ok := w.submodules[path]; !ok {
+			w.submodules[path] = dst()
+		}
+		return false
+	default: // symbolic links hold a path, not content
+		return false
+	}
+	return !w.isExcluded(path)
 }
 
 // isExcluded reports whether --exclude covers a path, noting each

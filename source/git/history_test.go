@@ -484,7 +484,10 @@ func TestHistoryBadInput(t *testing.T) {
 	}
 
 	// A damaged loose blob: the scan goes on, says which object and what
-	// git said, and is incomplete.
+	// git said, and is incomplete. The missing blob is written back first:
+	// git add rehashes a.txt only while its index entry is racily clean,
+	// which a slow machine leaves behind.
+	r.Git("hash-object", "-w", "a.txt")
 	r.Commit("two", "", map[string]string{"b.txt": "world\n"})
 	blob = r.Git("rev-parse", "HEAD:b.txt")
 	obj := filepath.Join(r.Dir, ".git", "objects", blob[:2], blob[2:])

@@ -15,6 +15,11 @@ import (
 type objectStore struct {
 	store   *pack.Store
 	forests []*forest
+	// shallowPath and graftsPath are where git keeps a shallow clone's
+	// boundary commits and grafts; shallow holds the boundary commits,
+	// once the walk has read them.
+	shallowPath, graftsPath string
+	shallow                 map[pack.OID]bool
 }
 
 // openObjectStore opens the repository's object store for in-process
@@ -23,21 +28,23 @@ type objectStore struct {
 // object ids, partial clones (promisor packs or remotes), unknown pack or
 // index versions.
 func (r *Repo) openObjectStore(ctx context.Context) (*objectStore, error) {
-	out, err := r.output(ctx, "rev-parse", "--show-object-format", "--git-path", "objects")
+	out, err := r.output(ctx, "rev-parse", "--show-object-format", "--git-path", "objects", "--git-path", "shallow", "--git-path", "info/grafts")
 	if err != nil {
 		return nil, err
 	}
-	f := strings.Fields(string(out))
-	if len(f) != 2 {
+	f := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(f) != 4 {
 		return nil, fmt.Errorf("rev-parse: unexpected output %q", out)
+	}
+	for i := 1; i < len(f); i++ {
+		if !filepath.IsAbs(f[i]) {
+			f[i] = filepath.Join(r.Dir, f[i])
+		}
 	}
 	if f[0] != "sha1" {
 		return nil, fmt.Errorf("%w: a %s repository (only SHA-1 is read in-process)", pack.ErrUnsupported, f[0])
 	}
 	dir := f[1]
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(r.Dir, dir)
-	}
 	// A partial clone may lack objects; git fetches them on demand.
 	if cfg, _ := r.output(ctx, "config", "--get-regexp", `^(extensions\.partialclone|remote\..*\.promisor)$`); len(strings.TrimSpace(string(cfg))) > 0 {
 		return nil, fmt.Errorf("%w: a partial clone (%s)", pack.ErrUnsupported, strings.Fields(string(cfg))[0])
@@ -46,7 +53,7 @@ func (r *Repo) openObjectStore(ctx context.Context) (*objectStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &objectStore{store: st}, nil
+	return &objectStore{store: st, shallowPath: f[2], graftsPath: f[3]}, nil
 }
 
 // close closes the packs.

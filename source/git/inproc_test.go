@@ -92,21 +92,31 @@ func specialHistory(t *testing.T) *gittest.Repo {
 	return r
 }
 
+// namedHistory builds a history for a differential test.
+type namedHistory struct {
+	name  string
+	build func(*testing.T) *gittest.Repo
+}
+
+// differentialHistories are the histories the differential tests compare
+// two readings of; seed chooses the random one.
+func differentialHistories(seed uint64) []namedHistory {
+	return []namedHistory{
+		{"branchy", branchyHistory},
+		{"special", specialHistory},
+		{"random", func(t *testing.T) *gittest.Repo { return randomHistory(t, seed) }},
+	}
+}
+
 // TestInprocMatchesCatFile is the differential test of the two readers:
 // on each history, stored loose, packed with deep OFS delta chains, packed
-// with REF deltas, and packed with loose objects after, reading the packs
+// with REF deltas, packed with loose objects after, and in several packs
+// with a multi-pack index, reading the packs
 // in-process finds the same secrets with the same provenance (commit,
 // path, line, author, places, still present) and skips the same blobs as
 // reading every blob through git cat-file.
 func TestInprocMatchesCatFile(t *testing.T) {
-	histories := []struct {
-		name  string
-		build func(*testing.T) *gittest.Repo
-	}{
-		{"branchy", branchyHistory},
-		{"special", specialHistory},
-		{"random", func(t *testing.T) *gittest.Repo { return randomHistory(t, 0) }},
-	}
+	histories := differentialHistories(0)
 	storages := []struct {
 		name  string
 		store func(*gittest.Repo)
@@ -119,6 +129,13 @@ func TestInprocMatchesCatFile(t *testing.T) {
 		{"packed-then-loose", func(r *gittest.Repo) {
 			r.Git("repack", "-adfq")
 			r.Commit("after the pack", "", map[string]string{"late.env": "TOKEN_SECRET=late\n", "NOTES": "late notes\n"})
+		}},
+		{"packs-and-midx", func(r *gittest.Repo) {
+			r.Commit("another pack", "", map[string]string{"later.env": "TOKEN_SECRET=later\n", "NOTES": "later notes\n"})
+			r.Git("repack", "-dq", "--write-midx")
+			if _, err := os.Stat(filepath.Join(r.Dir, ".git", "objects", "pack", "multi-pack-index")); err != nil {
+				t.Fatal(err)
+			}
 		}},
 	}
 	for _, hc := range histories {

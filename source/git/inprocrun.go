@@ -3,6 +3,7 @@ package git
 import (
 	"cmp"
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/vigilsec/vigil"
@@ -30,7 +31,11 @@ func (h *History) startInproc(run *walkRun, objs *objectStore) *walkRun {
 		var forestErr error
 		var wg sync.WaitGroup
 		wg.Go(func() { forestErr = objs.readForests(run.ctx) })
-		run.err = run.w.walkAll(run.ctx)
+		run.err = run.w.walkInproc(run.ctx, objs)
+		if errors.Is(run.err, errWalkByGit) {
+			h.repo.logger().Debug("history walked by git log", "reason", run.err)
+			run.err = run.w.walkAll(run.ctx)
+		}
 		wg.Wait()
 		if run.err == nil {
 			run.err = forestErr

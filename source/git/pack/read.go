@@ -3,6 +3,7 @@ package pack
 import (
 	"errors"
 	"fmt"
+	"io"
 )
 
 // MaxChain bounds the delta chains Reader follows (git writes at most 50
@@ -17,10 +18,15 @@ var ErrNotFound = errors.New("object not found")
 // between reads; the content it returns is shared with that cache and must
 // not be changed. It is not safe for concurrent use.
 type Reader struct {
-	s    *Store
-	z    Inflater
-	comp []byte
-	ops  []Op
+	s     *Store
+	z     Inflater
+	comp  []byte
+	delta []byte
+	ops   []Op
+	// win holds the bytes of winPack from offset winOff.
+	win     []byte
+	winPack *Pack
+	winOff  uint64
 	// cache keeps objects built lately, by pack and offset, so that
 	// reading several objects of one delta chain builds its start once.
 	cache      map[cacheKey]cached
@@ -85,17 +91,22 @@ func (r *Reader) Read(id OID, limit uint64) (Type, uint64, []byte, error) {
 // ReadPacked returns the type and content of the object at index position
 // pos of p. depth counts the deltas already followed (into other packs).
 func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, uint64, []byte, error) {
-	e, err := p.Entry(pos)
-	if err != nil {
-		return 0, 0, nil, err
-	}
 	// Follow the chain to its base, within this pack, or to an object
-	// built lately.
+	// built lately. The cache is looked at before anything is read.
 	var chain []Entry
 	var hit *cached
-	for e.Type.IsDelta() {
-		if c, ok := r.cache[cacheKey{p, e.Offset}]; ok {
+	var base Entry
+	for {
+		if c, ok := r.cache[cacheKey{p, p.Index.offsets[pos]}]; ok {
 			hit = &c
+			break
+		}
+		e, _, err := r.entry(p, pos)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		if !e.Type.IsDelta() {
+			base = e
 			break
 		}
 		if len(chain)+depth >= MaxChain {
@@ -109,44 +120,44 @@ func (r *Reader) ReadPacked(p *Pack, pos int, limit uint64, depth int) (Type, ui
 			return 0, 0, nil, formatErr("object %s: no entry at its base offset %d", p.Index.ID(e.Pos), e.BaseOffset)
 		}
 		if !ok {
-			break // a REF delta whose base is in another pack, or loose
+			base = e // a REF delta whose base is in another pack, or loose
+			break
 		}
-		if e, err = p.Entry(next); err != nil {
-			return 0, 0, nil, err
-		}
+		pos = next
 	}
 	var typ Type
 	var data []byte
-	if hit != nil {
+	var err error
+	switch {
+	case hit != nil:
 		typ, data = hit.typ, hit.data
 		if len(chain) == 0 && uint64(len(data)) > limit {
 			return typ, uint64(len(data)), nil, nil
 		}
-	} else if e.Type.IsDelta() {
-		if typ, _, data, err = r.readOther(e.BaseID, depth+len(chain)); err != nil {
-			return 0, 0, nil, fmt.Errorf("object %s: base: %w", p.Index.ID(e.Pos), err)
+	case base.Type.IsDelta():
+		last := chain[len(chain)-1]
+		chain = chain[:len(chain)-1]
+		if typ, _, data, err = r.readOther(last.BaseID, depth+len(chain)); err != nil {
+			return 0, 0, nil, fmt.Errorf("object %s: base: %w", p.Index.ID(last.Pos), err)
 		}
-	} else if c, ok := r.cache[cacheKey{p, e.Offset}]; ok {
-		typ, data = c.typ, c.data
-		if len(chain) == 0 && uint64(len(data)) > limit {
-			return typ, uint64(len(data)), nil, nil
+		chain = append(chain, last)
+	default:
+		typ = base.Type
+		if len(chain) == 0 && base.Size > limit {
+			return typ, base.Size, nil, nil
 		}
-	} else {
-		typ = e.Type
-		if len(chain) == 0 && e.Size > limit {
-			return typ, e.Size, nil, nil
-		}
-		if data, err = r.inflate(p, e, nil); err != nil {
+		if data, err = r.inflate(p, base.Pos, nil); err != nil {
 			return 0, 0, nil, err
 		}
-		r.remember(p, e.Offset, typ, data)
+		r.remember(p, base.Offset, typ, data)
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		d := chain[i]
-		delta, err := r.inflate(p, d, nil)
+		delta, err := r.inflate(p, d.Pos, r.delta)
 		if err != nil {
 			return 0, 0, nil, err
 		}
+		r.delta = delta
 		var size uint64
 		r.ops, size, err = Ops(delta, uint64(len(data)), r.ops[:0])
 		if err != nil {
@@ -174,15 +185,63 @@ func (r *Reader) readOther(id OID, depth int) (Type, uint64, []byte, error) {
 	return 0, 0, nil, fmt.Errorf("object %s: %w", id, ErrNotFound)
 }
 
-// inflate reads and decompresses an entry's data.
-func (r *Reader) inflate(p *Pack, e Entry, dst []byte) ([]byte, error) {
-	var err error
-	if r.comp, err = p.ReadCompressed(e, r.comp); err != nil {
+// inflate reads and decompresses the data of the entry at index position
+// pos into dst (grown when short).
+func (r *Reader) inflate(p *Pack, pos int, dst []byte) ([]byte, error) {
+	e, comp, err := r.entry(p, pos)
+	if err != nil {
 		return nil, err
 	}
-	out, err := r.z.Inflate(r.comp, e.Size, dst)
+	out, err := r.z.Inflate(comp, e.Size, dst)
 	if err != nil {
 		return nil, fmt.Errorf("object %s at offset %d: %w", p.Index.ID(e.Pos), e.Offset, err)
 	}
 	return out, nil
+}
+
+// Reading an object reads a window of the pack around it, which the
+// objects next to it are read from: the commits and trees of a history are
+// stored near each other, and read in about that order.
+const (
+	window    = 16 << 10
+	windowMax = 1 << 20 // an entry larger than this is read on its own
+)
+
+// entry reads the header and compressed data of the entry at index
+// position pos, from the window or into it. The data is valid until the
+// next read.
+func (r *Reader) entry(p *Pack, pos int) (Entry, []byte, error) {
+	e := Entry{Pos: pos, Offset: p.Index.offsets[pos], End: p.end[pos]}
+	n := e.End - e.Offset
+	var buf []byte
+	switch {
+	case r.winPack == p && e.Offset >= r.winOff && e.End <= r.winOff+uint64(len(r.win)):
+		buf = r.win[e.Offset-r.winOff : e.End-r.winOff]
+	case n > windowMax:
+		if uint64(cap(r.comp)) < n {
+			r.comp = make([]byte, n)
+		}
+		buf = r.comp[:n]
+		if _, err := p.f.ReadAt(buf, int64(e.Offset)); err != nil {
+			return e, nil, fmt.Errorf("object %s: %w", p.Index.ID(pos), err)
+		}
+	default:
+		size := min(max(n, window), p.size-e.Offset)
+		if uint64(cap(r.win)) < size {
+			r.win = make([]byte, max(size, window))
+		}
+		r.win = r.win[:size]
+		r.winPack = nil
+		k, err := p.f.ReadAt(r.win, int64(e.Offset))
+		if err != nil && (err != io.EOF || uint64(k) < n) {
+			return e, nil, fmt.Errorf("object %s: %w", p.Index.ID(pos), err)
+		}
+		r.win = r.win[:k] // a pack cut short since it was opened
+		r.winPack, r.winOff = p, e.Offset
+		buf = r.win[:n]
+	}
+	if err := parseEntryHeader(buf[:min(n, maxHeader)], &e); err != nil {
+		return e, nil, fmt.Errorf("object %s at offset %d: %w", p.Index.ID(pos), e.Offset, err)
+	}
+	return e, buf[e.Data-e.Offset:], nil
 }

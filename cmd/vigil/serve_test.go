@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/vigilsec/vigil/fleet/store"
+	"github.com/vigilsec/vigil/serve"
+	"github.com/vigilsec/vigil/serve/password"
+)
+
+// runWith runs vigil with stdin and no environment.
+func runWith(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, stdio{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(string) string { return "" }, isTerminal: func(any) bool { return false }})
+	return code, out.String(), errb.String()
+}
+
+// TestServeUserAndToken: 'vigil serve user add' reads the password from
+// stdin and refuses bad input with exit 2; 'token create' prints a token
+// the API accepts.
+func TestServeUserAndToken(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "fleet.db")
+	if code, out, errs := runWith(t, "correct horse battery\n", "serve", "user", "add", "ada", "--role", "admin", "--db", db); code != 0 || !strings.Contains(out, "added ada (admin)") {
+		t.Fatalf("user add: %d %q %q", code, out, errs)
+	}
+	for name, tc := range map[string]struct {
+		stdin string
+		args  []string
+	}{
+		"duplicate":      {"correct horse battery\n", []string{"ada", "--role", "admin"}},
+		"short password": {"short\n", []string{"bob", "--role", "member"}},
+		"no password":    {"", []string{"bob", "--role", "member"}},
+		"bad role":       {"correct horse battery\n", []string{"bob", "--role", "owner"}},
+		"no role":        {"correct horse battery\n", []string{"bob"}},
+	} {
+		args := append([]string{"serve", "user", "add"}, tc.args...)
+		if code, _, errs := runWith(t, tc.stdin, append(args, "--db", db)...); code != exitUsage || !strings.HasPrefix(errs, "vigil: ") {
+			t.Errorf("%s: exit %d, %q", name, code, errs)
+		}
+	}
+	if code, _, _ := runWith(t, "", "serve", "token", "create", "--user", "nobody", "--db", db); code != exitUsage {
+		t.Errorf("token for an unknown user: exit %d", code)
+	}
+	code, tok, _ := runWith(t, "", "serve", "token", "create", "--user", "ada", "--db", db)
+	tok = strings.TrimSpace(tok)
+	if code != 0 || !strings.HasPrefix(tok, serve.TokenPrefix) {
+		t.Fatalf("token create: %d %q", code, tok)
+	}
+	c, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	srv, err := serve.New(serve.Options{Store: c.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	if got := apiGet(t, ts.URL+"/api/incidents", tok); got.code != http.StatusOK {
+		t.Fatalf("the token from the CLI: %d", got.code)
+	}
+}
+
+type answer struct {
+	code int
+	body string
+}
+
+func apiGet(t *testing.T, url, tok string) answer {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return answer{res.StatusCode, string(b)}
+}
+
+// TestServeAPIMatchesFleetIncidents: GET /api/incidents answers the JSON
+// 'vigil fleet incidents --format json' prints (compact), filters
+// included.
+func TestServeAPIMatchesFleetIncidents(t *testing.T) {
+	ctx := context.Background()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "fleet.db")
+	c, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := c.UpsertRepository(ctx, store.Repository{Name: "acme/api", URL: "https://github.com/acme/api.git", Kind: "git"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []store.Found
+	for i, rule := range []string{"github-pat", "twilio-api-key", "aws-access-key", "github-pat"} {
+		found = append(found, store.Found{Fingerprint: "fp" + string(rune('a'+i)), Rule: rule, Provider: strings.Split(rule, "-")[0], Preview: "x****",
+			Confidence: "high", Occurrence: store.Occurrence{Commit: strings.Repeat("c", 40), Path: "f" + string(rune('a'+i)), Line: i + 1}})
+	}
+	if _, err := c.RecordScan(ctx, store.ScanResult{RepositoryID: repo, Tips: map[string]string{"main": "1"}, Found: found}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := serve.AddUser(ctx, c.Store, password.Params{Memory: 64, Time: 1, Threads: 1}, "ci", "viewer", "ci-password-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := serve.NewToken(ctx, c.Store, u.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := serve.New(serve.Options{Store: c.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, tc := range []struct {
+		query string
+		flags []string
+	}{
+		{"", nil},
+		{"?provider=github", []string{"--provider", "github"}},
+		{"?status=open&q=fb", []string{"--status", "open", "--search", "fb"}},
+		{"?repository=acme%2Fapi&verdict=not_verified&limit=2", []string{"--repository", "acme/api", "--verdict", "not_verified", "--limit", "2"}},
+	} {
+		code, cli, errs := runWith(t, "", append([]string{"fleet", "incidents", "--format", "json", "--db", db}, tc.flags...)...)
+		if code != 0 {
+			t.Fatalf("fleet incidents %v: %d %s", tc.flags, code, errs)
+		}
+		got := apiGet(t, ts.URL+"/api/incidents"+tc.query, tok)
+		var fromAPI, fromCLI any
+		if err := json.Unmarshal([]byte(got.body), &fromAPI); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(cli), &fromCLI); err != nil {
+			t.Fatal(err)
+		}
+		if got.code != http.StatusOK || !reflect.DeepEqual(fromAPI, fromCLI) {
+			t.Errorf("GET /api/incidents%s differs from 'vigil fleet incidents %v':\nAPI: %s\nCLI: %s", tc.query, tc.flags, got.body, cli)
+		}
+	}
+}
