@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"runtime/debug"
-
 	"github.com/spf13/cobra"
 )
 
@@ -23,8 +20,9 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 			a.setupLogger()
 		},
 	}
-	root.Version = buildVersion()
-	root.SetVersionTemplate("vigil {{.Version}}\n")
+	// --version prints what `vigil version` prints.
+	root.Version = currentBuild().String()
+	root.SetVersionTemplate("{{.Version}}")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print debug diagnostics on stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	// One line per top-level command; each lives in its own file.
@@ -42,24 +40,4 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newManCmd(a, root))
 	root.AddCommand(elsewhereCmds(a)...)
 	return root
-}
-
-func newVersionCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print vigil's version",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(a.stdout, "vigil %s\n", buildVersion())
-			return nil
-		},
-	}
-}
-
-// buildVersion is the module version vigil was built from.
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
