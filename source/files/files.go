@@ -250,17 +250,9 @@ func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, e
 // been read from r already.
 func chunkHead(r io.Reader, head []byte, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
 	n := len(head)
-	if size > 0 && int64(n) == size && utf16BOM(head) == 0 && size <= int64(chunkSize) {
+	if size > 0 && int64(n) == size && size <= int64(chunkSize) {
 		emit(vigil.Chunk{Data: head, Origin: withLine(origin)})
 		return nil
-	}
-	if utf16BOM(head) != 0 {
-		rest, err := io.ReadAll(io.LimitReader(r, int64(chunkSize)*16))
-		if err != nil {
-			return err
-		}
-		r = strings.NewReader(string(decodeUTF16(append(head, rest...))))
-		head = nil
 	}
 	cr := newChunkReader(r, origin, chunkSize, head)
 	for {
