@@ -58,7 +58,10 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		if o.Line == 0 {
 			o.Line = cand.line + 1
 		}
-		o.Column = cand.start - ls + 1
+		o.Column = cand.column
+		if cand.line == 0 && c.Origin.Column > 1 {
+			o.Column += c.Origin.Column - 1 // the chunk starts inside a line
+		}
 		if cand.endLine > cand.line {
 			o.EndLine = o.Line + cand.endLine - cand.line
 		}

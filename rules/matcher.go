@@ -159,6 +159,7 @@ type candidate struct {
 	details    map[string]string
 	confidence vigil.Confidence
 	line       int // 0-based line in the chunk
+	column     int // 1-based byte column in that line (from the chunk's start on its first line)
 	endLine    int
 	parts      []vigil.Part
 	consumed   bool

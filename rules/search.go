@@ -213,7 +213,9 @@ func lineStart(data []byte, at int) int {
 	return lo
 }
 
-// numberLines sorts candidates by offset and sets their 0-based lines.
+// numberLines sorts candidates by offset and sets their 0-based lines and
+// 1-based columns, counting every byte of the chunk once, however long its
+// lines.
 func numberLines(data []byte, cands []candidate) {
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].start != cands[j].start {
@@ -221,12 +223,17 @@ func numberLines(data []byte, cands []candidate) {
 		}
 		return cands[i].rule < cands[j].rule
 	})
-	line, off := 0, 0
+	line, off, ls := 0, 0, 0 // ls: where the line holding off starts
 	for i := range cands {
 		c := &cands[i]
-		line += bytes.Count(data[off:c.start], []byte{'\n'})
+		between := data[off:c.start]
+		if n := bytes.Count(between, []byte{'\n'}); n > 0 {
+			line += n
+			ls = off + bytes.LastIndexByte(between, '\n') + 1
+		}
 		off = c.start
 		c.line = line
+		c.column = c.start - ls + 1
 		c.endLine = line + bytes.Count(data[c.start:c.end], []byte{'\n'})
 	}
 }
