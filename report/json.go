@@ -59,12 +59,15 @@ type JSONSummary struct {
 	DurationMS int64          `json:"duration_ms"`
 	Skipped    map[string]int `json:"skipped,omitempty"`
 	Incomplete []JSONSkip     `json:"incomplete,omitempty"`
-	Suppressed int            `json:"suppressed_by_baseline,omitempty"`
-	Below      int            `json:"below_confidence,omitempty"`
-	Complete   bool           `json:"complete"`
+	// NotRead lists what was not read by design although a user may
+	// expect it read: links out of the tree, FIFOs, devices.
+	NotRead    []JSONSkip `json:"not_read,omitempty"`
+	Suppressed int        `json:"suppressed_by_baseline,omitempty"`
+	Below      int        `json:"below_confidence,omitempty"`
+	Complete   bool       `json:"complete"`
 }
 
-// JSONSkip is an item the scan could not read.
+// JSONSkip is an item the scan could not, or did not, read.
 type JSONSkip struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
@@ -100,12 +103,19 @@ func ToJSON(r *Report) JSONReport {
 			s.Skipped[string(k)] = counts[k]
 		}
 	}
-	for _, sk := range r.Stats.Incomplete() {
+	for _, sk := range r.Stats.Skipped {
+		if !sk.Reason.Named() {
+			continue
+		}
 		js := JSONSkip{Path: sk.Origin.Path, Reason: string(sk.Reason)}
 		if sk.Err != nil {
 			js.Error = sk.Err.Error()
 		}
-		s.Incomplete = append(s.Incomplete, js)
+		if sk.Reason.Incomplete() {
+			s.Incomplete = append(s.Incomplete, js)
+		} else {
+			s.NotRead = append(s.NotRead, js)
+		}
 	}
 	s.Complete = len(s.Incomplete) == 0
 	return out

@@ -166,16 +166,31 @@ func Summary(w io.Writer, r *Report) {
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "vigil: skipped %s\n", strings.Join(skipped, ", "))
 	}
+	var unfollowed []vigil.Skip
+	for _, sk := range st.Skipped {
+		if sk.Reason.Named() && !sk.Reason.Incomplete() {
+			unfollowed = append(unfollowed, sk)
+		}
+	}
+	if len(unfollowed) > 0 {
+		fmt.Fprintf(w, "vigil: not read, by design (%d):\n", len(unfollowed))
+		listSkips(w, unfollowed)
+	}
 	inc := st.Incomplete()
 	if len(inc) > 0 {
 		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(inc))
-		for i, sk := range inc {
-			if i == 50 {
-				fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(inc)-50)
-				break
-			}
-			fmt.Fprintf(w, "  %s\n", sk)
+		listSkips(w, inc)
+	}
+}
+
+// listSkips writes one skip a line, the first 50.
+func listSkips(w io.Writer, skips []vigil.Skip) {
+	for i, sk := range skips {
+		if i == 50 {
+			fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(skips)-50)
+			break
 		}
+		fmt.Fprintf(w, "  %s\n", sk)
 	}
 }
 
