@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -166,7 +165,7 @@ func (a *app) breachSource(cmd *cobra.Command, f passphraseCheckFlags) (passphra
 
 // maxPassphraseInput bounds what is read from stdin: anything longer is
 // refused before it is judged.
-const maxPassphraseInput = passphrase.MaxLengthLimit * utf8.UTFMax
+const maxPassphraseInput = passphrase.MaxLengthLimit * passphrase.MaxBytesPerChar
 
 // readPassphrase reads from the terminal without echo, or from stdin.
 func (a *app) readPassphrase() (string, error) {
