@@ -49,7 +49,9 @@ built from --context words, and not found in known breaches.
 
 The passphrase is read from the terminal without echo, or from stdin when
 it is not a terminal (one trailing newline is dropped). It is never taken
-from the command line, where it would land in shell history and ps.
+from the command line, where it would land in shell history and ps. It is
+judged in Unicode normalization form NFKC (NIST SP 800-63B): however its
+accents or widths were typed, it is one passphrase.
 
 The breach check asks the Pwned Passwords range API (only the first five hex
 digits of the passphrase's SHA-1 leave the machine), or an offline index
