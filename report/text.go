@@ -66,12 +66,14 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 		}
 		switch {
 		case f.Present == nil:
+		case *f.Present && f.Origin.Commit != nil:
+			b.WriteString("    still present at the tip of a scanned ref\n")
 		case *f.Present:
 			b.WriteString("    still present\n")
 		case f.Origin.Layer != nil:
 			b.WriteString("    deleted or replaced by a later layer, but still in the image\n")
 		default:
-			b.WriteString("    removed since, but still in history\n")
+			b.WriteString("    removed from the tips of the scanned refs, but still in history\n")
 		}
 		if f.Occurrences > 1 {
 			fmt.Fprintf(&b, "    found in %d places\n", f.Occurrences)
