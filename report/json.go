@@ -65,6 +65,9 @@ type JSONSummary struct {
 	Suppressed int        `json:"suppressed_by_baseline,omitempty"`
 	Below      int        `json:"below_confidence,omitempty"`
 	Complete   bool       `json:"complete"`
+	// Interrupted says the scan was stopped before it ended (Complete is
+	// false).
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // JSONSkip is an item the scan could not, or did not, read.
@@ -117,7 +120,8 @@ func ToJSON(r *Report) JSONReport {
 			s.NotRead = append(s.NotRead, js)
 		}
 	}
-	s.Complete = len(s.Incomplete) == 0
+	s.Interrupted = r.Interrupted
+	s.Complete = len(s.Incomplete) == 0 && !r.Interrupted
 	return out
 }
 

@@ -29,6 +29,9 @@ type Report struct {
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.
 	NotLive, NotLiveUnknown int
+	// Interrupted says the scan was stopped (Ctrl-C) before it ended: the
+	// report holds what it had found, and is not complete.
+	Interrupted bool
 }
 
 // RuleInfo is what reports say about a rule.

@@ -127,7 +127,12 @@ func SARIF(w io.Writer, r *Report) error {
 		run.Results = append(run.Results, sarifResultFor(f, i))
 	}
 	inc := r.Stats.Incomplete()
-	inv := sarifInvocation{ExecutionSuccessful: len(inc) == 0}
+	inv := sarifInvocation{ExecutionSuccessful: len(inc) == 0 && !r.Interrupted}
+	if r.Interrupted {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "error", Message: sarifText{Text: "interrupted: the scan was stopped before it ended; these results are partial"},
+		})
+	}
 	for _, sk := range inc {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "error", Message: sarifText{Text: "not scanned: " + sk.String()},

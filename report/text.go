@@ -178,6 +178,9 @@ func Summary(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "vigil: not read, by design (%d):\n", len(unfollowed))
 		listSkips(w, unfollowed)
 	}
+	if r.Interrupted {
+		fmt.Fprintln(w, "vigil: INTERRUPTED: the scan was stopped; the report holds only what it found before")
+	}
 	inc := st.Incomplete()
 	if len(inc) > 0 {
 		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(inc))

@@ -44,6 +44,9 @@ type scanResult struct {
 	findings          []vigil.Finding
 	stats             vigil.Stats
 	suppressed, below int
+	// interrupted says the scan was stopped (Ctrl-C): findings and stats
+	// are what it had, and the history's findings are not attributed.
+	interrupted bool
 }
 
 func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*scanSetup, error) {
@@ -240,13 +243,17 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 		}
 	})
 	stop()
+	res.stats = stats
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, interrupted(err)
+			// What was found is reported, marked partial; attributing
+			// it would ask git more, when the user wants out.
+			res.interrupted = true
+			report.Sort(res.findings)
+			return res, nil
 		}
 		return nil, runtimeError(err, "")
 	}
-	res.stats = stats
 	if s.mode != nil {
 		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
 			return nil, runtimeError(err, "")
