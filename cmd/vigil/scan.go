@@ -136,6 +136,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		report.Summary(a.stderr, rep)
 		return scanExit(rep, true)
 	}
+	if g, ok := setup.mode.(*gitMode); ok {
+		g.explain(a, res.findings)
+	}
 	if err := writeReport(a, f, rep); err != nil {
 		return err
 	}

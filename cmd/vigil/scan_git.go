@@ -24,6 +24,8 @@ type gitMode struct {
 	// Set by source (or prestart), used by finish.
 	hist  *gitsrc.History
 	stage *gitsrc.Staged
+	// pushed is what a pre-push scan scanned, as 'git log' revisions.
+	pushed []string
 
 	// opened is closed once prestart has opened the repository (repo, or
 	// openErr).
@@ -154,6 +156,7 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 			return vigil.Sources{}, nil
 		}
 		gopts.Revs, gopts.NewOnly = revs, true
+		g.pushed = revs
 	default:
 		if gopts.Revs, err = g.revs(ctx, repo); err != nil {
 			return nil, err
@@ -235,10 +238,15 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 	if err != nil {
 		return nil, err
 	}
-	if (g.staged || g.prePush) && len(fs) > 0 {
-		explainBlock(a, g.staged, fs)
-	}
 	return fs, nil
+}
+
+// explain tells why a hook blocks a commit or a push, when it does: not
+// when the scan only writes a baseline.
+func (g *gitMode) explain(a *app, fs []vigil.Finding) {
+	if (g.staged || g.prePush) && len(fs) > 0 {
+		explainBlock(a, g.staged, acceptCommand(g.staged, g.pushed), fs)
+	}
 }
 
 // selection describes the commits a history scan was asked for.
