@@ -31,7 +31,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		if cand.dropped || cand.consumed || !rule.reported() || !ownedByChunk(c, cand.start) {
 			continue
 		}
-		ls := lineStart(data, cand.start)
+		ls := max(cand.start-cand.column+1, cand.start-maxLineWindow) // as lineStart, from the column
 		le := lineEnd(data, cand.end)
 		if allowedInline(data[ls:le], rule.ID) {
 			continue
