@@ -15,8 +15,13 @@ type Origin struct {
 	// "archive" or "image".
 	Source string `json:"source"`
 	// Path is slash-separated and relative to what was scanned. Members of
-	// archives are written "outer.zip!inner/file.txt".
+	// archives are written "outer.zip!inner/file.txt" (see Members).
 	Path string `json:"path"`
+	// Members are the names of the archive members, outermost first, that
+	// lead from the file scanned to the content. Path joins them to the
+	// file's path with "!", which a name holding "!" makes ambiguous;
+	// Members is exact.
+	Members []string `json:"members,omitempty"`
 	// Line is 1-based: for a chunk, the line of its first byte; for a
 	// finding, the line where the secret starts.
 	Line int `json:"line"`
@@ -26,8 +31,11 @@ type Origin struct {
 	Column int `json:"column,omitempty"`
 	// EndLine is the line where the secret ends, when it spans lines.
 	EndLine int `json:"end_line,omitempty"`
-	// Commit is set for secrets found in git history.
+	// Commit is set for secrets found in git history, and in commit
+	// messages.
 	Commit *Commit `json:"commit,omitempty"`
+	// Tag is set for secrets found in the message of an annotated tag.
+	Tag *Tag `json:"tag,omitempty"`
 	// Blob is the git object id of the content, for history and staged
 	// scans.
 	Blob string `json:"blob,omitempty"`
@@ -42,6 +50,21 @@ type Commit struct {
 	Email   string    `json:"email,omitempty"`
 	Date    time.Time `json:"date,omitempty"`
 	Message string    `json:"message,omitempty"`
+}
+
+// Tag identifies an annotated tag.
+type Tag struct {
+	// Name is the tag's name, without refs/tags/.
+	Name string `json:"name"`
+	// SHA is the tag object's id, and Target the id of the object it
+	// tags (a commit, usually).
+	SHA    string    `json:"sha"`
+	Target string    `json:"target,omitempty"`
+	Tagger string    `json:"tagger,omitempty"`
+	Email  string    `json:"email,omitempty"`
+	Date   time.Time `json:"date,omitzero"`
+	// Message is the tag message's first line.
+	Message string `json:"message,omitempty"`
 }
 
 // Layer identifies the image layer that added a secret. Index counts from
@@ -75,6 +98,23 @@ func (o Origin) String() string {
 	return b.String()
 }
 
+// File is the path of the file scanned: Path without the archive members
+// that lead into it.
+func (o Origin) File() string {
+	if len(o.Members) == 0 {
+		return o.Path
+	}
+	n := len(o.Path)
+	for _, m := range o.Members {
+		n -= len(m) + 1
+	}
+	if n > 0 && o.Path[n:] == "!"+strings.Join(o.Members, "!") {
+		return o.Path[:n]
+	}
+	file, _, _ := strings.Cut(o.Path, "!")
+	return file
+}
+
 func shortDigest(d string) string {
 	if i := strings.IndexByte(d, ':'); i >= 0 {
 		d = d[i+1:]
@@ -90,6 +130,13 @@ func shortDigest(d string) string {
 type Part struct {
 	Name  string `json:"name"`
 	Value Secret `json:"value"`
+	// Line and Column locate the part in the item its finding was found
+	// in (the same file, member, blob or image config), as Origin.Line and
+	// Origin.Column do the secret; 0 when unknown. Layer, for a part found
+	// in an image config, is the history step that set it.
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	Layer  *Layer `json:"layer,omitempty"`
 }
 
 // Finding is one credential found in one place.
@@ -126,6 +173,20 @@ func (f *Finding) Part(name string) (Secret, bool) {
 		}
 	}
 	return Secret{}, false
+}
+
+// PartOrigin is where a part of f was found: f's origin at the part's
+// line and column. ok is false when the part's place is not known.
+func (f *Finding) PartOrigin(p Part) (o Origin, ok bool) {
+	if p.Line <= 0 {
+		return Origin{}, false
+	}
+	o = f.Origin
+	o.Line, o.Column, o.EndLine = p.Line, p.Column, 0
+	if p.Layer != nil {
+		o.Layer = p.Layer
+	}
+	return o, true
 }
 
 // Fingerprint identifies the credential (rule, secret and parts) without

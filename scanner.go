@@ -16,6 +16,8 @@ type Scanner struct {
 	Workers int
 	// Logger receives debug diagnostics; nil discards them.
 	Logger *slog.Logger
+	// Progress, when set, counts what the scan reads as it goes.
+	Progress *Progress
 }
 
 // Stats describes what a scan read and what it skipped.
@@ -85,6 +87,7 @@ func (s *Scanner) Scan(ctx context.Context, src Source, emit func(Finding)) (Sta
 		if !stats.count(c) {
 			return nil
 		}
+		s.Progress.add(&c)
 		select {
 		case chunks <- c:
 			return nil
@@ -143,6 +146,7 @@ func (s *Scanner) scanConcurrent(ctx context.Context, src ConcurrentSource, work
 		match := stats.count(c)
 		statsMu.Unlock()
 		if match {
+			s.Progress.add(&c)
 			s.Matcher.Match(c, locked)
 		}
 		return nil

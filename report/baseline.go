@@ -50,6 +50,11 @@ func ReadBaseline(path string) (*Baseline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}
+	return ParseBaseline(path, data)
+}
+
+// ParseBaseline parses the content of baseline file path.
+func ParseBaseline(path string, data []byte) (*Baseline, error) {
 	var b Baseline
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -25,31 +25,12 @@ type JSONReport struct {
 	Summary  JSONSummary   `json:"summary"`
 }
 
-// JSONFinding is one finding in the JSON report.
-type JSONFinding struct {
-	Rule        string            `json:"rule"`
-	Provider    string            `json:"provider"`
-	Description string            `json:"description"`
-	Confidence  string            `json:"confidence"`
-	Secret      string            `json:"secret"`
-	Redacted    bool              `json:"redacted"`
-	Parts       map[string]string `json:"parts,omitempty"`
-	Fingerprint string            `json:"fingerprint"`
-	Location    vigil.Origin      `json:"location"`
-	Verdict     JSONVerdict       `json:"verdict"`
-	Details     map[string]string `json:"details,omitempty"`
-	Verifier    string            `json:"verifier,omitempty"`
-	Hint        string            `json:"hint,omitempty"`
-	Present     *bool             `json:"present,omitempty"`
-	Occurrences int               `json:"occurrences,omitempty"`
-}
+// JSONFinding is one finding in the JSON report; vigil.Finding marshals
+// to the same shape.
+type JSONFinding = vigil.JSONFinding
 
 // JSONVerdict is a verification outcome.
-type JSONVerdict struct {
-	Status string            `json:"status"`
-	Reason string            `json:"reason,omitempty"`
-	Facts  map[string]string `json:"facts,omitempty"`
-}
+type JSONVerdict = vigil.JSONVerdict
 
 // JSONSummary says what the scan read and skipped.
 type JSONSummary struct {
@@ -63,8 +44,12 @@ type JSONSummary struct {
 	// expect it read: links out of the tree, FIFOs, devices.
 	NotRead    []JSONSkip `json:"not_read,omitempty"`
 	Suppressed int        `json:"suppressed_by_baseline,omitempty"`
-	Below      int        `json:"below_confidence,omitempty"`
-	Complete   bool       `json:"complete"`
+	// SuppressedBy counts every finding not reported by what suppressed
+	// it, keyed "kind:source" (kinds: inline, path, value, commit,
+	// ignore-file, baseline).
+	SuppressedBy map[string]int `json:"suppressed,omitempty"`
+	Below        int            `json:"below_confidence,omitempty"`
+	Complete     bool           `json:"complete"`
 	// Interrupted says the scan was stopped before it ended (Complete is
 	// false).
 	Interrupted bool `json:"interrupted,omitempty"`
@@ -80,36 +65,21 @@ type JSONSkip struct {
 // ToJSON converts a Report to its JSON form.
 func ToJSON(r *Report) JSONReport {
 	out := JSONReport{Schema: SchemaVersion, Tool: "vigil", Version: r.Version, Started: r.Started, Findings: []JSONFinding{}}
-	for _, f := range r.Findings {
-		jf := JSONFinding{
-			Rule: f.RuleID, Provider: f.Provider, Description: f.Description,
-			Confidence: f.Confidence.String(), Secret: secretText(f.Secret, r.ShowSecrets),
-			Redacted: !r.ShowSecrets, Fingerprint: f.Fingerprint(), Location: f.Origin,
-			Verdict: JSONVerdict{Status: f.Verdict.Status.String(), Reason: f.Verdict.Reason, Facts: f.Verdict.Facts},
-			Details: f.Details, Verifier: f.Verifier, Hint: f.Hint, Present: f.Present, Occurrences: f.Occurrences,
-		}
-		if len(f.Parts) > 0 {
-			jf.Parts = map[string]string{}
-			for _, p := range f.Parts {
-				jf.Parts[p.Name] = secretText(p.Value, r.ShowSecrets)
-			}
-		}
-		out.Findings = append(out.Findings, jf)
+	v := r.view()
+	for i := range v.findings {
+		out.Findings = append(out.Findings, v.findings[i].JSON(r.ShowSecrets))
 	}
 	s := &out.Summary
 	s.Findings = len(r.Findings)
 	s.Items, s.Bytes, s.DurationMS = r.Stats.Items, r.Stats.Bytes, r.Stats.Duration.Milliseconds()
-	s.Suppressed, s.Below = r.Suppressed, r.Below
+	s.Suppressed, s.SuppressedBy, s.Below = r.suppressedBy(vigil.SuppressBaseline), r.jsonSuppressed(), r.Below
 	if counts := r.Stats.SkipCounts(); len(counts) > 0 {
 		s.Skipped = map[string]int{}
 		for _, k := range slices.Sorted(maps.Keys(counts)) {
 			s.Skipped[string(k)] = counts[k]
 		}
 	}
-	for _, sk := range r.Stats.Skipped {
-		if !sk.Reason.Named() {
-			continue
-		}
+	for _, sk := range append(v.incomplete, v.notRead...) {
 		js := JSONSkip{Path: sk.Origin.Path, Reason: string(sk.Reason)}
 		if sk.Err != nil {
 			js.Error = sk.Err.Error()

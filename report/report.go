@@ -22,9 +22,16 @@ type Report struct {
 	Version string
 	// Started is when the scan began.
 	Started time.Time
-	// Suppressed counts findings dropped by the baseline, and Below
-	// counts those under the confidence floor.
-	Suppressed, Below int
+	// Root is the absolute directory that relative paths are relative to:
+	// the repository for git scans, the current directory for files.
+	// SARIF declares it as %SRCROOT% and makes absolute paths under it
+	// relative.
+	Root string
+	// Suppressed counts the findings kept out of the report, by what
+	// suppressed them (see SuppressedTotal); Below counts those under
+	// the confidence floor.
+	Suppressed []vigil.SuppressionCount
+	Below      int
 	// NotLive counts findings left out because they were not verified
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.
@@ -32,6 +39,47 @@ type Report struct {
 	// Interrupted says the scan was stopped (Ctrl-C) before it ended: the
 	// report holds what it had found, and is not complete.
 	Interrupted bool
+	// Redactor hides credentials in the text of findings and skips that
+	// vigil did not write (paths, commit messages, image history, errors)
+	// in every format. The findings' own secrets are always hidden there;
+	// a Redactor with a matcher hides what it finds as well. Nil means one
+	// without a matcher.
+	Redactor *vigil.Redactor
+}
+
+// view is what a reporter may print of a report: its findings and the
+// skips that made it incomplete, their foreign text redacted.
+type view struct {
+	findings   []vigil.Finding
+	incomplete []vigil.Skip
+	// notRead are the skips named although they do not make the scan
+	// incomplete: links out of the tree, FIFOs, devices.
+	notRead []vigil.Skip
+}
+
+// view redacts the report's findings and incomplete skips. Every reporter
+// reads the report through it, so none can print foreign text unredacted.
+func (r *Report) view() view {
+	red := r.Redactor
+	if red == nil {
+		red = vigil.NewRedactor(nil)
+	}
+	for i := range r.Findings {
+		red.Learn(&r.Findings[i])
+	}
+	v := view{findings: make([]vigil.Finding, len(r.Findings))}
+	for i, f := range r.Findings {
+		v.findings[i] = red.Finding(f)
+	}
+	for _, sk := range r.Stats.Skipped {
+		switch {
+		case sk.Reason.Incomplete():
+			v.incomplete = append(v.incomplete, red.Skip(sk))
+		case sk.Reason.Named():
+			v.notRead = append(v.notRead, red.Skip(sk))
+		}
+	}
+	return v
 }
 
 // RuleInfo is what reports say about a rule.

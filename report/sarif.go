@@ -1,156 +1,57 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"path/filepath"
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/sarifout"
 )
 
-// SARIF 2.1.0, the subset GitHub code scanning reads: tool and rule
-// metadata, results with relative locations, and partialFingerprints so
-// that alerts survive line shifts.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
+// Bases of relative URIs in SARIF besides sarifout.SrcRoot.
+const (
+	// imageRoot is the root of an image's filesystem.
+	imageRoot = "IMAGEROOT"
+	// pseudoRoot holds places that are not files: an image config
+	// ("@config/env"), a commit or tag message ("@commit/message").
+	pseudoRoot = "VIGILPSEUDO"
+)
 
-type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Results     []sarifResult     `json:"results"`
-	Invocations []sarifInvocation `json:"invocations,omitempty"`
-	ColumnKind  string            `json:"columnKind,omitempty"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Version        string      `json:"version,omitempty"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string         `json:"id"`
-	Name                 string         `json:"name"`
-	ShortDescription     sarifText      `json:"shortDescription"`
-	FullDescription      sarifText      `json:"fullDescription"`
-	Help                 sarifHelp      `json:"help"`
-	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifHelp struct {
-	Text     string `json:"text"`
-	Markdown string `json:"markdown"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          map[string]any    `json:"properties,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
-	Region           *sarifRegion     `json:"region,omitempty"`
-}
-
-type sarifArtifactLoc struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId,omitempty"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-	EndLine     int `json:"endLine,omitempty"`
-}
-
-type sarifInvocation struct {
-	ExecutionSuccessful        bool                `json:"executionSuccessful"`
-	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-}
-
-type sarifNotification struct {
-	Level     string          `json:"level"`
-	Message   sarifText       `json:"message"`
-	Locations []sarifLocation `json:"locations,omitempty"`
-}
-
-// SARIF writes a SARIF 2.1.0 log. Secrets never appear in it, even with
-// ShowSecrets: SARIF files are uploaded to code-scanning services.
+// SARIF writes a SARIF 2.1.0 log, as GitHub code scanning accepts it: one
+// rule per rule that found something, one result per finding, its parts
+// as related locations, the commit, tag, image layer and archive members
+// in the result's properties, URIs relative to Root (%SRCROOT%). Secrets
+// never appear in it, even with ShowSecrets: SARIF files are uploaded to
+// code-scanning services.
 func SARIF(w io.Writer, r *Report) error {
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name: "vigil", InformationURI: "https://github.com/vigilsec/vigil", Version: r.Version, Rules: []sarifRule{},
-		}},
-		Results:    []sarifResult{},
-		ColumnKind: "unicodeCodePoints",
-	}
+	log := sarifout.New(r.Version)
+	log.Base(sarifout.SrcRoot, r.Root, "the directory the scanned paths are relative to: the repository for git scans, the current directory for files")
+	log.Base(imageRoot, "", "the root of the scanned image's filesystem")
+	log.Base(pseudoRoot, "", "not a file: an image config (@config/…) or a git commit or tag message (@commit/message, @tag/message); see the result's properties")
 	infos := map[string]RuleInfo{}
 	for _, ri := range r.Rules {
 		infos[ri.ID] = ri
 	}
-	index := map[string]int{}
-	for _, f := range r.Findings {
-		i, ok := index[f.RuleID]
-		if !ok {
-			i = len(run.Tool.Driver.Rules)
-			index[f.RuleID] = i
-			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(f, infos[f.RuleID]))
+	v := r.view()
+	for _, f := range v.findings {
+		log.Rule(sarifRule(f, infos[f.RuleID]))
+		if err := log.Result(sarifResult(f, r.Root)); err != nil {
+			return err
 		}
-		run.Results = append(run.Results, sarifResultFor(f, i))
 	}
-	inc := r.Stats.Incomplete()
-	inv := sarifInvocation{ExecutionSuccessful: len(inc) == 0 && !r.Interrupted}
 	if r.Interrupted {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level: "error", Message: sarifText{Text: "interrupted: the scan was stopped before it ended; these results are partial"},
-		})
+		log.Notify("error", "interrupted: the scan was stopped before it ended; these results are partial", nil)
 	}
-	for _, sk := range inc {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level: "error", Message: sarifText{Text: "not scanned: " + sk.String()},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifactFor(sk.Origin.Path)}}},
-		})
+	for _, sk := range v.incomplete {
+		loc := sarifLocation(sk.Origin, r.Root)
+		log.Notify("error", "not scanned: "+sk.String(), &loc)
 	}
-	run.Invocations = []sarifInvocation{inv}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{run},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	return log.Write(w)
 }
 
-func sarifRuleFor(f vigil.Finding, ri RuleInfo) sarifRule {
+func sarifRule(f vigil.Finding, ri RuleInfo) sarifout.Rule {
 	desc := f.Description
 	if ri.Description != "" {
 		desc = ri.Description
@@ -163,17 +64,13 @@ func sarifRuleFor(f vigil.Finding, ri RuleInfo) sarifRule {
 	if hint != "" {
 		help += " " + hint
 	}
-	tags := []string{"security", "secret", f.Provider}
-	if ri.Category != "" {
-		tags = append(tags, ri.Category)
-	}
-	return sarifRule{
+	return sarifout.Rule{
 		ID: f.RuleID, Name: ruleName(f.RuleID),
-		ShortDescription:     sarifText{Text: desc},
-		FullDescription:      sarifText{Text: desc + " (" + f.Provider + ")"},
-		Help:                 sarifHelp{Text: help, Markdown: "**" + desc + "**\n\n" + help},
-		DefaultConfiguration: sarifConfig{Level: "error"},
-		Properties:           map[string]any{"tags": tags, "security-severity": "8.0", "precision": "high"},
+		Short: desc, Full: desc + " (" + f.Provider + ")",
+		Help: help, HelpMarkdown: "**" + desc + "**\n\n" + help,
+		Level:            "error",
+		Tags:             []string{"security", "secret", f.Provider, ri.Category},
+		SecuritySeverity: "8.0", Precision: "high",
 	}
 }
 
@@ -189,7 +86,7 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
+func sarifResult(f vigil.Finding, root string) sarifout.Result {
 	// A live credential is an error whatever the confidence; one its
 	// provider refused is a note; otherwise the confidence decides.
 	level := "warning"
@@ -212,51 +109,86 @@ func sarifResultFor(f vigil.Finding, ruleIndex int) sarifResult {
 	case vigil.Unknown:
 		msg += ": verification inconclusive (" + f.Verdict.Reason + ")"
 	}
-	path := f.Origin.Path
-	if outer, inner, ok := strings.Cut(path, "!"); ok {
-		path = outer
-		msg += " in archive member " + inner
-	}
-	if c := f.Origin.Commit; c != nil {
-		msg += " (commit " + c.SHA + ")"
-	}
-	if l := f.Origin.Layer; l != nil && l.Index >= 0 {
-		msg += fmt.Sprintf(" (image layer %d %s)", l.Index, l.Digest)
-	} else if l != nil {
-		msg += fmt.Sprintf(" (image config %s)", l.Digest)
-	}
-	res := sarifResult{
-		RuleID: f.RuleID, RuleIndex: ruleIndex, Level: level,
-		Message:             sarifText{Text: msg},
-		PartialFingerprints: map[string]string{"vigilSecret/v1": f.Fingerprint()},
-		Properties:          map[string]any{"confidence": f.Confidence.String(), "verdict": f.Verdict.Status.String()},
-	}
+	o := f.Origin
+	props := map[string]any{"confidence": f.Confidence.String(), "verdict": f.Verdict.Status.String()}
 	if f.Verdict.Reason != "" {
-		res.Properties["verdictReason"] = f.Verdict.Reason
+		props["verdictReason"] = f.Verdict.Reason
 	}
 	if len(f.Verdict.Facts) > 0 {
-		res.Properties["verdictFacts"] = f.Verdict.Facts
+		props["verdictFacts"] = f.Verdict.Facts
 	}
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifactFor(path)}}
-	if f.Origin.Line > 0 {
-		loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Origin.Line, StartColumn: max(1, f.Origin.Column), EndLine: f.Origin.EndLine}
+	if len(o.Members) > 0 {
+		msg += " in archive member " + strings.Join(o.Members, "!")
+		props["archiveMembers"] = o.Members
 	}
-	res.Locations = []sarifLocation{loc}
+	if c := o.Commit; c != nil {
+		msg += " (commit " + c.SHA + ")"
+		props["commit"] = c.SHA
+		if !c.Date.IsZero() {
+			props["commitDate"] = c.Date.UTC().Format("2006-01-02T15:04:05Z")
+		}
+	}
+	if o.Blob != "" {
+		props["blob"] = o.Blob
+	}
+	if t := o.Tag; t != nil {
+		msg += " (tag " + t.Name + ")"
+		props["tag"], props["tagObject"] = t.Name, t.SHA
+	}
+	if l := o.Layer; l != nil {
+		if l.Index >= 0 {
+			msg += fmt.Sprintf(" (image layer %d %s)", l.Index, l.Digest)
+			props["imageLayer"] = l.Index
+		} else {
+			msg += fmt.Sprintf(" (image config %s)", l.Digest)
+		}
+		props["imageDigest"] = l.Digest
+		if l.CreatedBy != "" {
+			props["imageCreatedBy"] = l.CreatedBy
+		}
+	}
+	if f.Present != nil {
+		props["present"] = *f.Present
+	}
+	if f.Occurrences > 1 {
+		props["occurrences"] = f.Occurrences
+	}
+	res := sarifout.Result{
+		RuleID: f.RuleID, Level: level, Message: msg,
+		Location:     sarifLocation(o, root),
+		Fingerprints: map[string]string{"vigilSecret/v1": f.Fingerprint()},
+		Properties:   props,
+	}
+	for _, p := range f.Parts {
+		if po, ok := f.PartOrigin(p); ok {
+			loc := sarifLocation(po, root)
+			loc.Message = p.Name
+			res.Related = append(res.Related, loc)
+		}
+	}
 	return res
 }
 
-// artifactFor turns a report path into an RFC 3986 URI: relative paths
-// are percent-encoded segment by segment under %SRCROOT% (the directory
-// vigil ran in, which GitHub takes as the repository root), absolute ones
-// become file URIs.
-func artifactFor(p string) sarifArtifactLoc {
-	if filepath.IsAbs(p) {
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(p)}
-		return sarifArtifactLoc{URI: u.String()}
+// sarifLocation is where o is, as a SARIF location: the file (not the
+// archive member) relative to its base — the scanned root for files and
+// git, the image's filesystem, or vigil's pseudo-paths — or, for an
+// absolute path outside root, its file: URI.
+func sarifLocation(o vigil.Origin, root string) sarifout.Location {
+	p := o.File()
+	loc := sarifout.Location{Line: o.Line, Column: o.Column, EndLine: o.EndLine}
+	switch {
+	case strings.HasPrefix(p, "@"):
+		loc.URI, loc.Base = sarifout.RelativeURI(p), pseudoRoot
+	case o.Source == "image":
+		loc.URI, loc.Base = sarifout.RelativeURI(p), imageRoot
+	case filepath.IsAbs(p):
+		if rel, err := filepath.Rel(root, p); root != "" && err == nil && filepath.IsLocal(rel) {
+			loc.URI, loc.Base = sarifout.RelativeURI(rel), sarifout.SrcRoot
+		} else {
+			loc.URI = sarifout.FileURI(p)
+		}
+	default:
+		loc.URI, loc.Base = sarifout.RelativeURI(p), sarifout.SrcRoot
 	}
-	segs := strings.Split(strings.TrimPrefix(p, "./"), "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return sarifArtifactLoc{URI: strings.Join(segs, "/"), URIBaseID: "%SRCROOT%"}
+	return loc
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/escape"
 )
 
 // TextOptions tune the text report.
@@ -26,11 +27,14 @@ func newPalette(on bool) palette {
 }
 
 // Text writes one block per finding: location, rule, confidence, the
-// redacted secret and its parts, what verification said, and a hint.
+// redacted secret and its parts, what verification said, and a hint. Text
+// that vigil did not write (paths, commit authors, image history, facts
+// from a provider) is redacted and escaped: it cannot move the cursor,
+// erase a line or forge one.
 func Text(w io.Writer, r *Report, opts TextOptions) error {
 	p := newPalette(opts.Color)
 	var b strings.Builder
-	for _, f := range r.Findings {
+	for _, f := range r.view().findings {
 		conf := f.Confidence.String()
 		switch f.Confidence {
 		case vigil.High:
@@ -40,28 +44,32 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 		default:
 			conf = p.dim + conf + p.reset
 		}
-		loc := f.Origin.Path
-		if f.Origin.Line > 0 {
-			loc = fmt.Sprintf("%s:%d:%d", loc, f.Origin.Line, f.Origin.Column)
-		}
-		fmt.Fprintf(&b, "%s%s%s: %s [%s] %s\n", p.bold, loc, p.reset, f.RuleID, conf, f.Description)
+		fmt.Fprintf(&b, "%s%s%s: %s [%s] %s\n", p.bold, Location(f.Origin), p.reset, f.RuleID, conf, f.Description)
 		fmt.Fprintf(&b, "    secret: %s", secretText(f.Secret, r.ShowSecrets))
 		for _, part := range f.Parts {
 			fmt.Fprintf(&b, "  %s: %s", part.Name, secretText(part.Value, r.ShowSecrets))
 		}
 		b.WriteByte('\n')
+		for _, part := range f.Parts {
+			if o, ok := f.PartOrigin(part); ok {
+				fmt.Fprintf(&b, "    %s at %s%s\n", part.Name, Location(o), layerNote(part.Layer, f.Origin.Layer))
+			}
+		}
 		if c := f.Origin.Commit; c != nil {
-			fmt.Fprintf(&b, "    commit: %s %s <%s> %s\n", c.SHA, c.Author, c.Email, c.Date.Format("2006-01-02"))
+			fmt.Fprintf(&b, "    commit: %s %s <%s> %s\n", escape.Line(c.SHA), escape.Line(c.Author), escape.Line(c.Email), c.Date.Format("2006-01-02"))
+		}
+		if t := f.Origin.Tag; t != nil {
+			fmt.Fprintf(&b, "    tag: %s %s %s <%s> %s\n", escape.Name(t.Name, ""), escape.Line(t.SHA), escape.Line(t.Tagger), escape.Line(t.Email), t.Date.Format("2006-01-02"))
 		}
 		if l := f.Origin.Layer; l != nil {
 			if l.Index < 0 {
-				fmt.Fprintf(&b, "    image config %s", l.Digest)
+				fmt.Fprintf(&b, "    image config %s", escape.Line(l.Digest))
 				if l.CreatedBy != "" {
-					fmt.Fprintf(&b, ", set by: %s", l.CreatedBy)
+					fmt.Fprintf(&b, ", set by: %s", escape.Line(l.CreatedBy))
 				}
 				b.WriteByte('\n')
 			} else {
-				fmt.Fprintf(&b, "    layer: %d %s %s\n", l.Index, l.Digest, l.CreatedBy)
+				fmt.Fprintf(&b, "    layer: %d %s %s\n", l.Index, escape.Line(l.Digest), escape.Line(l.CreatedBy))
 			}
 		}
 		switch {
@@ -84,7 +92,7 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 		if f.Verdict.Status != vigil.NotVerified || f.Verdict.Reason != "" {
 			fmt.Fprintf(&b, "    verified: %s", verdictText(f.Verdict, p))
 			if f.Verdict.Reason != "" {
-				fmt.Fprintf(&b, " (%s)", f.Verdict.Reason)
+				fmt.Fprintf(&b, " (%s)", escape.Line(f.Verdict.Reason))
 			}
 			if len(f.Verdict.Facts) > 0 {
 				fmt.Fprintf(&b, " — %s", kv(f.Verdict.Facts))
@@ -98,6 +106,47 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Location renders where something was found as text output shows it:
+// path:line:column, with each name escaped (see escape.Name), and each
+// archive member after a "!" — a name holding "!" is quoted, so that it
+// cannot be read as a nested member.
+func Location(o vigil.Origin) string {
+	var b strings.Builder
+	b.WriteString(escape.Name(o.File(), "!"))
+	for _, m := range o.Members {
+		b.WriteString("!" + escape.Name(m, "!"))
+	}
+	if o.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", o.Line, o.Column)
+	}
+	return b.String()
+}
+
+// layerNote names the image history step that set a part, when it is not
+// the one that set its secret.
+func layerNote(part, secret *vigil.Layer) string {
+	if part == nil || secret != nil && *part == *secret {
+		return ""
+	}
+	if part.Index >= 0 {
+		return fmt.Sprintf(" (layer %d)", part.Index)
+	}
+	if part.CreatedBy == "" {
+		return ""
+	}
+	return ", set by: " + escape.Line(part.CreatedBy)
+}
+
+// SkipText renders a skipped item as text output shows it: its escaped
+// path, the reason, and the error's escaped text.
+func SkipText(sk vigil.Skip) string {
+	s := Location(vigil.Origin{Path: sk.Origin.Path, Members: sk.Origin.Members}) + ": " + string(sk.Reason)
+	if sk.Err != nil {
+		s += ": " + escape.Line(sk.Err.Error())
+	}
+	return s
 }
 
 func verdictText(v vigil.Verdict, p palette) string {
@@ -116,7 +165,7 @@ func verdictText(v vigil.Verdict, p palette) string {
 func kv(m map[string]string) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		parts = append(parts, k+"="+m[k])
+		parts = append(parts, k+"="+escape.Line(m[k]))
 	}
 	return strings.Join(parts, " ")
 }
@@ -150,13 +199,16 @@ func Summary(w io.Writer, r *Report) {
 	if len(by) > 0 {
 		found += " (" + strings.Join(by, ", ") + ")"
 	}
+	if len(r.Findings) == 0 && st.Items > 0 && len(st.Incomplete()) == 0 && !r.Interrupted {
+		found = "clean: " + found
+	}
 	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
 	VerdictSummary(w, r)
-	if r.Suppressed > 0 {
-		fmt.Fprintf(w, "vigil: %d findings suppressed by the baseline\n", r.Suppressed)
+	if line := r.suppressedText(); line != "" {
+		fmt.Fprintf(w, "vigil: %s\n", line)
 	}
 	if r.Below > 0 {
-		fmt.Fprintf(w, "vigil: %d findings below the confidence floor (see --confidence)\n", r.Below)
+		fmt.Fprintf(w, "vigil: %s below the confidence floor, not reported (--confidence low shows them)\n", plural(r.Below, "more candidate"))
 	}
 	counts2 := st.SkipCounts()
 	var skipped []string
@@ -168,23 +220,17 @@ func Summary(w io.Writer, r *Report) {
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "vigil: skipped %s\n", strings.Join(skipped, ", "))
 	}
-	var unfollowed []vigil.Skip
-	for _, sk := range st.Skipped {
-		if sk.Reason.Named() && !sk.Reason.Incomplete() {
-			unfollowed = append(unfollowed, sk)
-		}
-	}
-	if len(unfollowed) > 0 {
-		fmt.Fprintf(w, "vigil: not read, by design (%d):\n", len(unfollowed))
-		listSkips(w, unfollowed)
+	v := r.view()
+	if len(v.notRead) > 0 {
+		fmt.Fprintf(w, "vigil: not read, by design (%d):\n", len(v.notRead))
+		listSkips(w, v.notRead)
 	}
 	if r.Interrupted {
 		fmt.Fprintln(w, "vigil: INTERRUPTED: the scan was stopped; the report holds only what it found before")
 	}
-	inc := st.Incomplete()
-	if len(inc) > 0 {
-		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(inc))
-		listSkips(w, inc)
+	if len(v.incomplete) > 0 {
+		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(v.incomplete))
+		listSkips(w, v.incomplete)
 	}
 }
 
@@ -195,7 +241,7 @@ func listSkips(w io.Writer, skips []vigil.Skip) {
 			fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(skips)-50)
 			break
 		}
-		fmt.Fprintf(w, "  %s\n", sk)
+		fmt.Fprintf(w, "  %s\n", SkipText(sk))
 	}
 }
 

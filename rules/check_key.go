@@ -54,8 +54,10 @@ func checkPrivateKey(s string, _ checkEnv) checkResult {
 	d := map[string]string{"type": strings.TrimSpace(kind)}
 	res := checkResult{ok: true, details: d, confidence: vigil.High}
 	if encrypted {
+		// Locked by a passphrase: a risk if the passphrase leaks too, which
+		// is why it is still reported, at low.
 		d["encrypted"] = "true"
-		res.confidence = vigil.Medium
+		res.confidence = vigil.Low
 	}
 	return res
 }

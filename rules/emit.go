@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/vigilsec/vigil"
 )
-
-// allowMarker on a line suppresses findings on it; "vigil:allow=RULE"
-// suppresses only that rule.
-const allowMarker = "vigil:allow"
 
 // emit turns the surviving candidates into findings. The same secret of
 // the same rule found again in the chunk is folded into the first finding
@@ -19,10 +16,8 @@ const allowMarker = "vigil:allow"
 // flood the report.
 func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 	data := c.Data
-	if m.opts.Allow != nil && m.opts.Allow.path(c.Origin.Path) {
-		return
-	}
 	var out []vigil.Finding
+	var suppressed []suppressedFinding
 	seen := map[[2]string]int{}
 	lines := lineCache{}
 	for i := range s.cands {
@@ -33,9 +28,6 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		}
 		ls := max(cand.start-cand.column+1, cand.start-maxLineWindow) // as lineStart, from the column
 		le := lineEnd(data, cand.end)
-		if allowedInline(data[ls:le], rule.ID) {
-			continue
-		}
 		conf := cand.confidence
 		if rule.Generic != "" {
 			var ok bool
@@ -54,14 +46,8 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 			}
 		}
 		o := c.Origin
-		o.Line = c.Origin.Line + cand.line
-		if o.Line == 0 {
-			o.Line = cand.line + 1
-		}
-		o.Column = cand.column
-		if cand.line == 0 && c.Origin.Column > 1 {
-			o.Column += c.Origin.Column - 1 // the chunk starts inside a line
-		}
+		o.Line = itemLine(c, cand.line)
+		o.Column = itemColumn(c, cand)
 		if cand.endLine > cand.line {
 			o.EndLine = o.Line + cand.endLine - cand.line
 		}
@@ -70,7 +56,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 			Provider:    rule.Provider,
 			Description: rule.Description,
 			Secret:      vigil.NewSecret(cand.secret),
-			Parts:       cand.parts,
+			Parts:       placeParts(c, s, cand),
 			Origin:      o,
 			Confidence:  conf,
 			Verifier:    rule.Verify,
@@ -78,6 +64,10 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		}
 		if len(cand.details) > 0 {
 			f.Details = maps.Clone(cand.details)
+		}
+		if why, ok := m.suppressed(&f, data, ls, le); ok {
+			suppressed = append(suppressed, suppressedFinding{f, why})
+			continue
 		}
 		key := [2]string{rule.ID, cand.secret}
 		if j, dup := seen[key]; dup {
@@ -87,9 +77,62 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		seen[key] = len(out)
 		out = append(out, f)
 	}
+	if m.opts.Suppressed != nil {
+		for _, s := range suppressed {
+			m.opts.Suppressed(s.f, s.why)
+		}
+	}
 	for _, f := range out {
 		emit(f)
 	}
+}
+
+// itemLine turns a 0-based line of the chunk into a line of its item.
+func itemLine(c vigil.Chunk, line int) int {
+	if l := c.Origin.Line + line; l != 0 {
+		return l
+	}
+	return line + 1
+}
+
+// itemColumn is the 1-based column of a candidate in its item's line:
+// its column in the chunk, plus where the chunk starts, when it starts
+// inside the candidate's line.
+func itemColumn(c vigil.Chunk, cand *candidate) int {
+	if cand.line == 0 && c.Origin.Column > 1 {
+		return cand.column + c.Origin.Column - 1
+	}
+	return cand.column
+}
+
+// placeParts returns the parts of cand with the line and column where each
+// was found.
+func placeParts(c vigil.Chunk, s *scratch, cand *candidate) []vigil.Part {
+	if len(cand.parts) == 0 {
+		return nil
+	}
+	ps := slices.Clone(cand.parts)
+	for k, j := range cand.partOf {
+		p := &s.cands[j]
+		ps[k].Line = itemLine(c, p.line)
+		ps[k].Column = itemColumn(c, p)
+	}
+	return ps
+}
+
+type suppressedFinding struct {
+	f   vigil.Finding
+	why vigil.Suppression
+}
+
+// suppressed reports whether an inline comment or an allowlist keeps f,
+// found on data[ls:le], out of the report.
+func (m *Matcher) suppressed(f *vigil.Finding, data []byte, ls, le int) (vigil.Suppression, bool) {
+	lines := data[ls:le]
+	if marker := inlineAllowed(lines, previousLine(data, ls), f.RuleID, m.opts.Markers); marker != "" {
+		return vigil.Suppression{Kind: vigil.SuppressInline, Source: marker}, true
+	}
+	return m.opts.Allow.allowed(allowTarget{rule: f.RuleID, path: f.Origin.Path, secret: f.Secret.Reveal(), line: lines})
 }
 
 // ownedByChunk reports whether a finding starting at offset at is this
@@ -134,32 +177,4 @@ func lineEnd(data []byte, at int) int {
 		return at + i
 	}
 	return hi
-}
-
-// allowedInline reports whether the line(s) carry a vigil:allow marker for
-// this rule (or for every rule).
-func allowedInline(lines []byte, ruleID string) bool {
-	for {
-		i := bytes.Index(lines, []byte(allowMarker))
-		if i < 0 {
-			return false
-		}
-		rest := lines[i+len(allowMarker):]
-		if len(rest) == 0 || rest[0] != '=' {
-			return true
-		}
-		rest = rest[1:]
-		end := bytes.IndexFunc(rest, func(r rune) bool {
-			return !(r == '-' || r == ',' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9')
-		})
-		if end < 0 {
-			end = len(rest)
-		}
-		for _, id := range bytes.Split(rest[:end], []byte(",")) {
-			if string(id) == ruleID {
-				return true
-			}
-		}
-		lines = rest[end:]
-	}
 }

@@ -28,13 +28,13 @@ func entropy(s string) float64 {
 // placeholderWords mark values written by people for people: documentation,
 // templates and tests. Matched case-insensitively inside the value.
 var placeholderWords = [...]string{
-	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "%(", "$(",
+	"xxxx", "****", "...", "…", "<", ">", "${", "{{", "}}", "%s", "[%d", "%v", "%q", "%w", "%(", "$(",
 	"example", "placeholder", "changeme", "change_me", "change-me", "dummy",
-	"sample", "redacted", "insert", "replace", "your_", "your-", "yourkey",
+	"sample", "insert", "replace", "your_", "your-", "yourkey",
 	"yourtoken", "yoursecret", "<your", "fake", "notreal", "not_real",
 	"not-a-real", "secret_here", "key_here", "token_here", "here_",
 	"abcdef0123", "0123456789", "1234567890", "abcdefghij", "qwerty",
-	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo",
+	"lorem", "ipsum", "test123", "password123", "foobar", "deadbeef", "todo", "redact", "_here", "abcd1234", "1234abcd", "{}",
 }
 
 // isPlaceholder reports whether a secret value is obviously not real: a
@@ -85,14 +85,7 @@ func isTemplateName(s string) bool {
 // tooRegular catches values with very few distinct characters
 // (aaaa…, 0000…, abababab) and long arithmetic runs (abcdefgh, 98765432).
 func tooRegular(v string) bool {
-	var seen [256]bool
-	distinct := 0
-	for i := 0; i < len(v); i++ {
-		if !seen[v[i]] {
-			seen[v[i]] = true
-			distinct++
-		}
-	}
+	distinct := distinctBytes(v)
 	if len(v) >= 8 && distinct <= 3 {
 		return true
 	}

@@ -91,6 +91,19 @@ func parse(name string, data []byte, defaultProvider string, needExamples bool) 
 	return f.Rules, nil
 }
 
+// CheckCustom checks a user's rule built in code, such as one converted
+// from another scanner's configuration, as ParseCustom checks one read
+// from TOML.
+func CheckCustom(r *Rule) error {
+	if r.Provider == "" {
+		r.Provider = "custom"
+	}
+	if err := r.Regex.check(); err != nil {
+		return fmt.Errorf("bad regex: %w", err)
+	}
+	return r.validate(false)
+}
+
 // tomlError rewrites a TOML parse error as "line N: message".
 func tomlError(err error) error {
 	var pe toml.ParseError

@@ -13,8 +13,16 @@ import (
 
 // Options tune a Matcher beyond its rules.
 type Options struct {
-	// Allow suppresses findings by path or value (from .vigil.toml).
+	// Allow suppresses findings by path, value, line or stopword (from
+	// .vigil.toml and the configurations read into it).
 	Allow *Allowlist
+	// Markers are the inline comments, besides vigil:allow, that suppress
+	// the findings on their line (see InlineMarkers).
+	Markers []Marker
+	// Suppressed, when set, is told of every finding an allowlist or an
+	// inline comment kept out, and why; it may be called from several
+	// goroutines at once. When nil, such findings are dropped unseen.
+	Suppressed func(vigil.Finding, vigil.Suppression)
 	// Now returns the current time, for token expiry; nil means time.Now.
 	Now func() time.Time
 	// Logger receives debug diagnostics; nil discards them.
@@ -60,8 +68,10 @@ type compiled struct {
 const maxLineWindow = 2048
 
 // assignmentWindow is how much of a line an assignment rule reads from the
-// start of the name: name, operator and a value of a few hundred bytes.
-const assignmentWindow = 1024
+// start of the name: name, operator and a value up to the size of a
+// base64-encoded 2048-bit private key. The value's own end (its closing
+// quote) usually bounds the read much sooner.
+const assignmentWindow = maxLineWindow
 
 // assignmentTailWindow is how much an assignment_tail rule reads: enough for
 // `name = os.getenv("NAME", "fallback")` or `name = x or "fallback"`.
@@ -170,6 +180,7 @@ type candidate struct {
 	column     int // 1-based byte column in that line (from the chunk's start on its first line)
 	endLine    int
 	parts      []vigil.Part
+	partOf     []int // the candidate each part was found as, by index in cands
 	consumed   bool
 	dropped    bool
 }

@@ -120,6 +120,7 @@ func (m *Matcher) pair(data []byte, s *scratch) {
 			if j >= 0 {
 				s.cands[j].consumed = true
 				c.parts = append(c.parts, vigil.Part{Name: p.Part, Value: vigil.NewSecret(s.cands[j].secret)})
+				c.partOf = append(c.partOf, j)
 				continue
 			}
 			if !p.Required {

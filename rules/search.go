@@ -27,7 +27,9 @@ func (m *Matcher) assignment(data []byte, h hit, ws, we int, env checkEnv, s *sc
 	if !ok {
 		return
 	}
-	s.lastEnd[h.rule] = h.pos + 1
+	// Other keywords of the same name (-pw and pw= in "-pw=") give the
+	// same attempt: the hits before the operator are covered.
+	s.lastEnd[h.rule] = max(h.pos+1, op)
 	end := min(we, name+assignmentTailWindow)
 	if !rule.AssignmentTail {
 		v := valueEnd(data, op, we, &s.values)
@@ -90,6 +92,18 @@ func valueEnd(data []byte, op, we int, c *valueCursors) int {
 	for v < we && (data[v] == ' ' || data[v] == '\t') {
 		v++
 	}
+	if v < we && data[v] == '&' {
+		// A value quoted with HTML entities (&#39;…&#39;, &quot;…&quot;)
+		// runs to the next '&', where its closing entity starts; any other
+		// '&' starts no value.
+		if n := entityQuote(data[v:we]); n > 0 {
+			if j := bytes.IndexByte(data[v+n:we], '&'); j >= 0 {
+				return min(we, v+n+j+entityQuoteMax)
+			}
+			return we
+		}
+		return -1
+	}
 	if v >= we || endsEmptyValue(data[v]) {
 		return -1
 	}
@@ -134,6 +148,21 @@ func endsEmptyValue(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// entityQuoteMax is the length of the longest HTML entity that quotes a
+// value (&quot;, &apos;).
+const entityQuoteMax = len("&quot;")
+
+// entityQuote returns the length of the HTML entity for a quote that text
+// starts with (&#39;, &#34;, &quot;, &apos;), or 0.
+func entityQuote(text []byte) int {
+	for _, e := range []string{"&#39;", "&#34;", "&quot;", "&apos;"} {
+		if bytes.HasPrefix(text, []byte(e)) {
+			return len(e)
+		}
+	}
+	return 0
 }
 
 func isQuoteOrNewline(c byte) bool { return c == '"' || c == '\'' || c == '`' || c == '\n' }
@@ -252,9 +281,6 @@ func (m *Matcher) accept(rule *compiled, secret string, data []byte, ws, at int,
 		if containsAnyFold(string(data[ls:at]), rule.deny) {
 			return checkResult{}, false
 		}
-	}
-	if m.opts.Allow != nil && m.opts.Allow.value(secret) {
-		return checkResult{}, false
 	}
 	res := pass()
 	if rule.check != nil {

@@ -61,3 +61,11 @@ func lettersOnly(s string) string {
 	}
 	return b.String()
 }
+
+// selfDescribing reports whether a password says what it is for or how
+// strong it is (testpwd2, securepwd, new_pass, dummy-secret), or is built on
+// the sequences everyone types (jira_123456): a value written for a test or
+// an example.
+func selfDescribing(v string) bool {
+	return containsAnyFold(v, []string{"pass", "pwd", "secure", "test", "demo", "dummy", "fake", "secret", "123456", "654321", "qwerty"})
+}

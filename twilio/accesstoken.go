@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -45,32 +44,16 @@ type SigningKey struct {
 // Token (error 20003).
 func NewSigningKey(accountSID, keySID, secret string) (SigningKey, error) {
 	switch {
-	case !isSID(accountSID, "AC"):
+	case !IsAccountSID(accountSID):
 		return SigningKey{}, fmt.Errorf("%w: account SID must be AC followed by 32 hex digits", ErrSigningKey)
-	case isSID(keySID, "AC"):
+	case IsAccountSID(keySID):
 		return SigningKey{}, fmt.Errorf("%w: the key SID is an Account SID; tokens are signed with an API key (SK…) and its secret", ErrSigningKey)
-	case !isSID(keySID, "SK"):
+	case !IsKeySID(keySID):
 		return SigningKey{}, fmt.Errorf("%w: API key SID must be SK followed by 32 hex digits", ErrSigningKey)
 	case secret == "":
 		return SigningKey{}, fmt.Errorf("%w: the API key secret is empty", ErrSigningKey)
 	}
 	return SigningKey{AccountSID: accountSID, KeySID: keySID, secret: []byte(secret)}, nil
-}
-
-func isSID(s, prefix string) bool {
-	if len(s) != 34 || !strings.HasPrefix(s, prefix) {
-		return false
-	}
-	for _, c := range []byte(s[2:]) {
-		if !isHex(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // String shows the SIDs and hides the secret.

@@ -58,4 +58,6 @@
 //	            private key with client_email (and private_key_id)
 //	datadog     site (datadoghq.eu, us3.datadoghq.com…; default datadoghq.com)
 //	mailgun     region ("eu" for api.eu.mailgun.net)
+//	razorpay    key_id (rzp_live_… or rzp_test_…) with the key secret
+//	scaleway    access_key (SCW…) with the secret key
 package verify

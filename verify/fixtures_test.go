@@ -22,6 +22,7 @@ type fixture struct {
 	// valid is a documented success body; invalid a documented refusal
 	// with its status.
 	valid         string
+	validStatus   int // default 200
 	validHeader   http.Header
 	invalidStatus int
 	invalid       string
@@ -42,6 +43,14 @@ const (
 // fixtures returns a fixture for every provider but Twilio (tested
 // against the emulator).
 func fixtures() map[string]fixture {
+	all := moreFixtures()
+	for name, fx := range baseFixtures() {
+		all[name] = fx
+	}
+	return all
+}
+
+func baseFixtures() map[string]fixture {
 	return map[string]fixture{
 		"github": {secret: prefixed("ghp_", 36), valid: `{"login":"octocat","id":1,"type":"User","name":"The Octocat"}`,
 			validHeader:   http.Header{"X-Oauth-Scopes": {"repo, read:org"}},
@@ -127,7 +136,7 @@ func fixtures() map[string]fixture {
 
 // carriesSecret reports whether the secret is anywhere in the request.
 func carriesSecret(r *http.Request, body []byte, secret string) bool {
-	if strings.Contains(r.URL.Path, secret) || strings.Contains(string(body), secret) {
+	if strings.Contains(r.URL.Path, secret) || strings.Contains(string(body), secret) || r.URL.Query().Get("access_token") == secret {
 		return true
 	}
 	if u, p, ok := r.BasicAuth(); ok && (u == secret || p == secret) {

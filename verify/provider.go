@@ -101,7 +101,7 @@ func Providers() []Provider {
 		[]Provider{twilioProvider(), awsProvider(), gcpProvider()},
 		vcsProviders(), chatProviders(), paymentProviders(), emailProviders(),
 		aiProviders(), cloudProviders(), observabilityProviders(),
-		workProviders(),
+		workProviders(), hookProviders(), teamProviders(), infraProviders(), payProviders(),
 	)
 	slices.SortFunc(all, func(a, b Provider) int { return strings.Compare(a.Name, b.Name) })
 	return all

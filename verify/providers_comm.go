@@ -155,6 +155,8 @@ func emailProviders() []Provider {
 		spec{Name: "postmark", URL: "https://api.postmarkapp.com/server", Purpose: "the server token's server",
 			Auth: func(s string) http.Header { return header("X-Postmark-Server-Token", s) }, Required: "ID",
 			Facts: map[string]string{"server": "Name"}}.provider(),
+		spec{Name: "telnyx", URL: "https://api.telnyx.com/v2/balance", Purpose: "is the key live (the account's balance currency)",
+			Auth: bearer, Required: "data.record_type", Facts: map[string]string{"currency": "data.currency"}}.provider(),
 		spec{Name: "brevo", URL: "https://api.brevo.com/v3/account", Purpose: "the key's account",
 			Auth: func(s string) http.Header { return header("api-key", s) }, Required: "email",
 			Facts: map[string]string{"email": "email", "company": "companyName"}}.provider(),

@@ -19,11 +19,12 @@ func aiProviders() []Provider {
 		models("groq", "https://api.groq.com/openai/v1/models"),
 		models("mistral", "https://api.mistral.ai/v1/models"),
 		spec{Name: "anthropic", URL: "https://api.anthropic.com/v1/models", Purpose: "list models (read-only, no usage billed)",
-			Auth: func(s string) http.Header {
-				h := header("x-api-key", s)
-				h.Set("anthropic-version", "2023-06-01")
-				return h
-			}, Required: "data", Facts: map[string]string{"models": "data.#"}}.provider(),
+			Auth: anthropicAuth, Required: "data", Facts: map[string]string{"models": "data.#"}}.provider(),
+		spec{Name: "anthropic-admin", URL: "https://api.anthropic.com/v1/organizations/me", Purpose: "the Admin key's organization",
+			Auth: anthropicAuth, Required: "id", Facts: map[string]string{"organization": "name"}}.provider(),
+		spec{Name: "xai", URL: "https://api.x.ai/v1/api-key", Purpose: "the key's name, status and permissions",
+			Auth: bearer, Invalid: []int{http.StatusBadRequest, http.StatusUnauthorized}, Required: "api_key_id",
+			Facts: map[string]string{"name": "name", "acls": "acls"}, Judge: judgeXAI}.provider(),
 		spec{Name: "huggingface", URL: "https://huggingface.co/api/whoami-v2", Purpose: "the token's user and role",
 			Auth: bearer, Required: "name", Facts: map[string]string{"user": "name", "type": "type", "role": "auth.accessToken.role"}}.provider(),
 		spec{Name: "cohere", Method: "POST", URL: "https://api.cohere.com/v1/check-api-key", Purpose: "is the key valid",
@@ -38,6 +39,33 @@ func aiProviders() []Provider {
 		spec{Name: "replicate", URL: "https://api.replicate.com/v1/account", Purpose: "the token's account",
 			Auth: bearer, Required: "username", Facts: map[string]string{"user": "username", "type": "type"}}.provider(),
 	}
+}
+
+// anthropicAuth is the x-api-key header with the API version Anthropic
+// requires.
+func anthropicAuth(s string) http.Header {
+	h := header("x-api-key", s)
+	h.Set("anthropic-version", "2023-06-01")
+	return h
+}
+
+// judgeXAI reads the key's flags: a blocked or disabled key, or a key of a
+// blocked team, cannot be used (xAI answers 400 to an unknown key).
+func judgeXAI(r *Response, facts map[string]string) vigil.Verdict {
+	var k struct {
+		KeyBlocked  bool `json:"api_key_blocked"`
+		KeyDisabled bool `json:"api_key_disabled"`
+		TeamBlocked bool `json:"team_blocked"`
+	}
+	switch {
+	case !r.decode(&k):
+		return Unknown(ReasonBody)
+	case k.KeyBlocked, k.KeyDisabled:
+		return Invalid("xai: key blocked or disabled")
+	case k.TeamBlocked:
+		return Invalid("xai: team blocked")
+	}
+	return Valid(facts)
 }
 
 // Monitoring and incident response.

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rsa"
@@ -62,7 +63,7 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for k, vs := range f.fx.validHeader {
 			w.Header()[k] = vs
 		}
-		w.WriteHeader(200)
+		w.WriteHeader(cmp.Or(f.fx.validStatus, 200))
 		_, _ = io.WriteString(w, f.fx.valid)
 		return
 	}
@@ -252,6 +253,24 @@ func TestSpecialAnswers(t *testing.T) {
 		{"gcp clock skew", "gcp", "", 400, `{"error":"invalid_grant","error_description":"Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values"}`, vigil.Unknown},
 		{"aws throttled", "aws", "", 400, `<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>`, vigil.Unknown},
 		{"aws HTML 403", "aws", "", 403, `<html>no</html>`, vigil.Unknown},
+		{"slack webhook, archived channel", "slack-webhook", "", 410, "channel_is_archived", vigil.Unknown},
+		{"slack webhook that posted", "slack-webhook", "", 200, "ok", vigil.Unknown},
+		{"slack webhook behind a proxy", "slack-webhook", "", 403, "<html>Forbidden</html>", vigil.Unknown},
+		{"discord webhook deleted", "discord-webhook", "", 404, `{"message":"Unknown Webhook","code":10015}`, vigil.Invalid},
+		{"discord 404 without Discord's body", "discord-webhook", "", 404, `<html>not found</html>`, vigil.Unknown},
+		{"figma token without current_user:read", "figma", "", 403, `{"status":403,"err":"Invalid scope"}`, vigil.Unknown},
+		{"hubspot token without the scope", "hubspot", "", 403, `{"status":"error","category":"MISSING_SCOPES","message":"This app hasn't been granted all required scopes"}`, vigil.Valid},
+		{"scaleway key that may not read IAM", "scaleway", "", 403, `{"message":"insufficient permissions","type":"permissions_denied"}`, vigil.Valid},
+		{"scaleway 403 of another kind", "scaleway", "", 403, `{"message":"quota","type":"quotas_exceeded"}`, vigil.Unknown},
+		{"rubygems key without index scope", "rubygems", "", 403, `This API key cannot perform the specified action on this gem.`, vigil.Valid},
+		{"xai blocked key", "xai", "", 200, `{"api_key_id":"k1","name":"ci","api_key_blocked":true,"api_key_disabled":false,"team_blocked":false}`, vigil.Invalid},
+		{"xai blocked team", "xai", "", 200, `{"api_key_id":"k1","name":"ci","api_key_blocked":false,"api_key_disabled":false,"team_blocked":true}`, vigil.Invalid},
+		{"mapbox expired token", "mapbox", "", 401, `{"code":"TokenExpired"}`, vigil.Invalid},
+		{"mapbox revoked token", "mapbox", "", 401, `{"code":"TokenRevoked"}`, vigil.Invalid},
+		{"mapbox 401 of another kind", "mapbox", "", 401, `{"message":"Not Authorized - No Token"}`, vigil.Unknown},
+		{"mapbox 200 not TokenValid", "mapbox", "", 200, `{"code":"TokenMalformed","token":{}}`, vigil.Unknown},
+		{"ibm other 400", "ibm", "", 400, `{"errorCode":"BXNIM0109E","errorMessage":"Property missing or empty."}`, vigil.Unknown},
+		{"ibm 200 without a token", "ibm", "", 200, `{"token_type":"Bearer"}`, vigil.Unknown},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +303,13 @@ func TestNotVerifiable(t *testing.T) {
 		finding("telegram", "telegram-bot", "not:a token"),
 		finding("mailchimp", "mailchimp-key", randHex(32)),
 		finding("datadog", "datadog-key", randHex(32), "site", "example.com"),
+		finding("tailscale", "tailscale-key", "tskey-auth-"+randAlnum(12)+"CNTRL-"+randAlnum(30)),
+		finding("razorpay", "razorpay-key-secret", randAlnum(24)),
+		finding("razorpay", "razorpay-key-secret", randAlnum(24), "key_id", "rzp_test_x/../../v2"),
+		finding("scaleway", "scaleway-secret-key", randHex(32)),
+		finding("scaleway", "scaleway-secret-key", randHex(32), "access_key", "SCW/../../admin"),
+		finding("slack-webhook", "slack-webhook-url", "https://hooks.slack.com.evil.example/services/T1/B1/x"),
+		finding("discord-webhook", "discord-webhook-url", "https://discord.com/api/webhooks/1/../../users/@me"),
 	} {
 		got := v.Verify(context.Background(), &f)
 		if got.Status != vigil.NotVerified || got.Reason == "" {

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // Twilio credentials (shared/reference/twilio.md §1–2):
@@ -24,11 +23,6 @@ import (
 // 20403 (suspended or closed account) and 70052 (the account enforces
 // Public Key Client Validation) are answers Twilio gives only after the
 // credential authenticated: the credential is genuine.
-var (
-	accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	keySIDRE     = regexp.MustCompile(`^SK[0-9a-fA-F]{32}$`)
-)
-
 const (
 	twilioAPI    = "https://api.twilio.com/2010-04-01/Accounts/"
 	twilioEvents = "https://monitor.twilio.com/v1/Events"
@@ -48,11 +42,11 @@ func twilioProvider() Provider {
 
 func checkTwilio(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 	ac := cred.Part("account_sid").Reveal()
-	if ac != "" && !accountSIDRE.MatchString(ac) {
+	if ac != "" && !twilio.IsAccountSID(ac) {
 		ac = ""
 	}
 	if sk := cred.Part("api_key_sid").Reveal(); sk != "" {
-		if !keySIDRE.MatchString(sk) {
+		if !twilio.IsKeySID(sk) {
 			return NotVerifiable("api_key_sid is not an API key SID")
 		}
 		return checkTwilioKey(ctx, c, basic(sk, cred.Secret.Reveal()), sk, ac)
@@ -65,17 +59,13 @@ func checkTwilio(ctx context.Context, c *Call, cred Credential) vigil.Verdict {
 	if err != nil {
 		return Failed(err)
 	}
-	kind, v := twilioOutcome(r)
-	switch kind {
-	case twOK:
+	if succeeded(r) {
 		if !accountFacts(r, ac, facts) {
 			return Unknown(ReasonBody)
 		}
 		return Valid(facts)
-	case twSuspended, twClientValidation, twPermission:
-		return authenticated(kind, facts)
 	}
-	return v
+	return twilioRefusal(r, facts)
 }
 
 // checkTwilioKey verifies an API key, with its account when known.
@@ -86,58 +76,53 @@ func checkTwilioKey(ctx context.Context, c *Call, auth http.Header, sk, ac strin
 		if err != nil {
 			return Failed(err)
 		}
-		kind, v := twilioOutcome(r)
-		switch kind {
-		case twOK:
+		if succeeded(r) {
 			if !hasList(r, "usage_records") {
 				return Unknown(ReasonBody)
 			}
 			facts["account"] = ac
 			return keyType(ctx, c, auth, ac, facts)
-		case twSuspended, twClientValidation, twPermission:
+		}
+		switch kind := twilioKind(r); {
+		case kind.Authenticated():
 			// Twilio refused the key before the account in the path
 			// mattered: it authenticated, but it may be another
 			// account's key.
 			facts["paired_account"] = ac
-			return authenticated(kind, facts)
-		case twAuth:
-			// The key may belong to another account than the SID found
-			// next to it: ask without one before calling it invalid.
-		default:
-			return v
+			return twilioRefusal(r, facts)
+		case kind != twilio.KindAuth:
+			return twilioRefusal(r, facts)
 		}
+		// The key may belong to another account than the SID found next
+		// to it: ask without one before calling it invalid.
 	}
 	r, err := c.Get(ctx, twilioEvents+"?PageSize=1", auth)
 	if err != nil {
 		return Failed(err)
 	}
-	kind, v := twilioOutcome(r)
-	switch kind {
-	case twOK:
-		var page struct {
-			Events *[]struct {
-				AccountSID string `json:"account_sid"`
-			} `json:"events"`
-		}
-		if !r.decode(&page) || page.Events == nil {
-			return Unknown(ReasonBody)
-		}
-		owner := ""
-		if len(*page.Events) > 0 && accountSIDRE.MatchString((*page.Events)[0].AccountSID) {
-			owner = (*page.Events)[0].AccountSID
-		}
-		if owner == "" {
-			return Valid(facts)
-		}
-		facts["account"] = owner
-		if ac != "" && !strings.EqualFold(ac, owner) {
-			facts["account_note"] = "not the Account SID found next to the key"
-		}
-		return keyType(ctx, c, auth, owner, facts)
-	case twSuspended, twClientValidation, twPermission:
-		return authenticated(kind, facts)
+	if !succeeded(r) {
+		return twilioRefusal(r, facts)
 	}
-	return v
+	var page struct {
+		Events *[]struct {
+			AccountSID string `json:"account_sid"`
+		} `json:"events"`
+	}
+	if !r.decode(&page) || page.Events == nil {
+		return Unknown(ReasonBody)
+	}
+	owner := ""
+	if len(*page.Events) > 0 && twilio.IsAccountSID((*page.Events)[0].AccountSID) {
+		owner = (*page.Events)[0].AccountSID
+	}
+	if owner == "" {
+		return Valid(facts)
+	}
+	facts["account"] = owner
+	if ac != "" && !twilio.SID(ac).Equal(twilio.SID(owner)) {
+		facts["account_note"] = "not the Account SID found next to the key"
+	}
+	return keyType(ctx, c, auth, owner, facts)
 }
 
 // keyType asks for the account with a live key: only a Main key (or the
@@ -147,75 +132,56 @@ func keyType(ctx context.Context, c *Call, auth http.Header, ac string, facts ma
 	if err != nil {
 		return Valid(facts)
 	}
-	switch kind, _ := twilioOutcome(r); kind {
-	case twOK:
+	switch {
+	case succeeded(r):
 		if accountFacts(r, ac, facts) {
 			facts["key_type"] = "main"
 		}
-	case twAuth:
+	case twilioKind(r) == twilio.KindAuth:
 		// Twilio does not say which: both are refused the Accounts API.
 		facts["key_type"] = "standard or restricted"
-	case twPermission:
+	case twilioKind(r) == twilio.KindPermission:
 		facts["key_type"] = "restricted"
 	}
 	return Valid(facts)
 }
 
-// authenticated is the verdict on answers Twilio gives only to a genuine
-// credential that may not do what was asked.
-func authenticated(kind twKind, facts map[string]string) vigil.Verdict {
-	switch kind {
-	case twSuspended:
-		facts["account_status"] = "suspended or closed (20403)"
-	case twClientValidation:
-		facts["client_validation"] = "enforced (70052)"
-	case twPermission:
-		facts["key_type"] = "restricted"
-	}
-	return Valid(facts)
-}
-
-type twKind int
-
-const (
-	twOther twKind = iota
-	twOK
-	twAuth             // 20003: wrong, deleted or out-of-reach credential
-	twSuspended        // 20403
-	twPermission       // 70051: a Restricted key without the permission
-	twClientValidation // 70052
-)
-
-// twilioOutcome classifies a Twilio answer. For anything but a success it
-// also returns the verdict: Invalid only for 20003 in Twilio's own error
-// body; a 4xx without one is not Twilio's answer.
-func twilioOutcome(r *Response) (twKind, vigil.Verdict) {
+// twilioRefusal is the verdict on an answer that is not a success
+// (twilio.KindOf decides what it means): Invalid only for 20003 in
+// Twilio's own error body; Valid, with what it says, for the answers
+// Twilio gives only to a genuine credential (20403, 70051, 70052);
+// anything else Unknown.
+func twilioRefusal(r *Response, facts map[string]string) vigil.Verdict {
+	body, isTwilio := twilio.ParseErrorBody(r.Body)
+	kind := twilio.KindOf(r.Status, body.Code)
 	switch {
-	case r.Status >= 200 && r.Status < 300:
-		return twOK, vigil.Verdict{}
-	case r.Status < 400 || r.Status == http.StatusTooManyRequests || r.Status >= 500:
-		return twOther, Unknown(statusReason(r))
+	case kind == twilio.KindAuth:
+		return Invalid(fmt.Sprintf("HTTP %d, Twilio error %d", r.Status, body.Code))
+	case kind == twilio.KindSuspended:
+		facts["account_status"] = "suspended or closed (20403)"
+		return Valid(facts)
+	case kind == twilio.KindClientValidation:
+		facts["client_validation"] = "enforced (70052)"
+		return Valid(facts)
+	case kind == twilio.KindPermission:
+		facts["key_type"] = "restricted"
+		return Valid(facts)
+	case isTwilio && kind.Definitive():
+		return Unknown(fmt.Sprintf("HTTP %d, Twilio error %d", r.Status, body.Code))
+	case r.Status >= 400 && r.Status < 500 && r.Status != http.StatusTooManyRequests:
+		return Unknown(fmt.Sprintf("%s (HTTP %d)", ReasonBody, r.Status))
 	}
-	var e struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	}
-	if !r.decode(&e) || e.Code == 0 {
-		return twOther, Unknown(fmt.Sprintf("%s (HTTP %d)", ReasonBody, r.Status))
-	}
-	reason := fmt.Sprintf("HTTP %d, Twilio error %d", r.Status, e.Code)
-	switch e.Code {
-	case 20003:
-		return twAuth, Invalid(reason)
-	case 20403:
-		return twSuspended, vigil.Verdict{}
-	case 70051:
-		return twPermission, vigil.Verdict{}
-	case 70052:
-		return twClientValidation, vigil.Verdict{}
-	}
-	return twOther, Unknown(reason)
+	return Unknown(statusReason(r))
 }
+
+// twilioKind classifies an answer that is not a success.
+func twilioKind(r *Response) twilio.Kind {
+	body, _ := twilio.ParseErrorBody(r.Body)
+	return twilio.KindOf(r.Status, body.Code)
+}
+
+// succeeded reports a 2xx answer.
+func succeeded(r *Response) bool { return r.Status >= 200 && r.Status < 300 }
 
 // accountFacts reads an Account resource into facts. The struct has no
 // field for auth_token: the token in the body is never kept.
@@ -227,14 +193,14 @@ func accountFacts(r *Response, ac string, facts map[string]string) bool {
 		Type         string `json:"type"`
 		Owner        string `json:"owner_account_sid"`
 	}
-	if !r.decode(&a) || !strings.EqualFold(a.SID, ac) {
+	if !r.decode(&a) || !twilio.SID(a.SID).Equal(twilio.SID(ac)) {
 		return false
 	}
 	facts["account"] = a.SID
 	facts["account_name"] = clip(a.FriendlyName, 80)
 	facts["account_status"] = clip(a.Status, 20)
 	facts["account_type"] = clip(a.Type, 20)
-	if a.Owner != "" && !strings.EqualFold(a.Owner, a.SID) && accountSIDRE.MatchString(a.Owner) {
+	if twilio.IsAccountSID(a.Owner) && !twilio.SID(a.Owner).Equal(twilio.SID(a.SID)) {
 		facts["parent_account"] = a.Owner
 	}
 	return true

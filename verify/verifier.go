@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/endpoint"
 )
 
 // Defaults for Options fields left zero.
@@ -39,10 +39,13 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// BaseURLs sends a verifier's requests ("twilio", "github"…, or "*"
 	// for every verifier) to another base URL, such as a local fake. The
-	// provider's host is kept in the Host header.
+	// provider's host is kept in the Host header. Each URL must pass
+	// endpoint.ParseBase (no credentials in it; plain http only to a
+	// loopback address); a command that takes them from its user applies
+	// endpoint.Policy first.
 	BaseURLs map[string]string
-	// Transport sends the requests; nil means a clone of
-	// http.DefaultTransport.
+	// Transport sends the requests; nil means endpoint.Transport() (TLS
+	// 1.2 or later; "localhost" dialled only at loopback addresses).
 	Transport http.RoundTripper
 	// Providers replaces the table (tests); nil means Providers().
 	Providers []Provider
@@ -126,7 +129,7 @@ func New(opts Options) (*Verifier, error) {
 		v.providers[p.Name] = r
 	}
 	for name, raw := range opts.BaseURLs {
-		base, err := ParseBaseURL(raw)
+		base, err := endpoint.ParseBase(raw)
 		if err != nil {
 			return nil, fmt.Errorf("verifier %s: %w", name, err)
 		}
@@ -146,9 +149,7 @@ func New(opts Options) (*Verifier, error) {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		tr = t
+		tr = endpoint.Transport()
 	}
 	v.client = &http.Client{
 		Transport: tr,
@@ -157,17 +158,6 @@ func New(opts Options) (*Verifier, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return v, nil
-}
-
-// ParseBaseURL checks an override base URL: http or https, a host, no
-// query or fragment.
-func ParseBaseURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", s)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	return u, nil
 }
 
 // Supports reports whether name is a verifier in the table.

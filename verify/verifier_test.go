@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,7 +171,8 @@ func TestVerifyAllCanceled(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
-	for _, m := range []map[string]string{{"twilio": "ftp://x"}, {"twilio": "http://h?q=1"}, {"nope": "http://127.0.0.1:1"}} {
+	for _, m := range []map[string]string{{"twilio": "ftp://x"}, {"twilio": "http://h?q=1"}, {"nope": "http://127.0.0.1:1"},
+		{"twilio": "http://user:pw@127.0.0.1:1"}, {"*": "http://gateway.example"}, {"github": "http://127.0.0.1.evil.example"}} {
 		if _, err := New(Options{BaseURLs: m}); err == nil {
 			t.Errorf("%v accepted", m)
 		}
@@ -177,5 +180,32 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	dup := twilioProvider()
 	if _, err := New(Options{Providers: []Provider{dup, dup}}); err == nil {
 		t.Error("duplicate verifier accepted")
+	}
+}
+
+// TestRedirectToAnotherHostNotFollowed: a base URL that answers with a
+// redirect to another host does not get the credential sent on.
+func TestRedirectToAnotherHostNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, code)
+		}))
+		v, _, _ := newTestVerifier(t, Options{BaseURLs: map[string]string{"*": srv.URL}})
+		fs := []vigil.Finding{tokenFinding("AC"+randHex(32), vigil.NewSecret(randHex(32))), finding("github", "github-pat", "ghp_"+randAlnum(36))}
+		if _, err := v.VerifyAll(context.Background(), fs); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.Verdict.Status != vigil.Unknown {
+				t.Errorf("HTTP %d: %s verdict %+v, want unknown", code, f.RuleID, f.Verdict)
+			}
+		}
+		srv.Close()
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the other host got %d requests", n)
 	}
 }

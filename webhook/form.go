@@ -12,11 +12,22 @@ import (
 // param is one decoded form parameter.
 type param struct{ name, value string }
 
-// formParams is a form body parsed for signing: the string Twilio appends
-// to the URL and the AccountSid parameter.
+// formParams is a form body parsed for signing: the string appended to
+// the URL, both ways, and the AccountSid parameter.
 type formParams struct {
-	suffix     []byte // every name+value, sorted by name then value
+	suffix []byte // every name+value, sorted by name then value
+	// distinct is suffix with each repeated name+value pair once, as the
+	// Python and Node SDKs sign it; nil when no pair repeats.
+	distinct   []byte
 	accountSid string // the first AccountSid value, "" if none
+}
+
+// suffixes are the strings a signature may cover after the URL.
+func (fp *formParams) suffixes() [][]byte {
+	if fp.distinct == nil {
+		return [][]byte{fp.suffix}
+	}
+	return [][]byte{fp.suffix, fp.distinct}
 }
 
 // parseForm decodes a form-encoded body with the rules of url.ParseQuery
@@ -75,8 +86,16 @@ func parseForm(body []byte, maxParams int) (formParams, error) {
 		return strings.Compare(a.value, b.value)
 	})
 	fp.suffix = arena[:0] // the arena's bytes live on in text; reuse its room
-	for _, p := range params {
+	repeats := false
+	for i, p := range params {
 		fp.suffix = append(append(fp.suffix, p.name...), p.value...)
+		repeats = repeats || i > 0 && p == params[i-1]
+	}
+	if repeats {
+		fp.distinct = make([]byte, 0, len(fp.suffix))
+		for _, p := range slices.Compact(params) {
+			fp.distinct = append(append(fp.distinct, p.name...), p.value...)
+		}
 	}
 	return fp, nil
 }

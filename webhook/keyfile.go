@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // ErrEmptyKeyring is returned by ParseKeyring for input that holds no token.
@@ -32,7 +34,7 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 			token, sid = sid, ""
 		} else {
 			sid, token = strings.TrimSpace(sid), strings.TrimSpace(token)
-			if !isAccountSid(sid) {
+			if !twilio.IsAccountSID(sid) {
 				return nil, fmt.Errorf("line %d: before '=' expected an Account SID (AC followed by 32 hex digits)", line)
 			}
 		}
@@ -65,18 +67,4 @@ func checkToken(t string) error {
 		}
 	}
 	return nil
-}
-
-// isAccountSid reports whether s is "AC" followed by 32 hex digits.
-func isAccountSid(s string) bool {
-	if len(s) != 34 || s[:2] != "AC" {
-		return false
-	}
-	for i := 2; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -18,19 +19,21 @@ const SignatureHeader = "X-Twilio-Signature"
 // webhook.
 const bodyHashParam = "bodySHA256"
 
-// StringToSign returns what Twilio signs: the full URL followed, for each
-// parameter name in byte order, by name+value for every value of that name,
-// the values also in byte order. Pass nil params for GET and JSON webhooks,
-// whose parameters are in the URL.
+// StringToSign returns what the official SDKs sign: the full URL followed,
+// for each parameter name in byte order, by name+value for each distinct
+// value of that name, the values also in byte order (the Python and Node
+// SDKs sign a value repeated under one name once). Pass nil params for GET
+// and JSON webhooks, whose parameters are in the URL.
 func StringToSign(rawURL string, params url.Values) string {
 	var b strings.Builder
 	b.WriteString(rawURL)
-	b.WriteString(paramSuffix(params))
+	b.WriteString(paramSuffix(params, true))
 	return b.String()
 }
 
-// paramSuffix is the part of the string to sign that follows the URL.
-func paramSuffix(params url.Values) string {
+// paramSuffix is the part of the string to sign that follows the URL:
+// every name+value pair in order, or, with distinct, each pair once.
+func paramSuffix(params url.Values, distinct bool) string {
 	if len(params) == 0 {
 		return ""
 	}
@@ -50,6 +53,9 @@ func paramSuffix(params url.Values) string {
 		if len(values) > 1 {
 			values = append([]string(nil), values...)
 			sort.Strings(values)
+			if distinct {
+				values = slices.Compact(values)
+			}
 		}
 		for _, v := range values {
 			b.WriteString(name)
@@ -59,11 +65,11 @@ func paramSuffix(params url.Values) string {
 	return b.String()
 }
 
-// Sign returns the X-Twilio-Signature Twilio would send for a request to
-// rawURL with the given POST form parameters (nil for GET and JSON), signed
-// with token.
+// Sign returns the X-Twilio-Signature for a request to rawURL with the
+// given POST form parameters (nil for GET and JSON), signed with token, as
+// the official SDKs compute it (see StringToSign).
 func Sign(token, rawURL string, params url.Values) string {
-	return signString(token, rawURL, paramSuffix(params))
+	return signString(token, rawURL, paramSuffix(params, true))
 }
 
 // signString is Base64(HMAC-SHA1(token, rawURL+suffix)).
@@ -107,10 +113,15 @@ func SignJSON(token, rawURL string, body []byte) (signedURL, signature string) {
 
 // Validate reports whether signature is the X-Twilio-Signature of a request
 // to rawURL with the given POST form parameters (nil for GET and JSON)
-// under token, trying every URL variant (see URLVariants). The comparison
-// takes constant time.
+// under token, trying every URL variant (see URLVariants) and both ways of
+// signing a repeated value: once per occurrence, or once (see
+// StringToSign). The comparison takes constant time.
 func Validate(token, rawURL string, params url.Values, signature string) bool {
-	_, _, ok := matchSignature(NewKeyring(token).macs(""), rawURL, []byte(paramSuffix(params)), signature)
+	suffixes := [][]byte{[]byte(paramSuffix(params, false))}
+	if d := paramSuffix(params, true); d != string(suffixes[0]) {
+		suffixes = append(suffixes, []byte(d))
+	}
+	_, _, ok := matchSignature(NewKeyring(token).macs(""), rawURL, suffixes, signature)
 	return ok
 }
 

@@ -223,9 +223,9 @@ func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
 		return Match{}, ErrUnsignedBody
 	}
 	var m Match
-	var suffix []byte
+	suffixes := [][]byte{nil}
 	if form != nil {
-		m.AccountSid, suffix = form.accountSid, form.suffix
+		m.AccountSid, suffixes = form.accountSid, form.suffixes()
 	} else {
 		m.AccountSid, _, _ = queryParam(publicURL, "AccountSid")
 	}
@@ -237,7 +237,7 @@ func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
 	if len(macs) == 0 {
 		return Match{}, ErrNoToken
 	}
-	i, u, ok := matchSignature(macs, publicURL, suffix, req.Signature)
+	i, u, ok := matchSignature(macs, publicURL, suffixes, req.Signature)
 	if !ok {
 		return Match{}, ErrSignature
 	}
@@ -247,9 +247,11 @@ func (v *Validator) Verify(req *Request, publicURL string) (Match, error) {
 
 // matchSignature tries every token, first over rawURL as given, then over
 // its other URLVariants, and returns the first pair under which sig is the
-// signature of url+suffix. The variants are only built when rawURL fails,
-// which a correctly configured public URL never does.
-func matchSignature(macs []*keyedMAC, rawURL string, suffix []byte, sig string) (token int, u string, ok bool) {
+// signature of url+suffix for one of suffixes (a form's parameters signed
+// either way; one nil suffix when none are signed). The variants are only
+// built when rawURL fails, which a correctly configured public URL never
+// does.
+func matchSignature(macs []*keyedMAC, rawURL string, suffixes [][]byte, sig string) (token int, u string, ok bool) {
 	if len(sig) != base64.StdEncoding.EncodedLen(sha1.Size) {
 		return 0, "", false
 	}
@@ -259,13 +261,15 @@ func matchSignature(macs []*keyedMAC, rawURL string, suffix []byte, sig string) 
 		hs[i] = k.new()
 	}
 	// Room for the longest variant (a port added) without growing.
-	msg := make([]byte, 0, len(rawURL)+len(suffix)+8)
+	msg := make([]byte, 0, len(rawURL)+len(suffixes[0])+8)
 	sum := make([]byte, 0, sha1.Size)
 	try := func(u string) (int, bool) {
-		msg = append(append(msg[:0], u...), suffix...)
-		for i, h := range hs {
-			if signatureIs(h, msg, sum, want) {
-				return i, true
+		for _, suffix := range suffixes {
+			msg = append(append(msg[:0], u...), suffix...)
+			for i, h := range hs {
+				if signatureIs(h, msg, sum, want) {
+					return i, true
+				}
 			}
 		}
 		return 0, false

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/vigilsec/vigil/internal/escape"
 )
 
 // Exit codes shared by every command.
@@ -87,7 +89,7 @@ func (a *app) report(err error) int {
 	}
 	a.warnf("%v", err)
 	if hint != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		fmt.Fprintf(a.stderr, "hint: %s\n", escape.Line(hint))
 	}
 	return code
 }

@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/escape"
 	"github.com/vigilsec/vigil/internal/githook"
+	"github.com/vigilsec/vigil/report"
 )
 
 // baselineFile is the baseline the installed hooks use when it exists.
@@ -27,7 +29,7 @@ func explainBlock(a *app, staged bool, accept string, fs []vigil.Finding) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "vigil: %s blocked: %d %s %s:\n", what, len(fs), noun, where)
 	for _, f := range fs {
-		loc := fmt.Sprintf("%s:%d:%d", f.Origin.Path, f.Origin.Line, f.Origin.Column)
+		loc := report.Location(f.Origin)
 		if c := f.Origin.Commit; c != nil && len(c.SHA) >= 12 {
 			loc += " in commit " + c.SHA[:12]
 		}
@@ -36,8 +38,9 @@ func explainBlock(a *app, staged bool, accept string, fs []vigil.Finding) {
 	rule := fs[0].RuleID
 	fmt.Fprintf(&b, "vigil: if it is a real secret, remove it %s, and rotate it. If it is not, allow it:\n", remove)
 	fmt.Fprintf(&b, "  - add a comment containing vigil:allow on that line (or vigil:allow=%s for this rule only);\n", rule)
-	fmt.Fprintf(&b, "  - or list the path or value in .vigil.toml: [allow] paths = [\"%s\"] or values = [\"REGEX\"];\n", fs[0].Origin.Path)
-	fmt.Fprintf(&b, "  - or accept the current findings: %s (the hook reads it);\n", accept)
+	fmt.Fprintf(&b, "  - or list the path or value in .vigil.toml: [allow] paths = [%s] or values = [\"REGEX\"],\n", tomlString(fs[0].Origin.Path))
+	b.WriteString("    and commit that first, on its own: what a change adds to .vigil.toml does not apply to that same change;\n")
+	fmt.Fprintf(&b, "  - or accept the current findings: %s (the hook reads it; commit it on its own, or leave it untracked);\n", accept)
 	fmt.Fprintf(&b, "  - or skip the check this once: %s\n", skip)
 	fmt.Fprint(a.stderr, b.String())
 }
@@ -86,4 +89,14 @@ func short(rev string) string {
 		return rev[:12]
 	}
 	return rev
+}
+
+// tomlString quotes a path as a TOML basic string, escaped as text output
+// escapes names (see escape.Name), so that it is safe on a terminal and
+// can be pasted into .vigil.toml.
+func tomlString(p string) string {
+	if q := escape.Name(p, ""); q != p {
+		return q
+	}
+	return `"` + p + `"`
 }

@@ -23,6 +23,8 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 			a.setupLogger()
 		},
 	}
+	root.Version = buildVersion()
+	root.SetVersionTemplate("vigil {{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print debug diagnostics on stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	// One line per top-level command; each lives in its own file.
@@ -33,7 +35,11 @@ Exit codes: 0 clean, 1 findings or failed controls, 2 usage error,
 	root.AddCommand(newRulesCmd(a))
 	root.AddCommand(newWebhookCmd(a))
 	root.AddCommand(newHookCmd(a))
+	root.AddCommand(newFleetCmd(a))
 	root.AddCommand(newVersionCmd(a))
+	root.AddCommand(newConfigCmd(a))
+	root.AddCommand(newManCmd(a, root))
+	root.AddCommand(elsewhereCmds(a)...)
 	return root
 }
 

@@ -43,7 +43,7 @@ the verifiers' own declarations: a verifier cannot contact anything else.`,
 			if f.format != "text" && f.format != "json" {
 				return usageError(fmt.Errorf("unknown --format %q (want text or json)", f.format))
 			}
-			cfg, err := loadConfig(scanFlags{configPath: f.configPath, noConfig: f.noConfig}, nil)
+			cfg, err := loadConfig(a, scanFlags{configPath: f.configPath, noConfig: f.noConfig}, nil)
 			if err != nil {
 				return err
 			}
@@ -64,6 +64,7 @@ the verifiers' own declarations: a verifier cannot contact anything else.`,
 	fl.BoolVar(&f.verifiers, "verifiers", false, "list every host and endpoint verification may contact")
 	fl.BoolVar(&f.all, "all", false, "with --verifiers: every verifier vigil has, not only those the rules use")
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: text or json")
+	completeValues(cmd, "format", "text", "json")
 	fl.StringVar(&f.configPath, "config", "", "read rules from `FILE` too (default: .vigil.toml in the current directory)")
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore .vigil.toml")
 	return cmd

@@ -26,6 +26,7 @@ type scanFlags struct {
 	noConfig      bool
 	baseline      string
 	writeBaseline string
+	base          string
 	showSecrets   bool
 	confidence    string
 	workers       int
@@ -38,6 +39,22 @@ type scanFlags struct {
 	verify verifyFlags
 	// archive opens archives and sets their limits (scan_archive.go).
 	archive archiveFlags
+	// findingsExit is the exit code when findings are reported.
+	findingsExit int
+	// ignoreGitleaksAllow turns gitleaks:allow comments off.
+	ignoreGitleaksAllow bool
+	// gitleaks holds gitleaks' spellings of these flags.
+	gitleaks gitleaksFlags
+}
+
+// git returns the git mode.
+func (f *scanFlags) git() *gitMode {
+	for _, m := range f.modes {
+		if g, ok := m.(*gitMode); ok {
+			return g
+		}
+	}
+	return nil
 }
 
 // scanMode is a kind of scan other than files and stdin. A mode registers
@@ -72,6 +89,9 @@ read everything it was asked to (it lists what), 130 interrupted.`,
   vigil scan --baseline .vigil-baseline.json src/
   vigil scan --verify --only-verified .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.gitleaks.apply(a, cmd.Flags(), &f); err != nil {
+				return err
+			}
 			return runScan(cmd.Context(), a, f, args)
 		},
 	}
@@ -84,19 +104,28 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore .vigil.toml")
 	fl.StringVar(&f.baseline, "baseline", "", "do not report findings recorded in baseline `FILE`")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record every current finding as accepted in baseline `FILE` and exit 0")
+	fl.StringVar(&f.base, "base", "", "scan a change whose base is `REV`: suppression files apply as they were there, not as the change left them (default in hooks and CI: found from git and the CI's environment)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in clear (text and JSON only; never in SARIF)")
 	fl.StringVar(&f.confidence, "confidence", "", "report findings at or above `LEVEL`: low, medium or high (default medium)")
 	fl.IntVar(&f.workers, "workers", 0, "matching goroutines (default: number of CPUs)")
 	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
+	fl.IntVar(&f.findingsExit, "findings-exit", exitFindings, "exit with `CODE` when findings are reported (0: report without failing; an incomplete scan still exits 3)")
+	f.gitleaks.register(fl)
+	completeValues(cmd, "format", "text", "json", "sarif")
+	completeValues(cmd, "confidence", "low", "medium", "high")
+	completeValues(cmd, "color", "auto", "always", "never")
 	for _, m := range f.modes {
 		m.register(fl)
 	}
-	f.verify.register(fl)
+	f.verify.register(a, fl)
 	f.archive.register(fl)
 	return cmd
 }
 
 func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
+	if f.findingsExit < 0 || f.findingsExit > 125 {
+		return usageError(fmt.Errorf("--findings-exit %d: want 0 to 125", f.findingsExit))
+	}
 	if !slices.Contains([]string{"text", "json", "sarif"}, f.format) {
 		return usageError(fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
 	}
@@ -112,12 +141,12 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		return err
 	}
 	started := time.Now()
-	res, err := setup.run(ctx, a)
+	res, err := setup.run(ctx, a, f)
 	if err != nil {
 		return err
 	}
 	if res.interrupted {
-		return reportInterrupted(a, f, setup, res, started)
+		return reportInterrupted(ctx, a, f, setup, res, started)
 	}
 	if err := f.verify.apply(ctx, a, res); err != nil {
 		return err
@@ -126,6 +155,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
 		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
 		Suppressed: res.suppressed, Below: res.below,
+		Redactor: a.redactor, Root: setup.root(ctx),
 	}
 	f.verify.annotate(rep)
 	if f.writeBaseline != "" {
@@ -134,12 +164,12 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		}
 		a.warnf("wrote %d findings to baseline %s", len(res.findings), f.writeBaseline)
 		report.Summary(a.stderr, rep)
-		return scanExit(rep, true)
+		return scanExit(rep, true, f.findingsExit)
 	}
 	if g, ok := setup.mode.(*gitMode); ok {
 		g.explain(a, res.findings)
 	}
-	if err := writeReport(a, f, rep); err != nil {
+	if err := writeReport(a, f, rep, res.streamed); err != nil {
 		return err
 	}
 	report.Summary(a.stderr, rep)
@@ -148,20 +178,22 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if rep.Stats.Items == 0 && len(rep.Stats.Incomplete()) == 0 && emptyIsClean(setup.mode) {
 		return nil // nothing staged or pushed: nothing to block
 	}
-	return scanExit(rep, false)
+	return scanExit(rep, false, f.findingsExit)
 }
 
 // reportInterrupted reports what a scan stopped by Ctrl-C had found,
 // marked partial, and ends with exit 130. Nothing is verified, and no
 // baseline is written: a partial one would drop accepted findings.
-func reportInterrupted(a *app, f scanFlags, setup *scanSetup, res *scanResult, started time.Time) error {
+func reportInterrupted(ctx context.Context, a *app, f scanFlags, setup *scanSetup, res *scanResult, started time.Time) error {
 	rep := &report.Report{
 		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
 		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
 		Suppressed: res.suppressed, Below: res.below, Interrupted: true,
+		// The root is asked of git even so: one rev-parse.
+		Redactor: a.redactor, Root: setup.root(context.WithoutCancel(ctx)),
 	}
 	if f.writeBaseline == "" {
-		if err := writeReport(a, f, rep); err != nil {
+		if err := writeReport(a, f, rep, res.streamed); err != nil {
 			return err
 		}
 	}
@@ -171,7 +203,7 @@ func reportInterrupted(a *app, f scanFlags, setup *scanSetup, res *scanResult, s
 
 // scanExit maps a finished scan to its exit code: an incomplete scan (or
 // one that read nothing) is 3 whatever it found, findings are 1.
-func scanExit(rep *report.Report, baselineWritten bool) error {
+func scanExit(rep *report.Report, baselineWritten bool, findingsExit int) error {
 	if n := len(rep.Stats.Incomplete()); n > 0 {
 		return runtimeError(fmt.Errorf("the scan is incomplete: %d items could not be scanned (listed above)", n),
 			"fix what can be fixed (permissions, --max-file-size, --archive-* limits); --exclude what is known to be unreadable, such as deliberately broken test archives")
@@ -179,15 +211,18 @@ func scanExit(rep *report.Report, baselineWritten bool) error {
 	if rep.Stats.Items == 0 {
 		return runtimeError(errors.New("nothing was scanned: every path was empty, excluded or binary"), "check the paths and --exclude; a scan that read nothing does not pass")
 	}
-	if len(rep.Findings) > 0 && !baselineWritten {
-		return found()
+	if len(rep.Findings) > 0 && !baselineWritten && findingsExit != exitClean {
+		return &exitError{code: findingsExit}
 	}
 	return verifyExit(rep)
 }
 
 // writeReport writes the report in the chosen format to stdout or --output
 // (atomically, so a failed run never leaves half a report).
-func writeReport(a *app, f scanFlags, rep *report.Report) error {
+func writeReport(a *app, f scanFlags, rep *report.Report, streamed bool) error {
+	if streamed {
+		return nil // the findings were shown on the terminal as they came
+	}
 	write := func(w io.Writer, color bool) error {
 		switch f.format {
 		case "json":
@@ -221,4 +256,9 @@ func sourceFor(a *app, paths []string, opts files.Options) vigil.Source {
 		srcs = append(srcs, files.New(dirs, opts))
 	}
 	return srcs
+}
+
+// completeValues makes shell completion offer values for a flag.
+func completeValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 }

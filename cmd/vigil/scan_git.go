@@ -20,18 +20,26 @@ type gitMode struct {
 	branch, since, rng       string
 	remote                   string
 	submodules               bool
+	// reader is the hidden --git-reader: "cat-file" reads a whole history
+	// through git cat-file, the reference reader, for benchmarks and
+	// checks of the in-process one.
+	reader string
 
 	// Set by source (or prestart), used by finish.
 	hist  *gitsrc.History
 	stage *gitsrc.Staged
-	// pushed is what a pre-push scan scanned, as 'git log' revisions.
-	pushed []string
 
 	// opened is closed once prestart has opened the repository (repo, or
 	// openErr).
 	opened  chan struct{}
 	repo    *gitsrc.Repo
 	openErr error
+
+	// path is the repository scanned.
+	path string
+	// pushRevs, once read (pushed), are the revisions a push sends.
+	pushRevs []string
+	pushRead bool
 }
 
 // prestart opens the repository in the background and, for --staged,
@@ -40,9 +48,10 @@ type gitMode struct {
 // pre-commit hook waits for both. Flag errors are
 // left to source, which reports them.
 func (g *gitMode) prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options) {
-	if g.check() != nil || len(paths) != 1 {
+	if g.check() != nil || len(paths) != 1 || g.repo != nil {
 		return
 	}
+	g.path = paths[0]
 	g.opened = make(chan struct{})
 	go func() {
 		defer close(g.opened)
@@ -70,7 +79,7 @@ func (g *gitMode) wholeHistory() bool {
 
 // options are the git source options for files options.
 func (g *gitMode) options(opts files.Options) gitsrc.Options {
-	return gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules}
+	return gitsrc.Options{MaxSize: opts.MaxFileSize, Exclude: opts.Exclude, ChunkSize: opts.ChunkSize, Submodules: g.submodules, CatFile: g.reader == "cat-file"}
 }
 
 func (g *gitMode) register(fl *pflag.FlagSet) {
@@ -79,6 +88,8 @@ func (g *gitMode) register(fl *pflag.FlagSet) {
 	fl.StringVar(&g.since, "since", "", "with --git: scan only commits after `REV` (a commit) or DATE (\"2024-01-31\", \"2 weeks ago\")")
 	fl.StringVar(&g.rng, "range", "", "with --git: scan only the commits in `A..B`")
 	fl.BoolVar(&g.submodules, "submodules", false, "with --git: also scan the history of submodules (from their local clones)")
+	fl.StringVar(&g.reader, "git-reader", "", "with --git: how blobs are read: \"packs\" (in-process, the default for a whole history) or \"cat-file\" (through git, the reference)")
+	_ = fl.MarkHidden("git-reader")
 	fl.BoolVar(&g.staged, "staged", false, "scan what is staged for the next commit (the index, not the work tree)")
 	fl.BoolVar(&g.prePush, "pre-push", false, "scan the commits a push sends; reads git's pre-push lines on stdin")
 	fl.StringVar(&g.remote, "remote", "", "with --pre-push: the remote pushed to (the hook's first argument)")
@@ -108,6 +119,8 @@ func (g *gitMode) check() error {
 		return fmt.Errorf("--range %q: want A..B", g.rng)
 	case g.remote != "" && !g.prePush:
 		return errors.New("--remote goes with --pre-push")
+	case g.reader != "" && g.reader != "packs" && g.reader != "cat-file":
+		return fmt.Errorf("--git-reader %q: want packs or cat-file", g.reader)
 	}
 	for _, rev := range []string{g.branch, g.since, g.rng, g.remote} {
 		if strings.HasPrefix(rev, "-") {
@@ -124,15 +137,8 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 	if len(paths) > 1 {
 		return nil, usageError(fmt.Errorf("git scans take one repository, got %d paths", len(paths)))
 	}
-	if g.opened == nil {
-		g.repo, g.openErr = gitsrc.Open(ctx, paths[0])
-		if g.openErr == nil {
-			g.repo.Logger = a.logger
-		}
-	} else {
-		<-g.opened // prestart sets the logger: git may be running already
-	}
-	repo, err := g.repo, g.openErr
+	g.path = paths[0]
+	repo, err := g.open(ctx, a)
 	if err != nil {
 		hint := ""
 		if errors.Is(err, gitsrc.ErrNotRepository) {
@@ -148,7 +154,7 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 		}
 		return g.stage, nil
 	case g.prePush:
-		revs, err := g.pushRevs(ctx, a, repo)
+		revs, err := g.pushed(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +162,6 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 			return vigil.Sources{}, nil
 		}
 		gopts.Revs, gopts.NewOnly = revs, true
-		g.pushed = revs
 	default:
 		if gopts.Revs, err = g.revs(ctx, repo); err != nil {
 			return nil, err
@@ -169,6 +174,19 @@ func (g *gitMode) source(ctx context.Context, a *app, paths []string, opts files
 		g.hist = gitsrc.NewHistory(repo, gopts)
 	}
 	return g.hist, nil
+}
+
+// open opens the repository, or waits for prestart to have opened it.
+func (g *gitMode) open(ctx context.Context, a *app) (*gitsrc.Repo, error) {
+	if g.opened == nil && g.repo == nil && g.openErr == nil {
+		g.repo, g.openErr = gitsrc.Open(ctx, g.path)
+		if g.openErr == nil {
+			g.repo.Logger = a.logger
+		}
+	} else if g.opened != nil {
+		<-g.opened // prestart sets the logger: git may be running already
+	}
+	return g.repo, g.openErr
 }
 
 // revs turns --branch, --since and --range into 'git log' revisions.
@@ -192,10 +210,27 @@ func (g *gitMode) revs(ctx context.Context, repo *gitsrc.Repo) ([]string, error)
 	return revs, nil
 }
 
-// pushRevs reads git's pre-push lines and returns what to scan (nil for a
+// pushed returns the revisions a push sends (nil for a push that only
+// deletes), read once: the guard wants them before the source does.
+func (g *gitMode) pushed(ctx context.Context, a *app) ([]string, error) {
+	if g.pushRead {
+		return g.pushRevs, nil
+	}
+	repo, err := g.open(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if g.pushRevs, err = g.readPush(ctx, a, repo); err != nil {
+		return nil, err
+	}
+	g.pushRead = true
+	return g.pushRevs, nil
+}
+
+// readPush reads git's pre-push lines and returns what to scan (nil for a
 // push that only deletes). Under the pre-commit framework, which passes
 // the range in the environment instead, it reads that.
-func (g *gitMode) pushRevs(ctx context.Context, a *app, repo *gitsrc.Repo) ([]string, error) {
+func (g *gitMode) readPush(ctx context.Context, a *app, repo *gitsrc.Repo) ([]string, error) {
 	if to := a.getenv("PRE_COMMIT_TO_REF"); to != "" {
 		from := a.getenv("PRE_COMMIT_FROM_REF")
 		if strings.HasPrefix(to, "-") || strings.HasPrefix(from, "-") {
@@ -229,7 +264,11 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 	case g.hist != nil:
 		fs, err = g.hist.Attribute(ctx, fs)
 		st := g.hist.Stats()
-		a.warnf("history: %d commits, %d unique blobs (%.1f MiB), %d of them new versions of a file scanned where they changed",
+		how := "through git cat-file, %d of them new versions of a file scanned where they changed"
+		if st.InProcess {
+			how = "from the packs in-process, %d of them stored as deltas and scanned around their edits"
+		}
+		a.warnf("history: %d commits, %d unique blobs (%.1f MiB) read "+how,
 			st.Commits, st.Blobs, float64(st.BlobBytes)/(1<<20), st.Diffed)
 		if st.Commits == 0 && err == nil {
 			a.warnf("no commit in %s: nothing to scan", g.selection())
@@ -245,7 +284,7 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 // when the scan only writes a baseline.
 func (g *gitMode) explain(a *app, fs []vigil.Finding) {
 	if (g.staged || g.prePush) && len(fs) > 0 {
-		explainBlock(a, g.staged, acceptCommand(g.staged, g.pushed), fs)
+		explainBlock(a, g.staged, acceptCommand(g.staged, g.pushRevs), fs)
 	}
 }
 
@@ -266,6 +305,18 @@ func (g *gitMode) selection() string {
 	return "the history"
 }
 
+// changeOwn keeps, of findings, those a staged or pushed change adds, as
+// finish does, without reporting anything.
+func (g *gitMode) changeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
+	switch {
+	case g.stage != nil:
+		return g.stage.Filter(ctx, fs)
+	case g.hist != nil:
+		return g.hist.Attribute(ctx, fs)
+	}
+	return fs, nil
+}
+
 // emptyIsClean reports whether a scan that read nothing is clean for this
 // mode: a commit that only deletes files, a push that only deletes
 // branches, or a range of commits (--range, --since, --branch) that holds
@@ -274,4 +325,17 @@ func (g *gitMode) selection() string {
 func emptyIsClean(m scanMode) bool {
 	g, ok := m.(*gitMode)
 	return ok && (g.staged || g.prePush || !g.wholeHistory())
+}
+
+// root is the top of the repository's work tree (its git directory, when
+// it is bare): history paths are relative to it.
+func (g *gitMode) root(ctx context.Context) string {
+	if g.repo == nil {
+		return ""
+	}
+	dir, err := g.repo.Root(ctx)
+	if err != nil {
+		return ""
+	}
+	return dir
 }

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"sync/atomic"
-	"time"
+	"sync"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/config"
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gcfloor"
+	"github.com/vigilsec/vigil/internal/suppress"
 	"github.com/vigilsec/vigil/report"
 	"github.com/vigilsec/vigil/rules"
 	"github.com/vigilsec/vigil/source/files"
@@ -23,14 +23,67 @@ import (
 // scanSetup is everything a scan needs, built from flags and .vigil.toml
 // before anything is read, so configuration errors come first.
 type scanSetup struct {
-	set      *rules.Set
-	matcher  *rules.Matcher
-	source   vigil.Source
-	baseline *report.Baseline
-	floor    vigil.Confidence
-	workers  int
+	set     *rules.Set
+	matcher *rules.Matcher
+	source  vigil.Source
+	floor   vigil.Confidence
+	workers int
 	// mode is the active scan mode, or nil for files and stdin.
 	mode scanMode
+	// filters suppress findings once they are final: baselines, ignore
+	// files, commit allowlists. tally counts every suppressed finding.
+	filters []suppress.Filter
+	tally   *suppress.Tally
+	// held keeps the findings the matcher suppressed in a hook's scan
+	// until the mode has said which of them the change adds (see
+	// suppressed).
+	heldMu sync.Mutex
+	held   []heldFinding
+}
+
+type heldFinding struct {
+	f   vigil.Finding
+	why vigil.Suppression
+}
+
+// suppressed counts a finding the matcher suppressed. A scan of staged
+// changes or of pushed commits reads whole files but reports only what
+// the change adds: its suppressed findings wait for the same test.
+func (s *scanSetup) suppressed(f vigil.Finding, why vigil.Suppression) {
+	if f.Confidence < s.floor {
+		return
+	}
+	if g, ok := s.mode.(*gitMode); ok && (g.staged || g.prePush) {
+		s.heldMu.Lock()
+		s.held = append(s.held, heldFinding{f, why})
+		s.heldMu.Unlock()
+		return
+	}
+	s.tally.Add(&f, why)
+}
+
+// countHeld counts the held findings the mode keeps as the change's own.
+func (s *scanSetup) countHeld(ctx context.Context) error {
+	g, ok := s.mode.(*gitMode)
+	if !ok || len(s.held) == 0 {
+		return nil
+	}
+	fs := make([]vigil.Finding, len(s.held))
+	why := map[string]vigil.Suppression{}
+	for i, h := range s.held {
+		fs[i] = h.f
+		why[suppress.Key(&h.f)] = h.why
+	}
+	kept, err := g.changeOwn(ctx, fs)
+	if err != nil {
+		return err
+	}
+	for i := range kept {
+		if w, ok := why[suppress.Key(&kept[i])]; ok {
+			s.tally.Add(&kept[i], w)
+		}
+	}
+	return nil
 }
 
 // prestarter is a scan mode that can begin its own work (git's) in the
@@ -39,25 +92,49 @@ type prestarter interface {
 	prestart(ctx context.Context, logger *slog.Logger, paths []string, opts files.Options)
 }
 
-// scanResult is what a scan found, after the baseline and the floor.
+// scanResult is what a scan found, after suppressions and the floor.
 type scanResult struct {
-	findings          []vigil.Finding
-	stats             vigil.Stats
-	suppressed, below int
+	findings []vigil.Finding
+	stats    vigil.Stats
+	// streamed is set when the findings were shown as they came.
+	streamed   bool
+	suppressed []vigil.SuppressionCount
+	below      int
 	// interrupted says the scan was stopped (Ctrl-C): findings and stats
 	// are what it had, and the history's findings are not attributed.
 	interrupted bool
 }
 
 func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*scanSetup, error) {
-	cfg, err := loadConfig(f, paths)
+	cfg, err := loadConfig(a, f, paths)
 	if err != nil {
 		return nil, err
 	}
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	s := &scanSetup{workers: f.workers, floor: vigil.Medium}
+	if f.ignoreGitleaksAllow {
+		off := false
+		cfg.Compat.GitleaksAllow = &off
+	}
+	s := &scanSetup{workers: f.workers, floor: vigil.Medium, tally: &suppress.Tally{}}
+	for _, m := range f.modes {
+		if !m.active() {
+			continue
+		}
+		if s.mode != nil {
+			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
+		}
+		s.mode = m
+	}
+	guard, err := newGuard(ctx, a, f, cfg, s.mode, paths)
+	if err != nil {
+		return nil, err
+	}
+	cfg, allow, err := s.suppressions(ctx, a, f, cfg, guard, paths)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Scan.Confidence != 0 {
 		s.floor = cfg.Scan.Confidence
 	}
@@ -65,10 +142,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		if s.floor, err = vigil.ParseConfidence(f.confidence); err != nil {
 			return nil, usageError(fmt.Errorf("--confidence: %w", err))
 		}
-	}
-	allow, err := rules.NewAllowlist(cfg.Allow.Paths, cfg.Allow.Values)
-	if err != nil {
-		return nil, usageError(err)
 	}
 	opts := files.Options{Exclude: append(cfg.Scan.Exclude, f.exclude...), MaxFileSize: int64(cfg.Scan.MaxFileSize)}
 	if f.maxFileSize != "" {
@@ -84,15 +157,6 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	if opts.Archives, err = f.archive.reader(a, opts); err != nil {
 		return nil, err
 	}
-	for _, m := range f.modes {
-		if !m.active() {
-			continue
-		}
-		if s.mode != nil {
-			return nil, usageError(errors.New("choose one of --git, --staged, --pre-push and --image"))
-		}
-		s.mode = m
-	}
 	if p, ok := s.mode.(prestarter); ok {
 		p.prestart(ctx, a.logger, paths, opts)
 	}
@@ -102,7 +166,8 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	gc := debug.SetGCPercent(-1)
 	s.set, err = ruleSet(a, cfg)
 	if err == nil {
-		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Logger: a.logger})
+		s.matcher = rules.NewMatcher(s.set, rules.Options{Allow: allow, Markers: cfg.Markers(), Logger: a.logger,
+			Suppressed: s.suppressed})
 	}
 	debug.SetGCPercent(gc)
 	if err != nil {
@@ -111,6 +176,7 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 	if err := checkCustomExamples(s.matcher, cfg); err != nil {
 		return nil, usageError(err)
 	}
+	a.matcher.use(s.matcher, s.set)
 	if s.mode != nil {
 		if s.source, err = s.mode.source(ctx, a, paths, opts); err != nil {
 			return nil, err
@@ -126,43 +192,7 @@ func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*sc
 		}
 		s.source = sourceFor(a, paths, opts)
 	}
-	if f.baseline != "" {
-		if s.baseline, err = report.ReadBaseline(f.baseline); err != nil {
-			return nil, withHint(usageError(err), "write a fresh one with 'vigil scan --write-baseline FILE'")
-		}
-	}
 	return s, nil
-}
-
-// loadConfig reads --config, or .vigil.toml from the current directory or
-// the single directory being scanned.
-func loadConfig(f scanFlags, paths []string) (*config.Config, error) {
-	if f.noConfig {
-		return nil, nil
-	}
-	if f.configPath != "" {
-		c, err := config.Load(f.configPath)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("config: %w", err))
-		}
-		return c, nil
-	}
-	dirs := []string{""}
-	if len(paths) == 1 && paths[0] != "-" && paths[0] != "." {
-		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
-			dirs = append(dirs, paths[0])
-		}
-	}
-	for _, d := range dirs {
-		c, err := config.Find(d)
-		if err != nil {
-			return nil, usageError(fmt.Errorf("config: %w", err))
-		}
-		if c != nil {
-			return c, nil
-		}
-	}
-	return nil, nil
 }
 
 // ruleSet is the built-in rules, less those the config disables, plus its
@@ -213,7 +243,7 @@ func checkCustomExamples(m *rules.Matcher, cfg *config.Config) error {
 
 // run scans, showing progress on a terminal, then applies the baseline and
 // the confidence floor.
-func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
+func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, error) {
 	res := &scanResult{}
 	if a.getenv("GOGC") == "" {
 		switch s.source.(type) {
@@ -228,27 +258,36 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 			debug.SetGCPercent(50)
 		}
 	}
-	sc := &vigil.Scanner{Matcher: s.matcher, Workers: s.workers, Logger: a.logger}
-	var progress atomic.Int64
-	stop := startProgress(a, &progress)
+	// Findings of files and stdin are final when found; a mode's are
+	// final once it has finished them (history: attributed).
+	final := s.mode == nil
+	live := newLiveView(a, f, s.source, final)
+	res.streamed = live.shown()
+	sc := &vigil.Scanner{Matcher: s.matcher, Workers: s.workers, Logger: a.logger, Progress: live.scanProgress()}
 	stats, err := sc.Scan(ctx, s.source, func(f vigil.Finding) {
-		progress.Add(1)
-		switch {
-		case f.Confidence < s.floor:
-			res.below++
-		case s.baseline != nil && s.baseline.Contains(&f):
-			res.suppressed++
-		default:
-			res.findings = append(res.findings, f)
+		// Whatever is reported, or would be at the default floor, is
+		// hidden in every text vigil prints (see redact.go).
+		if f.Confidence >= min(s.floor, vigil.Medium) {
+			a.redactor.Learn(&f)
 		}
+		if f.Confidence < s.floor {
+			res.below++
+			return
+		}
+		if final && len(suppress.Apply([]vigil.Finding{f}, s.filters, s.tally)) == 0 {
+			return
+		}
+		live.found(&f)
+		res.findings = append(res.findings, f)
 	})
-	stop()
+	live.stop()
 	res.stats = stats
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			// What was found is reported, marked partial; attributing
 			// it would ask git more, when the user wants out.
 			res.interrupted = true
+			res.suppressed = s.tally.Counts()
 			report.Sort(res.findings)
 			return res, nil
 		}
@@ -258,35 +297,14 @@ func (s *scanSetup) run(ctx context.Context, a *app) (*scanResult, error) {
 		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
 			return nil, runtimeError(err, "")
 		}
+		if err := s.countHeld(ctx); err != nil {
+			return nil, runtimeError(err, "")
+		}
+		res.findings = suppress.Apply(res.findings, s.filters, s.tally)
 	}
+	res.suppressed = s.tally.Counts()
 	report.Sort(res.findings)
 	return res, nil
-}
-
-// startProgress prints a findings counter on stderr while a scan runs, only
-// when stderr is a terminal.
-func startProgress(a *app, found *atomic.Int64) (stop func()) {
-	if !a.isTerminal(a.stderr) {
-		return func() {}
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(a.stderr, "\r\x1b[K")
-				return
-			case <-t.C:
-				fmt.Fprintf(a.stderr, "\r\x1b[Kscanning… %s, %d findings", time.Since(start).Round(time.Second), found.Load())
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
 }
 
 func (s *scanSetup) ruleInfos(fs []vigil.Finding) []report.RuleInfo {
@@ -310,4 +328,23 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// rooter is a scan mode whose paths are relative to a directory of its
+// own (git: the repository's top).
+type rooter interface {
+	root(ctx context.Context) string
+}
+
+// root is the absolute directory the scan's relative paths are relative
+// to: the mode's, or the current directory.
+func (s *scanSetup) root(ctx context.Context) string {
+	if r, ok := s.mode.(rooter); ok {
+		return r.root(ctx)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
 }

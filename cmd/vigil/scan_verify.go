@@ -30,13 +30,14 @@ type verifyOptions struct {
 	onlyVerified bool
 }
 
-func (o *verifyOptions) register(fl *pflag.FlagSet) {
+func (o *verifyOptions) register(a *app, fl *pflag.FlagSet) {
 	fl.BoolVar(&o.onlyVerified, "only-verified", false, "report only credentials verified live (implies --verify)")
 	fl.DurationVar(&o.timeout, "verify-timeout", verify.DefaultTimeout, "give up on one verification request after `DURATION`")
 	fl.StringVar(&o.rate, "verify-rate", "5/s", "send at most `RATE` requests to each provider host: N/s or N/m (0 = no limit)")
 	fl.IntVar(&o.concurrency, "verify-concurrency", verify.DefaultConcurrency, "verify up to `N` credentials at once")
 	fl.StringArrayVar(&o.baseURLs, "verify-base-url", nil, "send a verifier's requests to a local fake: `NAME=URL` (repeatable; * for all)")
 	_ = fl.MarkHidden("verify-base-url")
+	a.allowEndpointFlag(fl)
 }
 
 // verifier builds a Verifier from the flags and the environment.
@@ -48,20 +49,9 @@ func (o *verifyOptions) verifier(a *app) (*verify.Verifier, error) {
 	if o.timeout <= 0 || o.concurrency <= 0 {
 		return nil, usageError(errors.New("--verify-timeout and --verify-concurrency must be positive"))
 	}
-	bases := map[string]string{}
-	if u := a.getenv(rest.BaseURLEnv); u != "" {
-		bases["twilio"] = u
-	}
-	var pairs []string
-	if env := a.getenv(baseURLsEnv); env != "" {
-		pairs = strings.Split(env, ",")
-	}
-	for _, p := range append(pairs, o.baseURLs...) {
-		name, u, ok := strings.Cut(strings.TrimSpace(p), "=")
-		if !ok || name == "" || u == "" {
-			return nil, usageError(fmt.Errorf("verifier base URL %q: want NAME=URL", p))
-		}
-		bases[name] = u
+	bases, err := o.baseURLMap(a)
+	if err != nil {
+		return nil, err
 	}
 	v, err := verify.New(verify.Options{Timeout: o.timeout, Rate: rate, Concurrency: o.concurrency,
 		BaseURLs: bases, Logger: a.logger, UserAgent: "vigil/" + buildVersion()})
@@ -69,6 +59,47 @@ func (o *verifyOptions) verifier(a *app) (*verify.Verifier, error) {
 		return nil, usageError(err)
 	}
 	return v, nil
+}
+
+// baseURLMap reads the verifier base URLs of the environment
+// (VIGIL_TWILIO_BASE_URL, VIGIL_VERIFY_BASE_URLS) and the flags, each
+// checked against the endpoint policy (a.baseURL).
+func (o *verifyOptions) baseURLMap(a *app) (map[string]string, error) {
+	type entry struct{ source, pair string }
+	var entries []entry
+	if u := a.getenv(rest.BaseURLEnv); u != "" {
+		entries = append(entries, entry{rest.BaseURLEnv, "twilio=" + u})
+	}
+	if env := a.getenv(baseURLsEnv); env != "" {
+		for _, p := range strings.Split(env, ",") {
+			entries = append(entries, entry{baseURLsEnv, p})
+		}
+	}
+	for _, p := range o.baseURLs {
+		entries = append(entries, entry{"--verify-base-url", p})
+	}
+	bases := map[string]string{}
+	for _, e := range entries {
+		name, u, ok := strings.Cut(strings.TrimSpace(e.pair), "=")
+		if !ok || name == "" || u == "" {
+			return nil, usageError(fmt.Errorf("%s: %q: want NAME=URL", e.source, redactURL(e.pair)))
+		}
+		checked, err := a.baseURL(fmt.Sprintf("%s (verifier %s)", e.source, name), u)
+		if err != nil {
+			return nil, err
+		}
+		bases[name] = checked
+	}
+	return bases, nil
+}
+
+// redactURL hides what may be credentials in a malformed base URL entry
+// before it is quoted: everything before an "@".
+func redactURL(s string) string {
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		return "…" + s[i:]
+	}
+	return s
 }
 
 // parseRate reads "5", "5/s" or "300/m" as requests per second; 0 means
@@ -125,9 +156,9 @@ type verifyFlags struct {
 	notLive, notLiveUnknown int
 }
 
-func (v *verifyFlags) register(fl *pflag.FlagSet) {
+func (v *verifyFlags) register(a *app, fl *pflag.FlagSet) {
 	fl.BoolVar(&v.enabled, "verify", false, "ask each credential's provider whether it is live: this SENDS the credential to its provider ('vigil rules --verifiers' lists every endpoint)")
-	v.verifyOptions.register(fl)
+	v.verifyOptions.register(a, fl)
 }
 
 // apply verifies the findings of a finished scan when asked to.

@@ -9,6 +9,7 @@ func newTwilioCmd(a *app) *cobra.Command {
 		Use:   "twilio",
 		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
 	}
+	a.allowEndpointFlag(cmd.PersistentFlags())
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
 	cmd.AddCommand(newTwilioTokenCmd(a))
 	cmd.AddCommand(newTwilioRotateCmd(a))

@@ -102,16 +102,22 @@ func (a *app) auditOptions(f auditFlags) (audit.Options, error) {
 			return o, withHint(usageError(err), "'vigil twilio audit controls' shows what each attestation's value holds")
 		}
 	}
-	if o.Twilio, err = twilioEnv(a.getenv); err != nil {
+	if o.Twilio, err = a.twilioEnv(); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
 // twilioEnv reads the audit's credential from the environment.
-func twilioEnv(getenv func(string) string) (rest.Config, error) {
-	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	cfg := rest.Config{AccountSID: env("TWILIO_ACCOUNT_SID"), BaseURL: env(rest.BaseURLEnv)}
+func (a *app) twilioEnv() (rest.Config, error) {
+	env := func(k string) string { return strings.TrimSpace(a.getenv(k)) }
+	cfg := rest.Config{AccountSID: env("TWILIO_ACCOUNT_SID")}
+	if raw := env(rest.BaseURLEnv); raw != "" {
+		var err error
+		if cfg.BaseURL, err = a.baseURL(rest.BaseURLEnv, raw); err != nil {
+			return cfg, err
+		}
+	}
 	hint := "export TWILIO_ACCOUNT_SID=AC... with TWILIO_AUTH_TOKEN=..., or with TWILIO_API_KEY=SK... and TWILIO_API_SECRET=... (a Main key)"
 	switch {
 	case cfg.AccountSID == "":

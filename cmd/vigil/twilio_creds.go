@@ -6,17 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/secretstore"
+	"github.com/vigilsec/vigil/twilio"
 	"github.com/vigilsec/vigil/twilio/rest"
-)
-
-var (
-	accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	keySIDRE     = regexp.MustCompile(`^SK[0-9a-fA-F]{32}$`)
 )
 
 // twilioCreds are the credentials a Twilio command acts with. They come
@@ -44,6 +39,7 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 		if err != nil {
 			return twilioCreds{}, err
 		}
+		a.storeWarnings(st)
 		from = st.String()
 		get = func(name string) (string, error) {
 			v, err := st.Get(ctx, name)
@@ -61,26 +57,33 @@ func (a *app) loadTwilioCreds(ctx context.Context, credStore, account string) (t
 		}
 		vals[name] = v
 	}
-	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"], baseURL: a.getenv(rest.BaseURLEnv)}
+	c := twilioCreds{account: vals["TWILIO_ACCOUNT_SID"]}
+	if raw := a.getenv(rest.BaseURLEnv); raw != "" {
+		var err error
+		if c.baseURL, err = a.baseURL(rest.BaseURLEnv, raw); err != nil {
+			return c, err
+		}
+	}
 	hint := "export TWILIO_ACCOUNT_SID=AC... and TWILIO_AUTH_TOKEN=... (or TWILIO_API_KEY and TWILIO_API_SECRET of a Main key)"
 	switch {
 	case c.account == "":
 		return c, withHint(usageError(fmt.Errorf("no TWILIO_ACCOUNT_SID in %s", from)), hint)
-	case !accountSIDRE.MatchString(c.account):
-		return c, withHint(usageError(fmt.Errorf("TWILIO_ACCOUNT_SID in %s is not an Account SID (AC followed by 32 hex digits)", from)), hint)
+	case !twilio.IsAccountSID(c.account):
+		_, err := twilio.ParseAccountSID(c.account)
+		return c, withHint(usageError(fmt.Errorf("TWILIO_ACCOUNT_SID in %s: %w", from, err)), hint)
 	case vals["TWILIO_AUTH_TOKEN"] != "":
 		c.username, c.secret = c.account, vigil.NewSecret(vals["TWILIO_AUTH_TOKEN"])
 	case vals["TWILIO_API_KEY"] != "" && vals["TWILIO_API_SECRET"] != "":
-		if !keySIDRE.MatchString(vals["TWILIO_API_KEY"]) {
-			return c, withHint(usageError(fmt.Errorf("TWILIO_API_KEY in %s is not an API key SID (SK followed by 32 hex digits)", from)), hint)
+		if _, err := twilio.ParseKeySID(vals["TWILIO_API_KEY"]); err != nil {
+			return c, withHint(usageError(fmt.Errorf("TWILIO_API_KEY in %s: %w", from, err)), hint)
 		}
 		c.username, c.secret = vals["TWILIO_API_KEY"], vigil.NewSecret(vals["TWILIO_API_SECRET"])
 	default:
 		return c, withHint(usageError(fmt.Errorf("no Twilio credentials in %s", from)), hint)
 	}
 	if account != "" {
-		if !accountSIDRE.MatchString(account) {
-			return c, usageError(fmt.Errorf("--account %q: want an Account SID (AC followed by 32 hex digits)", account))
+		if _, err := twilio.ParseAccountSID(account); err != nil {
+			return c, usageError(fmt.Errorf("--account: %w", err))
 		}
 		c.account = account
 	}
@@ -105,11 +108,31 @@ func (c twilioCreds) acting() (*rest.Client, error) {
 // error. A relative dotenv path is made absolute, so a journal can name
 // it for a --resume run from elsewhere.
 func (a *app) openStore(ctx context.Context, uri string) (secretstore.Store, error) {
-	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv})
+	var environ []string
+	if a.environ != nil {
+		environ = a.environ()
+	}
+	st, err := secretstore.Open(ctx, absStoreURI(uri), secretstore.Options{Getenv: a.getenv, Environ: environ})
 	if err != nil {
 		return nil, withHint(usageError(err), "secret stores: "+strings.Join(secretstore.Schemes(), ", ")+"; see 'vigil twilio rotate --help'")
 	}
 	return st, nil
+}
+
+// storeWarnings prints what a store says about itself, such as a file of
+// secrets that others can read.
+func (a *app) storeWarnings(st secretstore.Store) {
+	w, ok := st.(interface{ Warnings() []string })
+	if !ok {
+		return
+	}
+	for _, msg := range w.Warnings() {
+		text, hint, _ := strings.Cut(msg, "\nhint: ")
+		a.warnf("warning: %s", text)
+		if hint != "" {
+			fmt.Fprintf(a.stderr, "hint: %s\n", hint)
+		}
+	}
 }
 
 // absStoreURI makes the path of a dotenv: or file: URI absolute.
@@ -127,6 +150,3 @@ func absStoreURI(uri string) string {
 	}
 	return uri
 }
-
-// regexpSID matches any Twilio SID: two letters and 32 hex digits.
-var regexpSID = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)

@@ -20,6 +20,7 @@ import (
 func newTwilioEmulatorCmd(a *app) *cobra.Command {
 	var (
 		listen, seedPath, now string
+		faults                []string
 		showSecrets           bool
 	)
 	cmd := &cobra.Command{
@@ -33,9 +34,16 @@ Token kills the old one, and every change appears in Monitor events.
 
 Point vigil at it with ` + rest.BaseURLEnv + `=http://ADDR. Credentials are
 generated at start-up; their SIDs are printed, their secrets only with
---show-secrets. Stop it with Ctrl-C: the state lives in memory only.`,
+--show-secrets. Stop it with Ctrl-C: the state lives in memory only.
+
+To rehearse a failure, program faults with --fault (or a seed's faults:
+list): KIND,key=value,... where KIND is status, rate-limit, slow, hang,
+reset or garbage, and the keys are host, method, path (a pattern such as
+/v1/Keys/*), username, skip, times, phase (after: the change is made and
+the answer lost), status, code, retry_after, delay and body.`,
 		Example: `  vigil twilio emulator --seed docs/twilio-emulator-seed.yaml --show-secrets
-  vigil twilio emulator --listen 127.0.0.1:0 --now 2026-03-10T12:00:00Z`,
+  vigil twilio emulator --listen 127.0.0.1:0 --now 2026-03-10T12:00:00Z
+  vigil twilio emulator --fault hang,method=POST,path=/v1/Keys,phase=after,times=1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := emulatorOptions(a, now)
@@ -48,6 +56,13 @@ generated at start-up; their SIDs are printed, their secrets only with
 			seed, err := loadEmulatorSeed(seedPath)
 			if err != nil {
 				return err
+			}
+			for _, spec := range faults {
+				fs, err := twiliotest.ParseFault(spec)
+				if err != nil {
+					return usageError(fmt.Errorf("--fault: %w", err))
+				}
+				seed.Faults = append(seed.Faults, fs)
 			}
 			e := twiliotest.New(opts)
 			infos, err := e.Apply(seed)
@@ -66,6 +81,7 @@ generated at start-up; their SIDs are printed, their secrets only with
 	f.StringVar(&listen, "listen", "127.0.0.1:8089", "loopback address to listen on (port 0 picks a free one)")
 	f.StringVar(&seedPath, "seed", "", "seed file (YAML) with accounts, keys, webhooks, usage and events; default: one empty account")
 	f.StringVar(&now, "now", "", "start the emulator's clock at this time (RFC 3339 or YYYY-MM-DD); it then runs with the wall clock")
+	f.StringArrayVar(&faults, "fault", nil, "inject a fault, KIND,key=value,... (repeatable; see above)")
 	f.BoolVar(&showSecrets, "show-secrets", false, "print Auth Tokens and key secrets in clear (they are generated for this run)")
 	return cmd
 }

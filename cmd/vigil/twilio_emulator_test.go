@@ -84,3 +84,35 @@ func TestTwilioEmulatorBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTwilioEmulatorFaultFlag rehearses a failure: a fault given with
+// --fault strikes the request it names, once.
+func TestTwilioEmulatorFaultFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, errOut, done := startEmulator(ctx, t, "--show-secrets", "--fault", "status,status=503,method=GET,path=/2010-04-01/Accounts/*.json,times=1")
+	text := out.String()
+	base := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(text)
+	acct := regexp.MustCompile(`(AC[0-9a-f]{32})`).FindStringSubmatch(text)
+	tok := regexp.MustCompile(`(?m)^    auth token  ([0-9a-f]{32})$`).FindStringSubmatch(text)
+	if base == nil || acct == nil || tok == nil {
+		t.Fatalf("output:\n%s", text)
+	}
+	c, err := rest.New(rest.Config{AccountSID: acct[1], Password: vigil.NewSecret(tok[1]), BaseURL: base[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Services(ctx).Api.FetchAccount(acct[1]); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("first fetch: %v, want the injected 503", err)
+	}
+	if _, err := c.Services(ctx).Api.FetchAccount(acct[1]); err != nil {
+		t.Fatalf("second fetch: %v (the fault was for one request)", err)
+	}
+	cancel()
+	<-done
+	_ = errOut
+	var bad syncBuffer
+	if code := run(context.Background(), []string{"twilio", "emulator", "--fault", "explode,method=GET"}, testStdio(&syncBuffer{}, &bad)); code != 2 || !strings.Contains(bad.String(), "want status, rate-limit") {
+		t.Errorf("bad --fault: exit %d %s", code, bad.String())
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/exposure"
+	"github.com/vigilsec/vigil/twilio"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -116,8 +117,8 @@ func exposureOptions(since, until, credential, knownIPs, baseline, tz, hours str
 	if !o.Until.After(o.Since) {
 		return o, fmt.Errorf("--until %s is not after --since %s", o.Until.Format(time.RFC3339), o.Since.Format(time.RFC3339))
 	}
-	if credential != "" && !regexpSID.MatchString(credential) {
-		return o, fmt.Errorf("--credential %q: want a SID such as AC..., SK... or US... (two letters and 32 hex digits)", credential)
+	if credential != "" && !twilio.IsSID(credential) {
+		return o, errors.New("--credential: want a SID such as AC..., SK... or US... (two letters and 32 hex digits)")
 	}
 	o.Credential = credential
 	if o.KnownIPs, err = exposure.ParseKnownIPs(knownIPs); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigilsec/vigil/internal/rotate"
 	"github.com/vigilsec/vigil/internal/secretstore"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // rotateFlags are shared by the rotate commands.
@@ -19,7 +20,7 @@ type rotateFlags struct {
 	store, credStore, account, journal string
 	healthURL                          string
 	wait, healthTimeout                time.Duration
-	yes, dryRun                        bool
+	yes, dryRun, newStore              bool
 }
 
 func (f *rotateFlags) register(cmd *cobra.Command, withStore bool) {
@@ -31,17 +32,23 @@ func (f *rotateFlags) register(cmd *cobra.Command, withStore bool) {
 		fl.StringVar(&f.healthURL, "health-url", "", "after storing, poll this URL until it answers 2xx")
 		fl.DurationVar(&f.healthTimeout, "health-timeout", 10*time.Minute, "give up polling --health-url after this long")
 		fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and change nothing")
+		fl.BoolVar(&f.newStore, "new-store", false, "write the new credential into a store that does not hold the old one yet (the app must read this store)")
 	}
 	fl.StringVar(&f.credStore, "credentials-store", "", "read the credentials to act with from this store instead of the environment")
 	fl.StringVar(&f.journal, "journal", "vigil-rotation.jsonl", "journal file recording every step, for --resume and --rollback")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "revoke the old credential without asking")
 }
 
-const rotateLong = `Replace a leaked Twilio credential without downtime. The new credential
-is created, written to the secret store and proven to work before the old
-one is revoked, and every step is recorded in a journal, so an interrupted
-rotation (crash, Ctrl-C, store or API failure) can be finished with
---resume or undone with --rollback.
+const rotateLong = `Replace a leaked Twilio credential without downtime. Before anything
+changes, the store must hold the credential being rotated (same SID, a
+secret Twilio accepts); a store that does not is refused, unless
+--new-store says to write the new credential there anyway. The old
+values are kept recoverable (the store's previous version, or a backup
+beside them) until the rotation ends. The new credential is created,
+written to the store and proven to work before the old one is revoked,
+and every step is recorded in a journal, so an interrupted rotation
+(crash, Ctrl-C, store or API failure) can be finished with --resume or
+undone with --rollback until the old credential is revoked.
 
 Secret stores (--store):
   dotenv:PATH, file:PATH               KEY=VALUE file, replaced atomically
@@ -49,8 +56,12 @@ Secret stores (--store):
                                        VAULT_ROLE_ID and VAULT_SECRET_ID)
   aws-sm://SECRET_ID?region=REGION     AWS Secrets Manager, JSON fields
   pass:PATH, gopass:PATH               one entry per field, PATH/FIELD
+  conjur://HOST[:PORT]/ACCOUNT/PATH    CyberArk Conjur, one variable per field,
+                                       PATH/FIELD (CONJUR_AUTHN_LOGIN and
+                                       CONJUR_AUTHN_API_KEY, or CONJUR_AUTHN_TOKEN_FILE)
   exec:COMMAND                         sh -c COMMAND, value on stdin,
-                                       VIGIL_SECRET_OP and VIGIL_SECRET_FIELD set
+                                       VIGIL_SECRET_OP (put, get, delete) and
+                                       VIGIL_SECRET_FIELD set
 
 ` + credsHelp
 
@@ -95,14 +106,14 @@ The new key is a Standard or Restricted key like the old one (same policy).
 Main keys cannot be created through Twilio's API: vigil says so and stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !keySIDRE.MatchString(key) {
+			if !twilio.IsKeySID(key) {
 				return usageError(fmt.Errorf("--key %q: want the SID of the key to replace (SK followed by 32 hex digits)", key))
 			}
 			r, err := a.rotateRunner(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
-			plan, err := r.RotateKey(cmd.Context(), rotate.KeyRequest{Key: key, SIDField: sidF, SecretField: secretF,
+			plan, err := r.RotateKey(cmd.Context(), rotate.KeyRequest{Key: key, SIDField: sidF, SecretField: secretF, NewStore: f.newStore,
 				Wait: f.wait, HealthURL: f.healthURL, HealthTimeout: f.healthTimeout, DryRun: f.dryRun})
 			if err != nil {
 				return a.rotateError(cmd.Context(), err)
@@ -139,7 +150,7 @@ func newRotateTokenCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plan, err := r.RotateToken(cmd.Context(), rotate.TokenRequest{TokenField: tokenF, Wait: f.wait,
+			plan, err := r.RotateToken(cmd.Context(), rotate.TokenRequest{TokenField: tokenF, NewStore: f.newStore, Wait: f.wait,
 				HealthURL: f.healthURL, HealthTimeout: f.healthTimeout, DryRun: f.dryRun})
 			if err != nil {
 				return a.rotateError(cmd.Context(), err)
@@ -178,6 +189,7 @@ func (a *app) rotateRunner(ctx context.Context, f rotateFlags) (*rotate.Runner, 
 	if err != nil {
 		return nil, err
 	}
+	a.storeWarnings(st)
 	return a.runnerWith(ctx, f, st, absStoreURI(f.store))
 }
 

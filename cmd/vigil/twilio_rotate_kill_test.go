@@ -45,7 +45,7 @@ func TestRotateKilledAndResumed(t *testing.T) {
 	}{
 		{"during create", "api-key", twiliotest.Fault{Kind: twiliotest.FaultHang, Method: "POST", Path: "/v1/Keys"}, os.Kill, -1, ""},
 		{"after create, answer lost", "api-key", twiliotest.Fault{Kind: twiliotest.FaultHang, Method: "POST", Path: "/v1/Keys", Phase: twiliotest.AfterHandling}, os.Kill, -1, ""},
-		{"after store, during verify", "api-key", twiliotest.Fault{Kind: twiliotest.FaultHang, Path: "/2010-04-01/Accounts/*/Usage/Records/Today.json"}, os.Kill, -1, ""},
+		{"after store, during verify", "api-key", twiliotest.Fault{Kind: twiliotest.FaultHang, Path: "/2010-04-01/Accounts/*/Usage/Records/Today.json", Skip: 1}, os.Kill, -1, ""},
 		{"after delete, answer lost", "api-key", twiliotest.Fault{Kind: twiliotest.FaultHang, Method: "DELETE", Phase: twiliotest.AfterHandling}, os.Kill, -1, ""},
 		{"ctrl-c while waiting for services", "api-key", twiliotest.Fault{}, syscall.SIGINT, 130, `"step":"wait","phase":"begin"`},
 		{"token: during verify", "auth-token", twiliotest.Fault{Kind: twiliotest.FaultHang, Path: "/2010-04-01/Accounts/*/Usage/Records/Today.json"}, os.Kill, -1, ""},

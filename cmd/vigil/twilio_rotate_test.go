@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,8 +49,18 @@ func (e *rotEnv) run(t *testing.T, stdin string, args ...string) (int, string, s
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, stdio{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv: func(k string) string { return e.env[k] }, isTerminal: func(any) bool { return false }})
+		getenv: func(k string) string { return e.env[k] }, environ: e.environ, isTerminal: func(any) bool { return false }})
 	return code, out.String(), errb.String()
+}
+
+// environ is the test process's environment with e.env over it: what
+// pass and exec stores run with.
+func (e *rotEnv) environ() []string {
+	out := os.Environ()
+	for k, v := range e.env {
+		out = append(out, k+"="+v)
+	}
+	return out
 }
 
 func (e *rotEnv) field(t *testing.T, name string) string {
@@ -242,5 +253,86 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRotateRefusesStoreWithoutTheKey reproduces issue 19: a store that
+// does not hold the key being rotated (another file, other field names, a
+// stale secret) is refused before anything changes, dry run included, and
+// says what it holds; --new-store is the explicit way to write anyway.
+func TestRotateRefusesStoreWithoutTheKey(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		content string // the store's content; "" for no file
+		store   string // relative to the directory
+		extra   []string
+		want    []string
+		ok      bool
+	}{
+		{name: "another file", store: ".env.prod", want: []string{"does not hold the key", "it does not exist", "--new-store"}},
+		{name: "other field names", store: ".env", content: "TWILIO_KEY_SID={OLD}\nTWILIO_KEY_SECRET={SECRET}\n",
+			want: []string{"it holds {OLD} under TWILIO_KEY_SID", "--sid-field TWILIO_KEY_SID"}},
+		{name: "stale secret", store: ".env", content: "TWILIO_API_KEY={OLD}\nTWILIO_API_SECRET=" + strings.Repeat("x", 32) + "\n",
+			want: []string{"Twilio refuses the secret stored with it"}},
+		{name: "new store, explicitly", store: ".env.prod", extra: []string{"--new-store"}, ok: true},
+	} {
+		for _, dry := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s dry=%v", tt.name, dry), func(t *testing.T) {
+				e := newRotEnv(t)
+				store := filepath.Join(e.dir, tt.store)
+				_ = os.Remove(e.store)
+				if tt.content != "" {
+					c := strings.ReplaceAll(strings.ReplaceAll(tt.content, "{OLD}", e.old.SID), "{SECRET}", e.old.Secret.Reveal())
+					if err := os.WriteFile(store, []byte(c), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before, _ := os.ReadFile(store)
+				args := append([]string{"twilio", "rotate", "api-key", "--key", e.old.SID, "--store", "dotenv:" + store, "--journal", e.journal, "--yes"}, tt.extra...)
+				if dry {
+					args = append(args, "--dry-run")
+				}
+				code, _, errOut := e.run(t, "", args...)
+				if tt.ok {
+					if code != 0 {
+						t.Fatalf("exit %d\n%s", code, errOut)
+					}
+					return
+				}
+				if code != 3 || !strings.Contains(errOut, "nothing was changed") {
+					t.Errorf("exit %d, want 3 and nothing changed\n%s", code, errOut)
+				}
+				for _, w := range tt.want {
+					if w = strings.ReplaceAll(w, "{OLD}", e.old.SID); !strings.Contains(errOut, w) {
+						t.Errorf("stderr lacks %q:\n%s", w, errOut)
+					}
+				}
+				if after, _ := os.ReadFile(store); string(after) != string(before) || e.keyCount() != 1 {
+					t.Errorf("the store or the keys changed (keys %d)", e.keyCount())
+				}
+				if strings.Contains(errOut, e.old.Secret.Reveal()) {
+					t.Error("the secret was printed")
+				}
+			})
+		}
+	}
+}
+
+// TestRotateWarnsReadableStore checks that a group-readable dotenv store is
+// named, with the fix, and that the rotation keeps (never widens) its mode.
+func TestRotateWarnsReadableStore(t *testing.T) {
+	e := newRotEnv(t)
+	if err := os.Chmod(e.store, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := e.run(t, "", "twilio", "rotate", "api-key", "--key", e.old.SID, "--store", "dotenv:"+e.store, "--journal", e.journal, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "can be read by its group and everyone (mode 0644)") || !strings.Contains(errOut, "hint: chmod go-rwx "+e.store) {
+		t.Errorf("no warning:\n%s", errOut)
+	}
+	if fi, _ := os.Stat(e.store); fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v", fi.Mode())
 	}
 }

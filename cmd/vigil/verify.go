@@ -50,7 +50,7 @@ Exit codes: 0 no findings, 1 findings, 2 usage error or unreadable report,
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in clear (text and JSON only; never in SARIF)")
 	fl.StringVar(&f.color, "color", "auto", "colour the text report: auto, always or never")
-	f.verifyOptions.register(fl)
+	f.verifyOptions.register(a, fl)
 	return cmd
 }
 
@@ -81,7 +81,7 @@ func runVerify(ctx context.Context, a *app, f verifyCmdFlags, path string) error
 	for _, fd := range rep.Findings {
 		rep.Rules = append(rep.Rules, report.RuleInfo{ID: fd.RuleID, Provider: fd.Provider, Description: fd.Description, Hint: fd.Hint})
 	}
-	if err := writeReport(a, scanFlags{format: f.format, output: f.output, color: f.color}, rep); err != nil {
+	if err := writeReport(a, scanFlags{format: f.format, output: f.output, color: f.color}, rep, false); err != nil {
 		return err
 	}
 	a.warnf("%d findings from %s", len(findings), path)

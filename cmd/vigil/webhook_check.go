@@ -6,13 +6,14 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
 // checkProbe is one request of `webhook check`.
@@ -76,9 +77,8 @@ signatures will process them as if Twilio had sent them.`,
 				probes = append(probes, checkProbe{name: "correctly signed (control)", sigs: []string{sig}, control: true})
 			}
 			client := &http.Client{
-				Timeout:       timeout,
-				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-				Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, Proxy: http.ProxyFromEnvironment},
+				Timeout:   timeout,
+				Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: insecure}, Proxy: http.ProxyFromEnvironment},
 			}
 			return runChecks(cmd.Context(), a, client, p, probes)
 		},
@@ -100,15 +100,12 @@ func runChecks(ctx context.Context, a *app, client *http.Client, p *probe, probe
 		if err != nil {
 			return usageError(err)
 		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return runtimeError(fmt.Errorf("%s: %w", pr.name, err), "is the endpoint up and reachable from here? (--insecure for a self-signed certificate)")
+		r := webhookprobe.Send(client, req)
+		if r.Err != nil {
+			return runtimeError(fmt.Errorf("%s: %w", pr.name, r.Err), "is the endpoint up and reachable from here? (--insecure for a self-signed certificate)")
 		}
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		verdict, bad := judge(resp.StatusCode, pr.control)
-		failed = failed || bad
-		fmt.Fprintf(a.stdout, "%-28s %-9s %d %s\n", pr.name, verdict, resp.StatusCode, http.StatusText(resp.StatusCode))
+		failed = failed || r.Failed(pr.control)
+		fmt.Fprintf(a.stdout, "%-28s %-9s %d %s\n", pr.name, verdict(r, pr.control), r.Status, http.StatusText(r.Status))
 	}
 	if failed {
 		fmt.Fprintln(a.stdout, "\nFAIL: the endpoint accepts webhooks it should refuse, or refuses the genuine one (see above).")
@@ -119,22 +116,21 @@ func runChecks(ctx context.Context, a *app, client *http.Client, p *probe, probe
 	return nil
 }
 
-// judge turns a status code into a verdict and whether it is a failure.
-func judge(status int, control bool) (verdict string, bad bool) {
-	accepted := status >= 200 && status < 300
+// verdict is the word the report gives an answer: capitals for a failure.
+func verdict(r webhookprobe.Result, control bool) string {
 	switch {
-	case control && accepted:
-		return "accepted", false
-	case control:
-		return "REFUSED", true
-	case accepted:
-		return "ACCEPTED", true
-	case status >= 300 && status < 400:
-		return "redirect", false
-	case status >= 500:
-		return "error", false // not processed, though 400/403 would be cleaner
+	case r.Failed(control) && control:
+		return "REFUSED"
+	case r.Failed(control):
+		return "ACCEPTED"
+	case r.Outcome == webhookprobe.Accepted:
+		return "accepted"
+	case r.Outcome == webhookprobe.Refused:
+		return "refused"
+	case r.Status >= 300 && r.Status < 400:
+		return "redirect"
 	}
-	return "refused", false
+	return "error" // not processed, though 400/403 would be cleaner
 }
 
 // randomSignature is well-formed but wrong.

@@ -138,8 +138,9 @@ func runProxy(ctx context.Context, a *app, f *proxyFlags) error {
 			return runtimeError(fmt.Errorf("admin listen: %w", err), "")
 		}
 	}
+	public, _ := url.Parse(f.publicURL) // New has checked it
 	log.Info("webhook proxy starting", slog.String("upstream", cfg.Upstream.Redacted()),
-		slog.String("public_url", f.publicURL), slog.Int("tokens", keys.Keyring().Len()),
+		slog.String("public_url", public.Redacted()), slog.Int("tokens", keys.Keyring().Len()),
 		slog.Int("subaccounts", keys.Keyring().Accounts()))
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

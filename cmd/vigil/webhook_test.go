@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/webhookvectors"
 	"github.com/vigilsec/vigil/webhook"
 )
 
@@ -94,6 +95,34 @@ func TestWebhookSign(t *testing.T) {
 	})
 }
 
+// TestWebhookSignSDKVectors: `webhook sign` gives the signature the
+// official SDKs' signing functions are asserted to give (a repeated value
+// signed once included).
+func TestWebhookSignSDKVectors(t *testing.T) {
+	vectors, _, err := webhookvectors.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		if !v.Computed {
+			continue
+		}
+		t.Run(v.Name(), func(t *testing.T) {
+			args := []string{"webhook", "sign", "--url", v.URL, "--headers"}
+			for _, kv := range strings.Split(*v.Form, "&") {
+				k, val, _ := strings.Cut(kv, "=")
+				k, _ = url.QueryUnescape(k)
+				val, _ = url.QueryUnescape(val)
+				args = append(args, "--param", k+"="+val)
+			}
+			std, out, errb := envStdio(map[string]string{"TWILIO_AUTH_TOKEN": v.Token}, "")
+			if code := run(context.Background(), args, std); code != 0 || !strings.Contains(out.String(), "X-Twilio-Signature: "+*v.Signature+"\n") {
+				t.Errorf("exit %d, want the SDK's %s:\n%s%s", code, *v.Signature, out, errb)
+			}
+		})
+	}
+}
+
 func TestWebhookCheck(t *testing.T) {
 	tok := randomToken(t)
 	guarded := httptest.NewServer(webhook.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}),
@@ -126,6 +155,8 @@ func TestWebhookProxyCommand(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "app") }))
 	defer up.Close()
 	a, b := randomToken(t), randomToken(t)
+	password := randomToken(t) // of the basic-auth credentials Twilio's webhook URL holds, and signs
+	public := "https://twilio:" + password + "@hooks.example.com"
 	path := filepath.Join(t.TempDir(), "tokens")
 	os.WriteFile(path, []byte(a+"\n"), 0o600)
 	std, _, errb := envStdio(nil, "")
@@ -133,7 +164,7 @@ func TestWebhookProxyCommand(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"webhook", "proxy", "--listen", "127.0.0.1:0", "--upstream", up.URL,
-			"--token-file", path, "--public-url", "https://hooks.example.com", "--admin-listen", "127.0.0.1:0"}, std)
+			"--token-file", path, "--public-url", public, "--admin-listen", "127.0.0.1:0"}, std)
 	}()
 	var addr string
 	for deadline := time.Now().Add(5 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -149,7 +180,7 @@ func TestWebhookProxyCommand(t *testing.T) {
 		form := url.Values{"n": {string(rune('a' + n))}}
 		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set(webhook.SignatureHeader, webhook.Sign(token, "https://hooks.example.com/sms", form))
+		req.Header.Set(webhook.SignatureHeader, webhook.Sign(token, public+"/sms", form))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -191,8 +222,11 @@ func TestWebhookProxyCommand(t *testing.T) {
 			t.Errorf("log line is not JSON: %s", line)
 		}
 	}
-	if strings.Contains(errb.String(), a) || strings.Contains(errb.String(), b) {
-		t.Errorf("logs hold a token")
+	if strings.Contains(errb.String(), a) || strings.Contains(errb.String(), b) || strings.Contains(errb.String(), password) {
+		t.Errorf("logs hold a token or the public URL's password")
+	}
+	if !strings.Contains(errb.String(), `"public_url":"https://twilio:xxxxx@hooks.example.com"`) {
+		t.Errorf("the start line does not show the public URL, redacted:\n%s", errb)
 	}
 }
 

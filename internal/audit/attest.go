@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // maxAttestSize bounds an attestation file.
@@ -162,8 +164,6 @@ func yamlLineError(err error) error {
 	return &lineError{line: 1, msg: "invalid YAML: " + msg}
 }
 
-var accountSIDRE = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-
 // parseEntry reads one attestation.
 func parseEntry(n *yaml.Node, cat *Catalogue, now time.Time) (Attestation, error) {
 	if n.Kind != yaml.MappingNode {
@@ -204,7 +204,7 @@ func parseEntry(n *yaml.Node, cat *Catalogue, now time.Time) (Attestation, error
 		e.Note = v.Value
 	}
 	if v := fields["account"]; v != nil && v.Value != "*" && v.Value != "" {
-		if !accountSIDRE.MatchString(v.Value) {
+		if !twilio.IsAccountSID(v.Value) {
 			return e, errAt(v, "field account: want an Account SID (AC followed by 32 hex digits) or *")
 		}
 		e.Account = v.Value

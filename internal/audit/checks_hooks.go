@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
 func hookEvidence(w Webhook, note string) Evidence {
@@ -53,11 +55,11 @@ func checkSignature(c *Control, s *Snapshot, e *env) Result {
 			ev := hookEvidence(w, "")
 			ev.Value = redactURL(w.URL) + " → " + p.Detail
 			switch p.Outcome {
-			case ProbeAccepted:
+			case webhookprobe.Accepted:
 				accepted = append(accepted, ev)
-			case ProbeRefused:
+			case webhookprobe.Refused:
 				refused = append(refused, ev)
-			case ProbeInconclusive:
+			case webhookprobe.Inconclusive:
 				unclear = append(unclear, ev)
 			}
 		}

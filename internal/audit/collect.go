@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/ctxtime"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -40,10 +41,8 @@ func (c *collector) call(ctx context.Context, op string, f func() error) *rest.E
 			return err
 		}
 		c.logger.Debug("twilio rate limit, waiting", "op", op, "wait", wait, "attempt", attempt)
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return rest.Classify(op, ctx.Err())
+		if err := ctxtime.Sleep(ctx, wait); err != nil {
+			return rest.Classify(op, err)
 		}
 		wait *= 2
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
 // env is what every check may consult besides the account's snapshot.
@@ -14,7 +16,7 @@ type env struct {
 	maxKeyAge    time.Duration
 	attestMaxAge time.Duration
 	attest       *Attestations
-	probes       map[string]ProbeResult // nil: webhooks were not probed
+	probes       map[string]webhookprobe.Result // nil: webhooks were not probed
 }
 
 // checkFunc decides one control on one account.

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
 func TestProbeOutcomes(t *testing.T) {
@@ -40,16 +42,16 @@ func TestProbeOutcomes(t *testing.T) {
 	got := Probe(context.Background(), nil, urls, 2)
 	for _, tt := range []struct {
 		url    string
-		want   ProbeOutcome
+		want   webhookprobe.Outcome
 		detail string
 	}{
-		{srv.URL + "/validates", ProbeRefused, "HTTP 403"},
-		{srv.URL + "/accepts", ProbeAccepted, "accepted without a signature"},
-		{srv.URL + "/moved", ProbeInconclusive, "redirected to https://user:xxxxx@elsewhere.example/x"},
-		{srv.URL + "/broken", ProbeInconclusive, "HTTP 502"},
-		{closed, ProbeInconclusive, "no answer"},
-		{"https://handler.twilio.com/twiml/EH1", ProbeNotProbed, "hosted by Twilio"},
-		{"ftp://files.example/x", ProbeNotProbed, "not an HTTP URL"},
+		{srv.URL + "/validates", webhookprobe.Refused, "HTTP 403"},
+		{srv.URL + "/accepts", webhookprobe.Accepted, "accepted without a signature"},
+		{srv.URL + "/moved", webhookprobe.Inconclusive, "redirected to https://user:xxxxx@elsewhere.example/x"},
+		{srv.URL + "/broken", webhookprobe.Inconclusive, "HTTP 502"},
+		{closed, webhookprobe.Inconclusive, "no answer"},
+		{"https://handler.twilio.com/twiml/EH1", webhookprobe.NotProbed, "hosted by Twilio"},
+		{"ftp://files.example/x", webhookprobe.NotProbed, "not an HTTP URL"},
 	} {
 		r := got[tt.url]
 		if r.Outcome != tt.want || !strings.Contains(r.Detail, tt.detail) {

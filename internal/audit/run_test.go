@@ -118,7 +118,7 @@ func TestMixedAccountWithSubaccounts(t *testing.T) {
 		{sid('2'), "HOOK-01", Unknown, "could not read phone numbers"},
 		{sid('2'), "FRAUD-02", Fail, "no usage trigger"},
 		{sid('1'), "CRED-03", Pass, "1 API keys, none older than 90d"},
-		{sid('1'), "ACC-04", Pass, "traffic in 1 usage categories"},
+		{sid('1'), "ACC-04", Pass, "traffic in 2 usage categories"}, // calls-outbound, and calls, which Twilio rolls it into
 		{sid('3'), "ACC-04", Pass, "the subaccount is suspended"},
 		{sid('3'), "CRED-03", Skipped, "the account is suspended"},
 		{sid('f'), "HOOK-01", Fail, "http://legacy.example.com/sms"},

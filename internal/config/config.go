@@ -20,14 +20,22 @@ const FileName = ".vigil.toml"
 
 // Config is the content of .vigil.toml.
 type Config struct {
-	Scan  Scan         `toml:"scan"`
-	Allow Allow        `toml:"allow"`
-	Rules []rules.Rule `toml:"rules"`
+	Scan  Scan  `toml:"scan"`
+	Allow Allow `toml:"allow"`
+	// Allowlists are allowlists with conditions: limited to some rules,
+	// or with every condition required.
+	Allowlists []Allowlist  `toml:"allowlist"`
+	Rules      []rules.Rule `toml:"rules"`
 	// Disable lists built-in rule ids to turn off.
 	Disable []string `toml:"disable"`
+	Compat  Compat   `toml:"compat"`
 
 	// Path is where the configuration was read from.
 	Path string `toml:"-"`
+	// Converted is set for a configuration read from another scanner's
+	// format; Notes are what it could not carry over, one line each.
+	Converted bool     `toml:"-"`
+	Notes     []string `toml:"-"`
 }
 
 // Scan holds scan settings that flags can override.
@@ -37,12 +45,88 @@ type Scan struct {
 	Confidence  vigil.Confidence `toml:"confidence"`
 }
 
-// Allow suppresses findings.
+// Allow suppresses findings: a finding that any one of its lists matches
+// is not reported, and is counted as suppressed.
 type Allow struct {
 	// Paths are globs of files whose findings are not reported.
 	Paths []string `toml:"paths"`
+	// PathRegexes are regular expressions searched in the path.
+	PathRegexes []string `toml:"path_regexes"`
 	// Values are regexes; a secret matching one is not reported.
 	Values []string `toml:"values"`
+	// Lines are regexes searched in the line holding the secret.
+	Lines []string `toml:"lines"`
+	// Stopwords are substrings (any case) of secrets not to report.
+	Stopwords []string `toml:"stopwords"`
+	// Commits are commits whose findings are not reported (history
+	// scans).
+	Commits []string `toml:"commits"`
+}
+
+// Allowlist is an [[allowlist]] table: the lists of Allow, limited to some
+// rules, and with "match" either "any" (the default: one list is enough)
+// or "all" (every list given must match).
+type Allowlist struct {
+	Description string   `toml:"description"`
+	Rules       []string `toml:"rules"`
+	Match       string   `toml:"match"`
+	Allow
+}
+
+// Compat turns off what vigil reads from other scanners: their inline
+// comments, and .gitleaksignore. Everything is on by default.
+type Compat struct {
+	GitleaksAllow       *bool `toml:"gitleaks_allow"`
+	TrufflehogIgnore    *bool `toml:"trufflehog_ignore"`
+	DetectSecretsPragma *bool `toml:"detect_secrets_pragma"`
+	GitleaksIgnore      *bool `toml:"gitleaksignore"`
+}
+
+// On reports whether a switch is on (unset means on).
+func On(b *bool) bool { return b == nil || *b }
+
+// Markers are the inline comments of other scanners the configuration
+// leaves on.
+func (c *Config) Markers() []rules.Marker {
+	var out []rules.Marker
+	for _, m := range []struct {
+		on     *bool
+		marker rules.Marker
+	}{{c.Compat.GitleaksAllow, rules.MarkerGitleaks}, {c.Compat.TrufflehogIgnore, rules.MarkerTrufflehog}, {c.Compat.DetectSecretsPragma, rules.MarkerDetectSecrets}} {
+		if On(m.on) {
+			out = append(out, m.marker)
+		}
+	}
+	return out
+}
+
+// AllowEntries are the configuration's allowlists, for rules.NewAllowlist.
+func (c *Config) AllowEntries() []rules.AllowEntry {
+	var out []rules.AllowEntry
+	if !c.Allow.empty() {
+		out = append(out, c.Allow.entry(c.Path))
+	}
+	for _, a := range c.Allowlists {
+		out = append(out, a.entry(c.Path))
+	}
+	return out
+}
+
+func (a Allowlist) entry(source string) rules.AllowEntry {
+	e := a.Allow.entry(source)
+	e.Description, e.Rules, e.All = a.Description, a.Rules, a.Match == "all"
+	return e
+}
+
+func (a Allow) empty() bool {
+	return len(a.Paths)+len(a.PathRegexes)+len(a.Values)+len(a.Lines)+len(a.Stopwords)+len(a.Commits) == 0
+}
+
+func (a Allow) entry(source string) rules.AllowEntry {
+	if source == "" {
+		source = FileName
+	}
+	return rules.AllowEntry{Source: source, Paths: a.Paths, PathRegexes: a.PathRegexes, Values: a.Values, Lines: a.Lines, Stopwords: a.Stopwords, Commits: a.Commits}
 }
 
 // Size is a byte count written as 512KB, 100MB, 2GB or a plain number.
@@ -114,14 +198,32 @@ func Parse(name string, data []byte) (*Config, error) {
 		if len(k) > 0 && k[0] == "rules" {
 			continue // checked by rules.ParseFile
 		}
-		return nil, fmt.Errorf("%s: unknown key %q (known: scan, allow, rules, disable)", name, k.String())
+		return nil, fmt.Errorf("%s: unknown key %q (known: scan, allow, allowlist, rules, disable, compat)", name, k.String())
 	}
 	c.Rules = rs
 	c.Path = name
-	if _, err := rules.NewAllowlist(c.Allow.Paths, c.Allow.Values); err != nil {
-		return nil, fmt.Errorf("%s: [allow]: %w", name, err)
+	if err := c.Check(); err != nil {
+		return nil, err
 	}
 	return &c, nil
+}
+
+// Check validates the allowlists, naming the table at fault.
+func (c *Config) Check() error {
+	if !c.Allow.empty() {
+		if _, err := rules.NewAllowlist([]rules.AllowEntry{c.Allow.entry(c.Path)}); err != nil {
+			return fmt.Errorf("%s: [allow]: %w", c.Path, err)
+		}
+	}
+	for i, a := range c.Allowlists {
+		if a.Match != "" && a.Match != "any" && a.Match != "all" {
+			return fmt.Errorf("%s: [[allowlist]] %d: match = %q (want \"any\" or \"all\")", c.Path, i+1, a.Match)
+		}
+		if _, err := rules.NewAllowlist([]rules.AllowEntry{a.entry(c.Path)}); err != nil {
+			return fmt.Errorf("%s: [[allowlist]] %d: %w", c.Path, i+1, err)
+		}
+	}
+	return nil
 }
 
 // rulesOnly keeps the [[rules]] tables of a config, blanking other lines

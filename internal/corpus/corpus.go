@@ -14,8 +14,15 @@ import (
 	"strings"
 )
 
+// Files are the corpus files in ../shared/corpus, in the order they were
+// published: the first is unchanged since it was, so figures measured on it
+// stay comparable; the second is larger and broader.
+func Files() []string { return []string{"credata-dev.jsonl", "credata-dev-extra.jsonl"} }
+
 // Row is one labelled line (or span of lines).
 type Row struct {
+	// Source is the base name of the corpus file the row was read from.
+	Source      string `json:"-"`
 	File        string `json:"file"`
 	LineStart   int    `json:"line_start"`
 	LineEnd     int    `json:"line_end"`
@@ -41,7 +48,7 @@ func Load(path string) ([]Row, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for n := 1; sc.Scan(); n++ {
-		var r Row
+		r := Row{Source: filepath.Base(path)}
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
 		}
@@ -50,8 +57,43 @@ func Load(path string) ([]Row, error) {
 	return rows, sc.Err()
 }
 
+// LoadAll reads several corpus files into one list of rows. Their files
+// must not overlap (each corpus file holds its own repositories), so that
+// one directory built from them scores each file as it would alone.
+func LoadAll(paths []string) ([]Row, error) {
+	var all []Row
+	seen := map[string]string{}
+	for _, p := range paths {
+		rows, err := Load(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if src, ok := seen[r.File]; ok && src != r.Source {
+				return nil, fmt.Errorf("%s and %s both label %s", src, r.Source, r.File)
+			}
+			seen[r.File] = r.Source
+		}
+		all = append(all, rows...)
+	}
+	return all, nil
+}
+
+// FromSource returns the rows read from the named corpus file.
+func FromSource(rows []Row, source string) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Source == source {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Build writes one pseudo-file per corpus file under dir: every known line
-// (labelled or context) at its line number, other lines empty.
+// (labelled or context) at its line number, other lines empty. Where the
+// corpus holds a line twice (whole, and cut short as context), the longer
+// text is written.
 func Build(rows []Row, dir string) error {
 	files := map[string]map[int]string{}
 	for _, r := range rows {
@@ -61,7 +103,12 @@ func Build(rows []Row, dir string) error {
 			files[r.File] = m
 		}
 		for _, l := range r.Lines {
-			m[l.N] = l.Text
+			// A line is stored whole where it is labelled and cut to 400
+			// characters where it is another label's context: keep the
+			// longest text seen.
+			if len(l.Text) > len(m[l.N]) {
+				m[l.N] = l.Text
+			}
 		}
 	}
 	for name, lines := range files {
@@ -125,7 +172,7 @@ func ratio(a, b int) float64 {
 type Score struct {
 	Overall    Counts
 	ByCategory map[string]*Counts
-	// Unlabelled counts hits on lines with no label.
+	// Unlabelled counts hits on lines with no label in the rows' files.
 	Unlabelled int
 }
 
@@ -137,8 +184,10 @@ func Match(rows []Row, hits []Hit) Score {
 		byFile[h.File] = append(byFile[h.File], h.Line)
 	}
 	labelled := map[Hit]bool{}
+	files := map[string]bool{} // hits in other files belong to other rows
 	s := Score{ByCategory: map[string]*Counts{}}
 	for _, r := range rows {
+		files[r.File] = true
 		for n := r.LineStart; n <= r.LineEnd; n++ {
 			labelled[Hit{r.File, n}] = true
 		}
@@ -167,7 +216,7 @@ func Match(rows []Row, hits []Hit) Score {
 		}
 	}
 	for _, h := range hits {
-		if !labelled[h] {
+		if files[h.File] && !labelled[h] {
 			s.Unlabelled++
 		}
 	}

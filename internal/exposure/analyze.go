@@ -70,11 +70,17 @@ type Finding struct {
 	Time    time.Time `json:"time"`
 	// Ref is what the line rests on: an event SID (AE…), an alert SID
 	// (NO…), or a usage record URI.
-	Ref    string `json:"ref"`
-	Type   string `json:"type"` // event type, usage category, error code
-	IP     string `json:"ip,omitempty"`
-	Actor  string `json:"actor,omitempty"`
-	Detail string `json:"detail"`
+	Ref   string `json:"ref"`
+	Type  string `json:"type"` // event type, usage category, error code
+	IP    string `json:"ip,omitempty"`
+	Actor string `json:"actor,omitempty"`
+	// Resource names what the event created or changed, e.g. a key's SID
+	// and friendly name.
+	Resource string `json:"resource,omitempty"`
+	Detail   string `json:"detail"`
+	// Action says what to do about it, when that is known (delete a key
+	// created from an unknown address).
+	Action string `json:"action,omitempty"`
 }
 
 // Report is the result of an exposure check.
@@ -229,8 +235,39 @@ func judgeEvent(ev Event, known []netip.Prefix, canJudgeIP bool, hours [24]bool,
 	if len(f.Kinds) == 0 {
 		return f, false
 	}
-	f.Detail = fmt.Sprintf("%s by %s %s: %s", ev.Type, ev.Source, orDash(ev.ActorSID), strings.Join(why, ", "))
+	f.Resource = resourceName(ev)
+	on := ""
+	if f.Resource != "" {
+		on = " on " + f.Resource
+	}
+	f.Detail = fmt.Sprintf("%s by %s %s%s: %s", ev.Type, ev.Source, orDash(ev.ActorSID), on, strings.Join(why, ", "))
+	if f.Misuse && isKeyCreated(ev) {
+		f.Action = fmt.Sprintf("if %s is not yours, delete it: 'twilio api:core:keys:remove --sid %s' (or Console > Account > API keys), "+
+			"then rotate the credential that created it ('vigil twilio rotate')", ev.ResourceSID, ev.ResourceSID)
+	}
 	return f, true
+}
+
+// resourceName is the event's resource as a person reads it: the SID and,
+// when the event's data has it, the friendly name. The account itself is
+// left out (most events are about it).
+func resourceName(ev Event) string {
+	if ev.ResourceSID == "" || ev.ResourceSID == ev.Account {
+		return ""
+	}
+	kind := ""
+	if strings.HasPrefix(ev.ResourceSID, "SK") {
+		kind = "key "
+	}
+	if ev.ResourceName != "" {
+		return fmt.Sprintf("%s%s (%q)", kind, ev.ResourceSID, ev.ResourceName)
+	}
+	return kind + ev.ResourceSID
+}
+
+// isKeyCreated reports an API key's creation.
+func isKeyCreated(ev Event) bool {
+	return strings.HasPrefix(ev.ResourceSID, "SK") && (ev.Type == "account-api-keys.created" || ev.Type == "account-keys.created")
 }
 
 func orDash(s string) string {

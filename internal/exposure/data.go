@@ -21,6 +21,9 @@ type Event struct {
 	IP           string    `json:"source_ip_address,omitempty"`
 	ResourceSID  string    `json:"resource_sid,omitempty"`
 	ResourceType string    `json:"resource_type,omitempty"`
+	// ResourceName is the resource's friendly name from the event's data
+	// (the name a key was created with), when it has one.
+	ResourceName string `json:"resource_name,omitempty"`
 }
 
 // Alert is a debugger alert.

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,8 @@ func abused() twiliotest.AccountSeed {
 	s := normal(21)
 	s.Events = append(s.Events,
 		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "1", Type: "user-session.created", Source: "web", ActorSID: "US" + strings.Repeat("c", 32), Date: at("2026-03-03T03:10:00Z"), IP: "203.0.113.7"},
-		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "2", Type: "account-api-keys.created", Date: at("2026-03-03T03:12:00Z"), IP: "203.0.113.7"})
+		twiliotest.EventSeed{SID: "AE" + strings.Repeat("e", 31) + "2", Type: "account-api-keys.created", Date: at("2026-03-03T03:12:00Z"), IP: "203.0.113.7", ResourceKey: "backup-sync"})
+	s.Keys = append(s.Keys, twiliotest.KeySeed{SID: "SK" + strings.Repeat("9", 32), FriendlyName: "backup-sync"})
 	s.Usage = append(s.Usage, twiliotest.UsageSeed{Category: "sms", Date: at("2026-03-03T00:00:00Z"), Count: 4160, Price: 33.28})
 	s.Alerts = append(s.Alerts, twiliotest.AlertSeed{SID: "NO" + strings.Repeat("f", 32), ErrorCode: "20003", Date: at("2026-03-03T02:40:00Z"), Count: 25})
 	s.Subaccounts = []twiliotest.AccountSeed{{Name: "staging", SID: "AC" + strings.Repeat("d", 32), AuthToken: strings.Repeat("2", 32),
@@ -116,6 +118,13 @@ func TestAbusedAccount(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("misuse findings %v, want %d", got, len(want))
+	}
+	// The key the attacker created is named, with how to delete it.
+	for _, f := range rep.Findings {
+		if f.Ref == "AE"+strings.Repeat("e", 31)+"2" && (f.Resource != `key SK`+strings.Repeat("9", 32)+` ("backup-sync")` ||
+			!strings.Contains(f.Action, "keys:remove --sid SK"+strings.Repeat("9", 32))) {
+			t.Errorf("the created key is not named: resource %q, action %q", f.Resource, f.Action)
+		}
 	}
 	golden(t, "abused.txt", rep)
 }
@@ -181,5 +190,26 @@ func golden(t *testing.T, name string, rep *Report) {
 	var j bytes.Buffer
 	if err := rep.JSON(&j); err != nil || !json.Valid(j.Bytes()) {
 		t.Errorf("JSON: %v", err)
+	}
+}
+
+// TestSMSSpikeFromDetailedCategories reproduces issue 19: usage recorded
+// as sms-outbound (as Twilio records it) must show as an SMS spike, not
+// only as a price spike.
+func TestSMSSpikeFromDetailedCategories(t *testing.T) {
+	s := twiliotest.AccountSeed{SID: "AC" + strings.Repeat("a", 32), AuthToken: strings.Repeat("1", 32),
+		Usage: []twiliotest.UsageSeed{
+			{Category: "sms-outbound-longcode", Date: at("2026-02-10T00:00:00Z"), Days: 20, Count: 40, Price: 0.32},
+			{Category: "sms-outbound-longcode", Date: at("2026-03-03T00:00:00Z"), Count: 4160, Price: 33.28},
+		}}
+	rep := report(t, s, Options{KnownIPs: []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}})
+	var types []string
+	for _, f := range rep.Findings {
+		if slices.Contains(f.Kinds, KindUsageSpike) {
+			types = append(types, f.Type)
+		}
+	}
+	if !slices.Contains(types, "sms") {
+		t.Errorf("usage spikes %v, want an sms spike", types)
 	}
 }

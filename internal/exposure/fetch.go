@@ -81,7 +81,7 @@ func (f *Fetcher) account(ctx context.Context, c *rest.Client, from, to time.Tim
 	for _, e := range evs {
 		d.Events = append(d.Events, Event{SID: deref(e.Sid), Account: acct, Type: deref(e.EventType), Time: derefTime(e.EventDate),
 			Source: deref(e.Source), ActorType: deref(e.ActorType), ActorSID: deref(e.ActorSid), IP: deref(e.SourceIpAddress),
-			ResourceSID: deref(e.ResourceSid), ResourceType: deref(e.ResourceType)})
+			ResourceSID: deref(e.ResourceSid), ResourceType: deref(e.ResourceType), ResourceName: friendlyName(e.EventData)})
 	}
 	// Alerts older than 30 days cannot be read.
 	alertFrom := from
@@ -137,4 +137,21 @@ func derefTime(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// friendlyName reads event_data.friendly_name: a string for a created or
+// deleted resource, {"previous","updated"} for an updated one.
+func friendlyName(data *interface{}) string {
+	if data == nil {
+		return ""
+	}
+	m, _ := (*data).(map[string]any)
+	switch v := m["friendly_name"].(type) {
+	case string:
+		return v
+	case map[string]any:
+		s, _ := v["updated"].(string)
+		return s
+	}
+	return ""
 }

@@ -40,6 +40,9 @@ func (r *Report) Text(w io.Writer) error {
 				first = false
 			}
 			fmt.Fprintf(&b, "  %s  %s  %s  [%s]\n", f.Time.Format(time.RFC3339), f.Ref, f.Detail, strings.Join(f.Kinds, ", "))
+			if f.Action != "" {
+				fmt.Fprintf(&b, "      -> %s\n", f.Action)
+			}
 		}
 	}
 	section("Evidence of misuse", true)

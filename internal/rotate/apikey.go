@@ -9,16 +9,21 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/ctxtime"
 )
 
 // KeyRequest asks for an API key rotation.
 type KeyRequest struct {
 	Key                   string // the key to replace, SK…
 	SIDField, SecretField string // store fields (defaults: TWILIO_API_KEY, TWILIO_API_SECRET)
-	Wait                  time.Duration
-	HealthURL             string
-	HealthTimeout         time.Duration
-	DryRun                bool // plan only
+	// NewStore writes the new key into a store that does not hold the old
+	// one (neither field). Without it such a store is refused: the app
+	// would keep using the old key, which the rotation deletes.
+	NewStore      bool
+	Wait          time.Duration
+	HealthURL     string
+	HealthTimeout time.Duration
+	DryRun        bool // plan only
 }
 
 // RotateKey replaces an API key. With DryRun it only reads (the key, the
@@ -39,6 +44,9 @@ func (r *Runner) RotateKey(ctx context.Context, req KeyRequest) (Plan, error) {
 	}
 	defer x.j.Close()
 	x.old = old
+	if err := x.backupStep(ctx); err != nil {
+		return plan, x.abort(fmt.Errorf("keep the old values of %s recoverable: %w", x.Store, err))
+	}
 	if err := x.keyAttempt(ctx, 1); err != nil {
 		return plan, err
 	}
@@ -94,13 +102,9 @@ func (r *Runner) planKey(ctx context.Context, req KeyRequest) (Plan, map[string]
 	case err != nil:
 		return Plan{}, nil, nothingChanged(err, "run the same command again when Twilio answers")
 	}
-	old, readable, err := r.readStore(ctx, req.SIDField, req.SecretField)
+	old, err := r.checkKeyStore(ctx, req, k.Policy)
 	if err != nil {
-		return Plan{}, nil, nothingChanged(err, "fix access to the store (or its URI), then run the same command again")
-	}
-	if sid, ok := old[req.SIDField]; ok && sid.Reveal() != req.Key {
-		return Plan{}, nil, nothingChanged(fmt.Errorf("the store's %s holds %s, not the key being replaced (%s)", req.SIDField, sid.Reveal(), req.Key),
-			"check --store and --sid-field: vigil replaces the key that the store holds")
+		return Plan{}, nil, err
 	}
 	typ := "standard"
 	if k.Restricted {
@@ -117,10 +121,7 @@ func (r *Runner) planKey(ctx context.Context, req KeyRequest) (Plan, map[string]
 	}
 	plan := Plan{ID: id, Kind: KindKey, Account: acct, Actor: actor, Key: req.Key, KeyName: k.Name, KeyType: typ, Policy: k.Policy,
 		NewName: newKeyName(k.Name, id), Store: cmpOr(r.StoreURI, r.Store.String()), SIDField: req.SIDField, SecretField: req.SecretField,
-		Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}
-	if !readable {
-		old = nil
-	}
+		NewStore: req.NewStore, Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}
 	return plan, old, nil
 }
 
@@ -149,6 +150,12 @@ func (r *Runner) isMainKey(ctx context.Context, sid string, secret vigil.Secret)
 // it undoes what it did and says where things stand.
 func (x *rot) keyAttempt(ctx context.Context, n int) error {
 	p := x.plan
+	if left, err := x.rotationKeys(ctx); err != nil || len(left) > 0 {
+		if err == nil {
+			err = fmt.Errorf("keys of this rotation still exist (%s): vigil never creates a second new key while one exists", strings.Join(left, ", "))
+		}
+		return x.stopped(fmt.Errorf("before creating a new key: %w", err), x.next("--resume"))
+	}
 	var sid string
 	err := x.step(StepCreate, Record{Attempt: n}, func() error {
 		var err error
@@ -159,9 +166,6 @@ func (x *rot) keyAttempt(ctx context.Context, n int) error {
 		return x.createFailed(ctx, err)
 	}
 	x.progress("created %s key %s (%q)", p.KeyType, sid, p.NewName)
-	if x.old == nil {
-		x.old, _, _ = x.readStore(ctx, p.SIDField, p.SecretField)
-	}
 	err = x.step(StepStore, Record{}, func() error {
 		return x.Store.Put(ctx, map[string]vigil.Secret{p.SIDField: vigil.NewSecret(sid), p.SecretField: x.secret})
 	}, func(r *Record) { r.Stored = "new" })
@@ -172,6 +176,7 @@ func (x *rot) keyAttempt(ctx context.Context, n int) error {
 	if err := x.step(StepVerify, Record{}, func() error { return x.verifyKey(ctx, sid, x.secret) }, nil); err != nil {
 		return x.undoKey(ctx, fmt.Errorf("the new key %s does not work: %w", sid, err))
 	}
+	x.verified = sid
 	x.progress("the new key %s authenticates", sid)
 	return nil
 }
@@ -186,8 +191,11 @@ func (x *rot) verifyKey(ctx context.Context, sid string, secret vigil.Secret) er
 	if err := retryTemporary(ctx, func() error { return probe(ctx, c, x.plan.Policy) }); err != nil {
 		return err
 	}
-	got, readable, err := x.readStore(ctx, x.plan.SIDField, x.plan.SecretField)
-	if err == nil && readable && (got[x.plan.SIDField].Reveal() != sid || got[x.plan.SecretField].Reveal() != secret.Reveal()) {
+	got, err := x.readStore(ctx, x.plan.SIDField, x.plan.SecretField)
+	if err != nil {
+		return err
+	}
+	if got[x.plan.SIDField].Reveal() != sid || got[x.plan.SecretField].Reveal() != secret.Reveal() {
 		return fmt.Errorf("%s does not hold the new key after the write", x.Store)
 	}
 	return nil
@@ -201,7 +209,7 @@ func retryTemporary(ctx context.Context, f func() error) error {
 		if err = f(); err == nil || definitive(err) {
 			return err
 		}
-		if serr := sleep(ctx, time.Duration(i+1)*500*time.Millisecond); serr != nil {
+		if serr := ctxtime.Sleep(ctx, time.Duration(i+1)*500*time.Millisecond); serr != nil {
 			return err
 		}
 	}
@@ -225,6 +233,9 @@ func (x *rot) createFailed(ctx context.Context, err error) error {
 // abort ends a rotation that changed nothing (or undid what it changed).
 func (x *rot) abort(cause error) error {
 	p := x.plan
+	ctx, cancel := detach(context.Background())
+	defer cancel()
+	x.dropBackup(ctx, x.backupRef(ctx))
 	working := []string{p.Key}
 	if p.Kind == KindToken {
 		working = []string{"Auth Token (old)"}
@@ -245,11 +256,10 @@ func (x *rot) abort(cause error) error {
 func (x *rot) undoKey(ctx context.Context, cause error) error {
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	p := x.plan
 	st := x.j.State()
-	if err := x.restore(ctx, []string{p.SIDField, p.SecretField}, st.New); err != nil {
+	if err := x.repairStore(ctx, st); err != nil {
 		return x.stopped(fmt.Errorf("%w; and the store could not be put back: %v", cause, err),
-			fmt.Sprintf("put the old key %s back in %s, then run '%s'", p.Key, x.Store, x.next("--rollback")))
+			fmt.Sprintf("run '%s' once %s works again (vigil kept the old key's values)", x.next("--rollback"), x.Store))
 	}
 	if err := x.discardKeys(ctx, []string{st.New}); err != nil {
 		return x.stopped(fmt.Errorf("%w; and the new key could not be deleted: %v", cause, err), x.next("--rollback"))
@@ -257,36 +267,17 @@ func (x *rot) undoKey(ctx context.Context, cause error) error {
 	return x.abort(cause)
 }
 
-// restore writes the store's previous values back if the store may hold
-// the new credential. newValue is what the first field holds when it
-// does.
-func (x *rot) restore(ctx context.Context, fields []string, newValue string) error {
-	cur, readable, err := x.readStore(ctx, fields[0])
-	if err == nil && readable && cur[fields[0]].Reveal() != newValue {
-		return nil // the write did not happen
-	}
-	vals := map[string]vigil.Secret{}
-	for _, f := range fields {
-		v, ok := x.old[f]
-		if !ok {
-			return fmt.Errorf("vigil could not read the store's previous %s, so it cannot put it back", f)
-		}
-		vals[f] = v
-	}
-	return x.step(StepRestore, Record{}, func() error { return x.Store.Put(ctx, vals) }, func(r *Record) { r.Stored = "old" })
-}
-
 // discardKeys deletes this rotation's keys: the ones named, and any other
 // key carrying its marker (created by a request whose answer was lost),
 // except keep.
 func (x *rot) discardKeys(ctx context.Context, sids []string, keep ...string) error {
-	ks, err := listKeys(ctx, x.Acting, x.plan.Account)
+	ks, err := x.rotationKeys(ctx)
 	if err != nil {
 		return err
 	}
 	for _, k := range ks {
-		if strings.HasSuffix(k.Name, marker(x.j.Last().Rotation)) && !slices.Contains(sids, k.SID) {
-			sids = append(sids, k.SID)
+		if !slices.Contains(sids, k) {
+			sids = append(sids, k)
 		}
 	}
 	for _, sid := range sids {
@@ -300,6 +291,22 @@ func (x *rot) discardKeys(ctx context.Context, sids []string, keep ...string) er
 		x.progress("deleted key %s", sid)
 	}
 	return nil
+}
+
+// rotationKeys lists the keys this rotation created that still exist: they
+// carry its marker.
+func (x *rot) rotationKeys(ctx context.Context) ([]string, error) {
+	ks, err := listKeys(ctx, x.Acting, x.plan.Account)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, k := range ks {
+		if strings.HasSuffix(k.Name, marker(x.plan.ID)) && k.SID != x.plan.Key {
+			out = append(out, k.SID)
+		}
+	}
+	return out, nil
 }
 
 // keyFinish waits, confirms and deletes the old key, then cleans up.
@@ -320,6 +327,9 @@ func (x *rot) keyFinish(ctx context.Context) error {
 		}
 	}
 	if !st.Did(StepRevoke) {
+		if err := x.storeHoldsNew(ctx, st.New); err != nil {
+			return x.stopped(fmt.Errorf("%w: %s was not deleted", err, p.Key), fmt.Sprintf("run '%s' to put the old key back, or '%s' once the store holds %s", x.next("--rollback"), x.next("--resume"), st.New))
+		}
 		if err := x.step(StepRevoke, Record{}, func() error { return deleteKey(ctx, x.Acting, p.Key) },
 			func(r *Record) { r.Working = without(x.j.Last().Working, p.Key) }); err != nil {
 			return x.stopped(fmt.Errorf("delete the old key %s: %w", p.Key, err), fmt.Sprintf("run '%s'", x.next("--resume")))
@@ -330,8 +340,25 @@ func (x *rot) keyFinish(ctx context.Context) error {
 	if err := x.step(StepCleanup, Record{}, func() error { return x.discardKeys(ctx, st.Created, st.New) }, nil); err != nil {
 		return x.stopped(fmt.Errorf("delete keys left by interrupted attempts: %w", err), fmt.Sprintf("run '%s'", x.next("--resume")))
 	}
+	x.dropBackup(ctx, x.backupRef(ctx))
 	_, err := x.record(Record{Step: StepFinish, Phase: Done, Working: []string{st.New}, Stored: "new"})
 	return err
+}
+
+// storeHoldsNew checks, before the old key is deleted, that the store
+// holds the new key.
+func (x *rot) storeHoldsNew(ctx context.Context, sid string) error {
+	if x.verified == sid {
+		return nil // written and read back by this process
+	}
+	got, err := x.readStore(ctx, x.plan.SIDField)
+	if err != nil {
+		return err
+	}
+	if v := got[x.plan.SIDField].Reveal(); v != sid {
+		return fmt.Errorf("%s does not hold the new key %s (its %s is %s)", x.Store, sid, x.plan.SIDField, redactOrSID(v))
+	}
+	return nil
 }
 
 func without(list []string, s string) []string {

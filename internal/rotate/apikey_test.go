@@ -3,6 +3,7 @@ package rotate
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -88,9 +89,8 @@ func TestRotateKeyFaults(t *testing.T) {
 			want: "create the new key", closed: true, oldLive: true},
 		{name: "create answer lost", fault: twiliotest.Fault{Kind: twiliotest.FaultReset, Method: "POST", Path: "/v1/Keys", Phase: twiliotest.AfterHandling, Times: 1},
 			want: "create the new key", closed: true, oldLive: true},
-		{name: "store write fails", store: "exec-fail", want: "write the new key", closed: true, oldLive: true},
-		{name: "write-only store fails", store: "exec-blind", want: "write the new key", oldLive: true, next: "put the old key"},
-		{name: "new key does not verify", fault: twiliotest.Fault{Kind: twiliotest.FaultStatus, Status: 401, Path: "/2010-04-01/Accounts/*/Usage/Records/Today.json"},
+		{name: "store write fails", store: "exec-fail", want: "keep the old values", closed: true, oldLive: true},
+		{name: "new key does not verify", fault: twiliotest.Fault{Kind: twiliotest.FaultStatus, Status: 401, Path: "/2010-04-01/Accounts/*/Usage/Records/Today.json", Skip: 1},
 			want: "does not work", closed: true, oldLive: true},
 		{name: "delete fails", fault: twiliotest.Fault{Kind: twiliotest.FaultStatus, Status: 500, Method: "DELETE"},
 			want: "delete the old key", oldLive: true},
@@ -104,8 +104,6 @@ func TestRotateKeyFaults(t *testing.T) {
 			case "exec-fail": // reads the dotenv file, cannot write
 				r.Store = execstore.New(`[ "$VIGIL_SECRET_OP" = get ] && sed -n "s/^$VIGIL_SECRET_FIELD=//p" "$STORE"; [ "$VIGIL_SECRET_OP" = get ]`,
 					append(os.Environ(), "STORE="+e.store))
-			case "exec-blind":
-				r.Store = execstore.New("exit 7", nil)
 			}
 			var h *twiliotest.FaultHandle
 			if tt.fault.Kind != twiliotest.NoFault {
@@ -161,35 +159,35 @@ func TestRotateKeyFaults(t *testing.T) {
 	}
 }
 
+// TestRollbackKey undoes a rotation stopped with the new key in the
+// store: the backup made before anything changed puts the old key back.
 func TestRollbackKey(t *testing.T) {
 	e := newEnv(t, twiliotest.KeySeed{})
 	e.answers = []bool{false}
 	if _, err := e.runner(t).RotateKey(context.Background(), KeyRequest{Key: e.old.SID}); err == nil {
 		t.Fatal("want not confirmed")
 	}
+	if got := e.stored(t, "TWILIO_API_KEY"); got == e.old.SID {
+		t.Fatal("the store does not hold the new key after the decline")
+	}
 	recs, _, err := LoadFor(e.journal, e.acct.SID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The store holds the new key: vigil has no copy of the old secret.
-	err = e.runner(t).Rollback(context.Background(), recs)
-	if err == nil || !strings.Contains(err.Error(), "keeps no copy of the old key's secret") {
-		t.Fatalf("rollback = %v", err)
-	}
-	// The user puts the old key back; now the rollback goes through.
-	if err := os.WriteFile(e.store, []byte("# app settings\nAPP_PORT=8080\nTWILIO_API_KEY="+e.old.SID+"\nTWILIO_API_SECRET="+e.old.Secret.Reveal()+"\n"), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	recs, _, _ = LoadFor(e.journal, e.acct.SID)
 	if err := e.runner(t).Rollback(context.Background(), recs); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.keys(); !slices.Equal(got, []string{e.old.SID}) {
 		t.Errorf("keys %v after rollback", got)
 	}
-	e.checkWorking(t)
+	if k := e.checkWorking(t); k.SID != e.old.SID {
+		t.Errorf("the store holds %s, want the old key", k.SID)
+	}
 	if st := e.state(t); !st.Did(StepRollback) {
 		t.Errorf("journal: %s", st.Summary())
+	}
+	if m, _ := filepath.Glob(filepath.Join(e.dir, ".*vigil-backup*")); len(m) != 0 {
+		t.Errorf("backups left: %v", m)
 	}
 }
 
@@ -228,5 +226,58 @@ func TestRotateKeyBadInput(t *testing.T) {
 				t.Errorf("keys changed: %v", e.keys())
 			}
 		})
+	}
+}
+
+// TestResumeNeverPilesUpKeys reproduces issue 19: a store that fails on
+// every call once the new key exists must not make each --resume create
+// one more key. Resumes stop before creating anything while the store
+// cannot be read; once it works, one resume finishes with one key.
+func TestResumeNeverPilesUpKeys(t *testing.T) {
+	e := newEnv(t, twiliotest.KeySeed{})
+	broken := filepath.Join(e.dir, "broken")
+	// A dotenv-backed exec store that fails every call while "broken" exists.
+	script := `[ -e "$BROKEN" ] && exit 9
+f="$STORE"; case "$VIGIL_SECRET_OP" in
+get) sed -n "s/^$VIGIL_SECRET_FIELD=//p" "$f" | tail -1 ;;
+put) v=$(cat); grep -v "^$VIGIL_SECRET_FIELD=" "$f" > "$f.tmp"; printf '%s=%s\n' "$VIGIL_SECRET_FIELD" "$v" >> "$f.tmp"; mv "$f.tmp" "$f"; [ "$VIGIL_SECRET_FIELD" = TWILIO_API_SECRET ] && touch "$BROKEN"; true ;;
+delete) grep -v "^$VIGIL_SECRET_FIELD=" "$f" > "$f.tmp"; mv "$f.tmp" "$f" ;;
+esac`
+	env := append(os.Environ(), "STORE="+e.store, "BROKEN="+broken)
+	runner := func() *Runner {
+		r := e.runner(t)
+		r.Store = execstore.New(script, env)
+		return r
+	}
+	// Writing the new secret breaks the store for good.
+	if _, err := runner().RotateKey(context.Background(), KeyRequest{Key: e.old.SID}); err == nil {
+		t.Fatal("the rotation went through a broken store")
+	}
+	if st := e.state(t); st.Closed() || !st.Did(StepCreate) {
+		t.Fatalf("the store broke before the new key: %s", st.Summary())
+	}
+	before := len(e.keys())
+	for i := range 3 {
+		recs, _, err := LoadFor(e.journal, e.acct.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := runner().Resume(context.Background(), recs); err == nil || !strings.Contains(err.Error(), "no new key was created") {
+			t.Fatalf("resume %d: %v, want a stop before creating", i+1, err)
+		}
+		if n := len(e.keys()); n != before {
+			t.Fatalf("resume %d: %d keys, was %d: a resume created a key", i+1, n, before)
+		}
+	}
+	_ = os.Remove(broken)
+	recs, _, err := LoadFor(e.journal, e.acct.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner().Resume(context.Background(), recs); err != nil {
+		t.Fatalf("resume once the store works: %v", err)
+	}
+	if k := e.checkWorking(t); k.SID == e.old.SID || len(e.keys()) != 1 {
+		t.Errorf("keys at the end %v, want only the new one", e.keys())
 	}
 }

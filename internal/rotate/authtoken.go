@@ -17,7 +17,10 @@ const (
 
 // TokenRequest asks for an Auth Token rotation.
 type TokenRequest struct {
-	TokenField    string // store field (default TWILIO_AUTH_TOKEN)
+	TokenField string // store field (default TWILIO_AUTH_TOKEN)
+	// NewStore writes the new token into a store that does not hold the
+	// current one (no such field). Without it such a store is refused.
+	NewStore      bool
 	Wait          time.Duration
 	HealthURL     string
 	HealthTimeout time.Duration
@@ -58,20 +61,24 @@ func (r *Runner) planToken(ctx context.Context, req TokenRequest) (Plan, vigil.S
 	case err != nil:
 		return Plan{}, vigil.Secret{}, nothingChanged(err, "run the same command again when Twilio answers")
 	}
-	cur, _, err := r.readStore(ctx, req.TokenField)
+	cur, err := r.readStore(ctx, req.TokenField)
 	if err != nil {
 		return Plan{}, vigil.Secret{}, nothingChanged(err, "fix access to the store (or its URI), then run the same command again")
 	}
-	if v, ok := cur[req.TokenField]; ok && v.Reveal() != primary.Reveal() {
-		return Plan{}, vigil.Secret{}, nothingChanged(fmt.Errorf("the store's %s is not %s's current Auth Token", req.TokenField, acct),
+	v, ok := cur[req.TokenField]
+	switch {
+	case ok && v.Reveal() != primary.Reveal():
+		return Plan{}, vigil.Secret{}, refuseStore(fmt.Errorf("the store's %s is not %s's current Auth Token", req.TokenField, acct),
 			"check --store, --token-field and the account: vigil replaces the token the store holds")
+	case !ok && !req.NewStore:
+		return Plan{}, vigil.Secret{}, r.notHeld(ctx, primary.Reveal(), acct+"'s current Auth Token", []string{req.TokenField}, cur, "--token-field %s")
 	}
 	id, err := r.newRotationID()
 	if err != nil {
 		return Plan{}, vigil.Secret{}, nothingChanged(err, "")
 	}
 	return Plan{ID: id, Kind: KindToken, Account: acct, Actor: actor, Store: cmpOr(r.StoreURI, r.Store.String()), TokenField: req.TokenField,
-		Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}, primary, nil
+		NewStore: req.NewStore, Wait: Duration(req.Wait), HealthURL: req.HealthURL, HealthTimeout: Duration(req.HealthTimeout)}, primary, nil
 }
 
 // tokenAttempt creates the secondary token, stores it and proves it.
@@ -117,8 +124,11 @@ func (x *rot) verifyToken(ctx context.Context, tok vigil.Secret) error {
 	if err := retryTemporary(ctx, func() error { return probe(ctx, c, nil) }); err != nil {
 		return err
 	}
-	got, readable, err := x.readStore(ctx, x.plan.TokenField)
-	if err == nil && readable && got[x.plan.TokenField].Reveal() != tok.Reveal() {
+	got, err := x.readStore(ctx, x.plan.TokenField)
+	if err != nil {
+		return err
+	}
+	if got[x.plan.TokenField].Reveal() != tok.Reveal() {
 		return fmt.Errorf("%s does not hold the new token after the write", x.Store)
 	}
 	return nil
@@ -129,8 +139,7 @@ func (x *rot) verifyToken(ctx context.Context, tok vigil.Secret) error {
 func (x *rot) undoToken(ctx context.Context, cause error) error {
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	p := x.plan
-	if err := x.restore(ctx, []string{p.TokenField}, x.secret.Reveal()); err != nil {
+	if err := x.restoreToken(ctx); err != nil {
 		return x.stopped(fmt.Errorf("%w; and the store could not be put back: %v", cause, err),
 			fmt.Sprintf("put the current Auth Token back in %s, then run '%s'", x.Store, x.next("--rollback")))
 	}
@@ -139,6 +148,20 @@ func (x *rot) undoToken(ctx context.Context, cause error) error {
 		return x.stopped(fmt.Errorf("%w; and the secondary token could not be deleted: %v", cause, err), x.next("--rollback"))
 	}
 	return x.abort(cause)
+}
+
+// restoreToken puts the primary token (x.old) back in the store, unless
+// the store already holds it.
+func (x *rot) restoreToken(ctx context.Context) error {
+	p := x.plan
+	cur, err := x.readStore(ctx, p.TokenField)
+	if err == nil && cur[p.TokenField].Reveal() == x.old[p.TokenField].Reveal() {
+		return nil
+	}
+	if x.old[p.TokenField].IsZero() {
+		return fmt.Errorf("vigil could not read the current Auth Token, so it cannot put it back")
+	}
+	return x.step(StepRestore, Record{}, func() error { return x.Store.Put(ctx, x.old) }, func(r *Record) { r.Stored = "old" })
 }
 
 // tokenFinish waits, confirms and promotes the secondary token.

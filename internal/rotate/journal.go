@@ -9,12 +9,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
 	"time"
+
+	"github.com/vigilsec/vigil/twilio"
 )
 
-// Version is the journal format version.
-const Version = 1
+// Version is the journal format version. Version 1 journals (before the
+// backup step) are still read.
+const Version = 2
 
 // Step names one step of a rotation.
 type Step string
@@ -22,6 +24,7 @@ type Step string
 // Steps, in the order a rotation runs them.
 const (
 	StepPlan     Step = "plan"     // what will be done (first record)
+	StepBackup   Step = "backup"   // keep the store's old values recoverable
 	StepCreate   Step = "create"   // create the new key or secondary token
 	StepStore    Step = "store"    // write it to the secret store
 	StepVerify   Step = "verify"   // prove the stored credential works
@@ -31,6 +34,7 @@ const (
 	StepCleanup  Step = "cleanup"  // delete keys left by earlier attempts
 	StepRestore  Step = "restore"  // put the old value back in the store
 	StepDiscard  Step = "discard"  // delete the new key or secondary token
+	StepDrop     Step = "drop"     // remove the backup of the old values
 	StepFinish   Step = "finish"   // the rotation is complete
 	StepAbort    Step = "abort"    // the rotation stopped with nothing changed
 	StepRollback Step = "rollback" // the rotation was undone
@@ -65,6 +69,10 @@ type Record struct {
 	Working []string `json:"working"`
 	// Stored is what the secret store holds: "old", "new", "unknown".
 	Stored string `json:"stored"`
+	// Backup says where the store's old values are kept (a version, a
+	// backup file, backup fields), on the backup step's done record. It
+	// is a reference, never a secret.
+	Backup string `json:"backup,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
@@ -176,7 +184,8 @@ func (j *Journal) Close() error { return j.f.Close() }
 // maxJournal bounds the file Load reads.
 const maxJournal = 8 << 20
 
-var sidRE = regexp.MustCompile(`^(AC|SK)[0-9a-fA-F]{32}$`)
+// isSID reports whether s is an Account or API key SID.
+func isSID(s string) bool { return twilio.IsSID(s, twilio.AccountPrefix, twilio.KeyPrefix) }
 
 // CorruptError is a journal vigil cannot trust. LastGood is the last
 // record that parsed, if any, so the user can be told where things stood.
@@ -245,15 +254,15 @@ func parse(path string, data []byte) ([]Record, error) {
 // check validates a record against the ones before it.
 func check(r Record, prev []Record) string {
 	switch {
-	case r.V != Version:
+	case r.V != Version && r.V != 1:
 		return fmt.Sprintf("format version %d, want %d", r.V, Version)
 	case r.Seq != len(prev)+1:
 		return fmt.Sprintf("sequence number %d, want %d (a record is missing or was edited)", r.Seq, len(prev)+1)
-	case !sidRE.MatchString(r.Account) || r.Account[:2] != "AC":
+	case !twilio.IsAccountSID(r.Account):
 		return "no account SID"
 	case r.Phase != Begin && r.Phase != Done && r.Phase != Failed:
 		return fmt.Sprintf("unknown phase %q", r.Phase)
-	case r.New != "" && !sidRE.MatchString(r.New):
+	case r.New != "" && !isSID(r.New):
 		return fmt.Sprintf("bad key SID %q", r.New)
 	}
 	if len(prev) == 0 {
@@ -279,7 +288,8 @@ func check(r Record, prev []Record) string {
 
 func knownStep(s Step) bool {
 	switch s {
-	case StepCreate, StepStore, StepVerify, StepWait, StepConfirm, StepRevoke, StepCleanup, StepRestore, StepDiscard, StepFinish, StepAbort, StepRollback:
+	case StepBackup, StepCreate, StepStore, StepVerify, StepWait, StepConfirm, StepRevoke, StepCleanup, StepRestore, StepDiscard, StepDrop,
+		StepFinish, StepAbort, StepRollback:
 		return true
 	}
 	return false

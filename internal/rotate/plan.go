@@ -44,6 +44,9 @@ type Plan struct {
 	SIDField    string `json:"sid_field,omitempty"`
 	SecretField string `json:"secret_field,omitempty"`
 	TokenField  string `json:"token_field,omitempty"`
+	// NewStore records that the store did not hold the old credential
+	// and the user chose to write the new one there anyway.
+	NewStore bool `json:"new_store,omitempty"`
 	// Wait and HealthURL give services time to pick up the new credential.
 	Wait          Duration `json:"wait,omitempty"`
 	HealthURL     string   `json:"health_url,omitempty"`
@@ -71,9 +74,9 @@ func (p *Plan) check() string {
 		return "the plan has no rotation ID"
 	case p.Store == "":
 		return "the plan names no secret store"
-	case !sidRE.MatchString(p.Account) || !sidRE.MatchString(p.Actor):
+	case !isSID(p.Account) || !isSID(p.Actor):
 		return "the plan has no account or actor SID"
-	case p.Kind == KindKey && (!sidRE.MatchString(p.Key) || p.SIDField == "" || p.SecretField == "" || p.NewName == ""):
+	case p.Kind == KindKey && (!isSID(p.Key) || p.SIDField == "" || p.SecretField == "" || p.NewName == ""):
 		return "the plan of a key rotation lacks the key or its store fields"
 	case p.Kind == KindKey && p.KeyType != "standard" && p.KeyType != "restricted":
 		return fmt.Sprintf("key type %q cannot be rotated", p.KeyType)
@@ -100,6 +103,7 @@ func (p *Plan) Describe() []string {
 		if p.KeyType == "restricted" {
 			policy = " with the same policy (" + strings.Join(p.Policy, ", ") + ")"
 		}
+		add("keep the store's current %s and %s recoverable until the rotation ends (%s)", p.SIDField, p.SecretField, backupHow(p.Store))
 		add("create a new %s API key %q in %s%s", p.KeyType, p.NewName, p.Account, policy)
 		add("write its SID and secret to %s (fields %s, %s)", p.Store, p.SIDField, p.SecretField)
 		add("prove the new key works with a read-only request")
@@ -131,6 +135,13 @@ type State struct {
 	Created []string
 	// StoreTouched reports whether any attempt began writing the store.
 	StoreTouched bool
+	// Backup is where the store's old values are kept ("" before the
+	// backup step is done, and in version 1 journals).
+	Backup string
+	// RollingBack reports that a rollback began: only --rollback may go on.
+	RollingBack bool
+	// BackupBegun reports that the backup step began (a backup may exist).
+	BackupBegun bool
 	// InDoubt is a step that began and has no outcome: the process
 	// stopped while it ran, and it may or may not have taken effect.
 	InDoubt Step
@@ -154,6 +165,15 @@ func Derive(recs []Record) State {
 		}
 		if r.Step == StepStore && r.Phase == Begin {
 			st.StoreTouched = true
+		}
+		if r.Step == StepBackup && r.Phase == Done {
+			st.Backup = r.Backup
+		}
+		if r.Step == StepBackup && r.Phase == Begin {
+			st.BackupBegun = true
+		}
+		if r.Step == StepRollback && r.Phase == Begin {
+			st.RollingBack = true
 		}
 		if r.New != "" && !slices.Contains(st.Created, r.New) {
 			st.Created = append(st.Created, r.New)

@@ -80,6 +80,10 @@ func (r *Runner) Resume(ctx context.Context, recs []Record) error {
 		return err
 	}
 	defer x.j.Close()
+	if st.RollingBack {
+		return &Error{Err: errors.New("a rollback of this rotation began: it cannot be resumed"), State: st.Summary(),
+			Next: fmt.Sprintf("finish the rollback with '%s'", x.next("--rollback"))}
+	}
 	r.progress("resuming the %s rotation of %s: %s", st.Plan.Kind, st.Account, st.Summary())
 	if st.Plan.Kind == KindKey {
 		return x.resumeKey(ctx, st)
@@ -87,30 +91,79 @@ func (r *Runner) Resume(ctx context.Context, recs []Record) error {
 	return x.resumeToken(ctx, st)
 }
 
+// backupRef is where the old values are kept: the journal's, or, when the
+// backup step did not finish, the same backup made again (it is
+// idempotent), so that its leftovers can be found and removed.
+func (x *rot) backupRef(ctx context.Context) string {
+	st := x.j.State()
+	if st.Backup != "" || !st.BackupBegun {
+		return st.Backup
+	}
+	if v, ok := x.Store.(versioned); ok {
+		if ref, err := v.Snapshot(ctx, x.tag(), x.plan.fields()); err == nil {
+			return ref
+		}
+		return ""
+	}
+	return fieldsRef + x.tag() + ":"
+}
+
+// repairStore makes the store hold the old key again when it holds
+// anything else (the new key, a torn write): it puts the backup back and
+// checks the result.
+func (x *rot) repairStore(ctx context.Context, st State) error {
+	holds, _, err := x.storeHolds(ctx, st)
+	if err != nil {
+		return fmt.Errorf("cannot tell what %s holds: %w", x.Store, err)
+	}
+	if holds == "old" {
+		return nil
+	}
+	if holds == "torn" {
+		x.progress("%s holds neither the old key nor a working new one (a write was cut short): putting the old values back", x.Store)
+	}
+	if err := x.restore(ctx, st.Backup); err != nil {
+		return err
+	}
+	if holds, _, err = x.storeHolds(ctx, x.j.State()); err != nil || holds != "old" {
+		return fmt.Errorf("%s does not hold the old key after the restore (%s, %v)", x.Store, holds, err)
+	}
+	return nil
+}
+
 func (x *rot) resumeKey(ctx context.Context, st State) error {
 	p := x.plan
 	switch {
-	case st.Did(StepRevoke) || st.InDoubt == StepRevoke || st.InDoubt == StepCleanup || st.Did(StepConfirm):
+	case st.Did(StepRevoke) || st.InDoubt == StepRevoke || st.InDoubt == StepCleanup || st.Began(StepDrop) || st.Did(StepConfirm) || st.Did(StepVerify):
 		return x.keyFinish(ctx)
-	case st.Did(StepVerify):
-		return x.keyFinish(ctx)
-	case st.Began(StepStore):
-		// The store may hold this attempt's key: if it does and the key
-		// works, carry on from there.
-		vals, readable, err := x.readStore(ctx, p.SIDField, p.SecretField)
-		if err == nil && readable && vals[p.SIDField].Reveal() == st.New && !vals[p.SecretField].IsZero() {
-			if err := x.step(StepVerify, Record{}, func() error { return x.verifyKey(ctx, st.New, vals[p.SecretField]) }, nil); err == nil {
-				return x.keyFinish(ctx)
-			}
+	case st.Backup == "" && (st.BackupBegun || !st.Began(StepCreate)) && st.Plan.ID != "" && !st.Began(StepStore):
+		// Stopped before or during the backup: nothing else happened.
+		if err := x.backupStep(ctx); err != nil {
+			return x.stopped(fmt.Errorf("keep the old values of %s recoverable: %w", x.Store, err), x.next("--resume"))
 		}
-	case st.Began(StepCreate) && st.New != "":
-		// Created but never stored: its secret died with the process.
-		if err := x.discardKeys(ctx, []string{st.New}); err != nil {
-			return x.stopped(fmt.Errorf("delete the unstored new key %s: %w", st.New, err), x.next("--resume"))
+		st = x.j.State()
+	}
+	// Before the new key was proven the store may hold the old key, this
+	// attempt's new key, or a write cut between fields.
+	holds, vals, err := x.storeHolds(ctx, st)
+	if err != nil {
+		return x.stopped(fmt.Errorf("cannot tell what %s holds, so no new key was created: %w", x.Store, err), x.next("--resume"))
+	}
+	if holds == "new" && vals[p.SIDField].Reveal() == st.New {
+		x.secret = vals[p.SecretField]
+		if err := x.step(StepVerify, Record{}, func() error { return x.verifyKey(ctx, st.New, x.secret) }, nil); err == nil {
+			return x.keyFinish(ctx)
 		}
 	}
+	if err := x.repairStore(ctx, x.j.State()); err != nil {
+		return x.stopped(fmt.Errorf("put the old key back in %s: %w", x.Store, err), fmt.Sprintf("run '%s' once %s works", x.next("--resume"), x.Store))
+	}
+	// The store holds the old key: the keys of earlier attempts go, their
+	// secrets died with the processes that created them.
+	if err := x.discardKeys(ctx, st.Created); err != nil {
+		return x.stopped(fmt.Errorf("delete the keys of the interrupted attempt: %w", err), x.next("--resume"))
+	}
 	x.progress("starting a new attempt: the secret of an unfinished one is lost with the process that created it")
-	x.old = nil
 	if err := x.keyAttempt(ctx, st.Attempt+1); err != nil {
 		return err
 	}
@@ -122,10 +175,10 @@ func (x *rot) resumeToken(ctx context.Context, st State) error {
 	if st.Did(StepRevoke) {
 		return x.tokenFinishRecord()
 	}
-	stored, readable, err := x.readStore(ctx, p.TokenField)
+	stored, err := x.readStore(ctx, p.TokenField)
 	tok := stored[p.TokenField]
 	if st.InDoubt == StepRevoke {
-		if err != nil || !readable || tok.IsZero() {
+		if err != nil || tok.IsZero() {
 			return x.stopped(errors.New("the promotion was interrupted and the store cannot be read to check whether it went through"),
 				"check in the Twilio Console which Auth Token is primary and that the store holds it")
 		}
@@ -141,7 +194,7 @@ func (x *rot) resumeToken(ctx context.Context, st State) error {
 		return x.stopped(fmt.Errorf("read the current Auth Token: %w", perr), "act with the account's current Auth Token or a Main key, then run the same command again")
 	}
 	x.old = map[string]vigil.Secret{p.TokenField: primary}
-	if st.Began(StepStore) && err == nil && readable && !tok.IsZero() && tok.Reveal() != primary.Reveal() {
+	if st.Began(StepStore) && err == nil && !tok.IsZero() && tok.Reveal() != primary.Reveal() {
 		x.secret = tok
 		if verr := x.step(StepVerify, Record{}, func() error { return x.verifyToken(ctx, tok) }, nil); verr == nil {
 			return x.tokenFinish(ctx)
@@ -160,9 +213,9 @@ func (x *rot) tokenFinishRecord() error {
 }
 
 // Rollback undoes an interrupted rotation: the store holds the old
-// credential again and every new key (or the secondary token) is deleted.
-// It refuses once the old credential is gone, and when the store holds
-// the new key and vigil has no copy of the old secret to put back.
+// credential again (from the backup made before anything changed) and
+// every new key (or the secondary token) is deleted. It refuses once the
+// old credential is revoked: Twilio cannot bring it back.
 func (r *Runner) Rollback(ctx context.Context, recs []Record) error {
 	x, st, err := r.reopen(recs)
 	if x == nil {
@@ -175,28 +228,39 @@ func (r *Runner) Rollback(ctx context.Context, recs []Record) error {
 	return x.rollbackToken(ctx, st)
 }
 
+// beginRollback records that a rollback began, once.
+func (x *rot) beginRollback(st State) error {
+	if st.RollingBack {
+		return nil
+	}
+	_, err := x.record(Record{Step: StepRollback, Phase: Begin})
+	return err
+}
+
 func (x *rot) rollbackKey(ctx context.Context, st State) error {
 	p := x.plan
-	if st.Did(StepRevoke) || st.InDoubt == StepRevoke || st.InDoubt == StepCleanup {
+	if st.Did(StepRevoke) || st.InDoubt == StepRevoke || st.InDoubt == StepCleanup || st.Began(StepDrop) {
 		if _, err := fetchKey(ctx, x.Acting, p.Key); isNotFound(err) || st.Did(StepRevoke) {
 			return &Error{Err: fmt.Errorf("cannot roll back: the old key %s is already deleted", p.Key), State: st.Summary(),
 				Next: fmt.Sprintf("run '%s' to finish with the new key", x.next("--resume"))}
 		}
 	}
-	if st.StoreTouched {
-		vals, readable, err := x.readStore(ctx, p.SIDField)
-		switch {
-		case err != nil || !readable:
-			return &Error{Err: fmt.Errorf("cannot roll back: %s cannot be read to check that it no longer holds a new key", x.Store), State: st.Summary(),
-				Next: fmt.Sprintf("put the old key %s back in the store and delete the new keys %v in the Console, or run '%s'", p.Key, st.Created, x.next("--resume"))}
-		case vals[p.SIDField].Reveal() != "" && vals[p.SIDField].Reveal() != p.Key:
-			return &Error{Err: fmt.Errorf("cannot roll back yet: %s holds the new key %s, and vigil keeps no copy of the old key's secret", x.Store, vals[p.SIDField].Reveal()),
-				State: st.Summary(), Next: fmt.Sprintf("put the old key %s and its secret back in the store, then run '%s' again; or run '%s' to finish the rotation", p.Key, x.next("--rollback"), x.next("--resume"))}
+	if err := x.beginRollback(st); err != nil {
+		return err
+	}
+	if st.Backup == "" && st.StoreTouched {
+		vals, err := x.readStore(ctx, p.SIDField)
+		if err != nil || vals[p.SIDField].Reveal() != p.Key {
+			return &Error{Err: fmt.Errorf("cannot roll back: %s may hold a new key, and this journal (from an older vigil) has no backup of the old one", x.Store), State: st.Summary(),
+				Next: fmt.Sprintf("put the old key %s and its secret back in the store, then run '%s' again", p.Key, x.next("--rollback"))}
 		}
+	} else if err := x.repairStore(ctx, st); err != nil {
+		return x.stopped(fmt.Errorf("put the old key back: %w", err), fmt.Sprintf("run '%s' again once %s works", x.next("--rollback"), x.Store))
 	}
 	if err := x.discardKeys(ctx, st.Created); err != nil {
 		return x.stopped(fmt.Errorf("delete the new keys: %w", err), x.next("--rollback"))
 	}
+	x.dropBackup(ctx, x.backupRef(ctx))
 	_, err := x.record(Record{Step: StepRollback, Phase: Done, Working: []string{p.Key}, Stored: "old"})
 	x.progress("rolled back: the old key %s works and the store holds it", p.Key)
 	return err
@@ -216,12 +280,12 @@ func (x *rot) rollbackToken(ctx context.Context, st State) error {
 		}
 		return &Error{Err: fmt.Errorf("cannot roll back: read the current Auth Token: %w", err), State: st.Summary(), Next: msg}
 	}
+	if err := x.beginRollback(st); err != nil {
+		return err
+	}
 	x.old = map[string]vigil.Secret{p.TokenField: primary}
-	cur, readable, rerr := x.readStore(ctx, p.TokenField)
-	if rerr != nil || !readable || cur[p.TokenField].Reveal() != primary.Reveal() {
-		if err := x.step(StepRestore, Record{}, func() error { return x.Store.Put(ctx, x.old) }, func(r *Record) { r.Stored = "old" }); err != nil {
-			return x.stopped(fmt.Errorf("put the current Auth Token back in %s: %w", x.Store, err), x.next("--rollback"))
-		}
+	if err := x.restoreToken(ctx); err != nil {
+		return x.stopped(fmt.Errorf("put the current Auth Token back in %s: %w", x.Store, err), x.next("--rollback"))
 	}
 	if err := x.step(StepDiscard, Record{}, func() error { return deleteSecondary(ctx, x.Acting) },
 		func(r *Record) { r.Working = []string{tokenOld} }); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/ctxtime"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -65,6 +66,9 @@ type rot struct {
 	// old holds the store's previous values when they could be read, to
 	// put them back if the new credential fails.
 	old map[string]vigil.Secret
+	// verified is the new key this process wrote and proved to be in the
+	// store.
+	verified string
 }
 
 func (r *Runner) progress(format string, args ...any) {
@@ -162,7 +166,7 @@ func (x *rot) wait(ctx context.Context) error {
 	return x.step(StepWait, Record{}, func() error {
 		if p.HealthURL == "" {
 			x.progress("waiting %v for services to pick up the new credential", time.Duration(p.Wait))
-			return sleep(ctx, time.Duration(p.Wait))
+			return ctxtime.Sleep(ctx, time.Duration(p.Wait))
 		}
 		return x.health(ctx)
 	}, nil)
@@ -203,23 +207,12 @@ func (x *rot) health(ctx context.Context) error {
 		} else if hctx.Err() == nil {
 			last = err.Error()
 		}
-		if err := sleep(hctx, interval); err != nil {
+		if err := ctxtime.Sleep(hctx, interval); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return fmt.Errorf("health check: %s did not answer 2xx within %v (last: %s)", p.HealthURL, timeout, last)
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -10,13 +10,23 @@ import (
 	"github.com/vigilsec/vigil"
 )
 
-// readOptional is a store whose Get may legitimately be unsupported (an
-// exec command that only writes).
-type readOptional interface{ ReadOptional() bool }
+// batchReader is a store that reads several fields in one request
+// (Conjur's batch retrieval); missing fields are left out.
+type batchReader interface {
+	Values(ctx context.Context, fields []string) (map[string]vigil.Secret, error)
+}
 
 // readStore reads fields from the store. Missing fields are left out. A
-// store that cannot be read is an error, unless its reads are optional.
-func (r *Runner) readStore(ctx context.Context, fields ...string) (map[string]vigil.Secret, bool, error) {
+// store that cannot be read is an error: vigil changes nothing in a store
+// it cannot show to hold the credential.
+func (r *Runner) readStore(ctx context.Context, fields ...string) (map[string]vigil.Secret, error) {
+	if b, ok := r.Store.(batchReader); ok {
+		out, err := b.Values(ctx, fields)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the secret store: %w", err)
+		}
+		return out, nil
+	}
 	out := map[string]vigil.Secret{}
 	for _, f := range fields {
 		v, err := r.Store.Get(ctx, f)
@@ -25,13 +35,10 @@ func (r *Runner) readStore(ctx context.Context, fields ...string) (map[string]vi
 			out[f] = v
 		case errors.Is(err, fs.ErrNotExist):
 		default:
-			if ro, ok := r.Store.(readOptional); ok && ro.ReadOptional() {
-				return nil, false, nil
-			}
-			return nil, false, fmt.Errorf("cannot read the secret store: %w", err)
+			return nil, fmt.Errorf("cannot read the secret store: %w", err)
 		}
 	}
-	return out, true, nil
+	return out, nil
 }
 
 // nothingChanged is the error for a rotation refused before any change.

@@ -4,13 +4,17 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/internal/secretstore/awssm"
+	"github.com/vigilsec/vigil/internal/secretstore/conjur"
 	"github.com/vigilsec/vigil/internal/secretstore/dotenv"
 	"github.com/vigilsec/vigil/internal/secretstore/execstore"
 	"github.com/vigilsec/vigil/internal/secretstore/pass"
@@ -19,8 +23,10 @@ import (
 
 // Options are what a store may read from the outside world.
 type Options struct {
-	// Getenv reads VAULT_ADDR, VAULT_TOKEN, VAULT_ROLE_ID and
-	// VAULT_SECRET_ID. Nil means os.Getenv.
+	// Getenv reads VAULT_ADDR, VAULT_TOKEN, VAULT_ROLE_ID,
+	// VAULT_SECRET_ID, the CONJUR_* variables and AWS_ACCESS_KEY_ID,
+	// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (without them the AWS
+	// SDK's own chain applies). Nil means os.Getenv.
 	Getenv func(string) string
 	// Environ is the environment of pass, gopass and exec commands. Nil
 	// means vigil's own.
@@ -32,8 +38,9 @@ type Options struct {
 
 // Tuning adjusts backend configurations.
 type Tuning struct {
-	Vault func(*vault.Config)
-	AWS   func(*awssm.Config)
+	Vault  func(*vault.Config)
+	AWS    func(*awssm.Config)
+	Conjur func(*conjur.Config)
 }
 
 // Open parses a store URI and returns its store. It makes no request:
@@ -71,10 +78,22 @@ func Open(ctx context.Context, raw string, opts Options) (Store, error) {
 		if err != nil {
 			return nil, err
 		}
+		if id, key := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"); id != "" && key != "" {
+			cfg.Credentials = credentials.NewStaticCredentialsProvider(id, key, getenv("AWS_SESSION_TOKEN"))
+		}
 		if opts.Tune.AWS != nil {
 			opts.Tune.AWS(&cfg)
 		}
 		return awssm.New(ctx, cfg)
+	case "conjur":
+		cfg, err := conjurConfig(u, getenv)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Tune.Conjur != nil {
+			opts.Tune.Conjur(&cfg)
+		}
+		return conjur.New(cfg)
 	}
 	return nil, fmt.Errorf("secret store %q: scheme %q is not implemented", raw, u.Scheme)
 }
@@ -153,4 +172,44 @@ func awsConfig(u URI) (awssm.Config, error) {
 		}
 	}
 	return awssm.Config{SecretID: id, Region: q.Get("region"), Endpoint: q.Get("endpoint")}, nil
+}
+
+// conjurConfig reads conjur://HOST[:PORT]/ACCOUNT/VARIABLE-PATH[?scheme=http].
+// Plain http is allowed only to a loopback address: Conjur's tokens and
+// values must not cross a network in clear.
+func conjurConfig(u URI, getenv func(string) string) (conjur.Config, error) {
+	if !strings.HasPrefix(u.Rest, "//") {
+		return conjur.Config{}, fmt.Errorf("secret store %q: %s", u.Raw, usage("conjur"))
+	}
+	p, err := url.Parse("conjur:" + u.Rest)
+	if err != nil || p.Host == "" {
+		return conjur.Config{}, fmt.Errorf("secret store %q: no host; %s", u.Raw, usage("conjur"))
+	}
+	q, err := query(u, p.RawQuery, "scheme")
+	if err != nil {
+		return conjur.Config{}, err
+	}
+	account, path, _ := strings.Cut(strings.Trim(p.Path, "/"), "/")
+	if account == "" || strings.Trim(path, "/") == "" {
+		return conjur.Config{}, fmt.Errorf("secret store %q: want an account and a variable path after the host; %s", u.Raw, usage("conjur"))
+	}
+	scheme := cmp.Or(q.Get("scheme"), "https")
+	switch {
+	case scheme != "https" && scheme != "http":
+		return conjur.Config{}, fmt.Errorf("secret store %q: scheme=%s: want https (or http to a loopback address)", u.Raw, scheme)
+	case scheme == "http" && !loopback(p.Hostname()):
+		return conjur.Config{}, fmt.Errorf("secret store %q: scheme=http is allowed only to a loopback address: Conjur needs https", u.Raw)
+	}
+	return conjur.Config{URL: scheme + "://" + p.Host, Account: account, Path: path,
+		Login: getenv("CONJUR_AUTHN_LOGIN"), APIKey: vigil.NewSecret(getenv("CONJUR_AUTHN_API_KEY")),
+		TokenFile: getenv("CONJUR_AUTHN_TOKEN_FILE"), CertFile: getenv("CONJUR_CERT_FILE")}, nil
+}
+
+// loopback reports whether host is a loopback name or address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

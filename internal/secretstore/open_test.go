@@ -27,6 +27,11 @@ func TestOpenBadURIs(t *testing.T) {
 		{"aws-sm://x?regoin=us-east-1", `unknown parameter "regoin"`},
 		{"aws-sm://x?region=us-east-1&endpoint=localhost:4566", "want http(s)://HOST[:PORT]"},
 		{"exec:", `nothing after "exec:"`},
+		{"conjur:myorg/x", "want conjur://HOST[:PORT]/ACCOUNT/VARIABLE-PATH"},
+		{"conjur://c.example/myorg", "want an account and a variable path"},
+		{"conjur://c.example/myorg/prod/twilio?scheme=http", "allowed only to a loopback address"},
+		{"conjur://c.example/myorg/prod/twilio?scheme=ftp", "want https"},
+		{"conjur://c.example/myorg/prod/twilio", "no credentials"},
 	} {
 		_, err := Open(context.Background(), tt.uri, opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -36,17 +41,19 @@ func TestOpenBadURIs(t *testing.T) {
 }
 
 func TestOpenGoodURIs(t *testing.T) {
-	env := map[string]string{"VAULT_TOKEN": "t", "VAULT_ADDR": "http://127.0.0.1:8200"}
+	env := map[string]string{"VAULT_TOKEN": "t", "VAULT_ADDR": "http://127.0.0.1:8200", "CONJUR_AUTHN_LOGIN": "host/vigil", "CONJUR_AUTHN_API_KEY": "k"}
 	opts := Options{Getenv: func(k string) string { return env[k] }}
 	for uri, want := range map[string]string{
-		"dotenv:.env":                    "dotenv:.env",
-		"file:///etc/app.env":            "dotenv:/etc/app.env",
-		"pass:twilio/prod":               "pass:twilio/prod",
-		"gopass:twilio/prod":             "gopass:twilio/prod",
-		"exec:kubectl apply -f -":        "exec:kubectl apply -f -",
-		"vault://v.example:8200/kv/a/b":  "vault://v.example:8200/kv/a/b",
-		"vault:///secret/x":              "vault://127.0.0.1:8200/secret/x",
-		"VAULT://h/secret/x?scheme=http": "vault://h/secret/x",
+		"dotenv:.env":                                           "dotenv:.env",
+		"file:///etc/app.env":                                   "dotenv:/etc/app.env",
+		"pass:twilio/prod":                                      "pass:twilio/prod",
+		"gopass:twilio/prod":                                    "gopass:twilio/prod",
+		"exec:kubectl apply -f -":                               "exec:kubectl apply -f -",
+		"conjur://conjur.example.com/myorg/prod/twilio":         "conjur://conjur.example.com/myorg/prod/twilio",
+		"conjur://127.0.0.1:8443/myorg/prod/twilio?scheme=http": "conjur://127.0.0.1:8443/myorg/prod/twilio",
+		"vault://v.example:8200/kv/a/b":                         "vault://v.example:8200/kv/a/b",
+		"vault:///secret/x":                                     "vault://127.0.0.1:8200/secret/x",
+		"VAULT://h/secret/x?scheme=http":                        "vault://h/secret/x",
 		"aws-sm://arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/twilio-AbCdEf?region=us-east-1": "aws-sm://arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/twilio-AbCdEf",
 		"aws-sm://prod%2Ftwilio?region=eu-west-1&endpoint=http://127.0.0.1:4566":                            "aws-sm://prod/twilio",
 	} {

@@ -1,14 +1,16 @@
 // Package secretstore puts credentials where a team's services read them:
 // a dotenv file, HashiCorp Vault KV v2, AWS Secrets Manager, pass or
-// gopass, or a user command. Each backend lives in its own package (so
-// that only the one importing Vault's client pays for it); this package
-// holds the interface they share and Open, which picks one from a URI:
+// gopass, CyberArk Conjur, or a user command. Each backend lives in its
+// own package (so that only the one importing Vault's client pays for it);
+// this package holds the interface they share and Open, which picks one
+// from a URI:
 //
-//	dotenv:PATH  file:PATH            a KEY=VALUE file, replaced atomically
-//	vault://HOST[:PORT]/MOUNT/PATH    Vault KV v2 (VAULT_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)
-//	aws-sm://SECRET_ID?region=REGION  AWS Secrets Manager, a JSON object of fields
-//	pass:PATH  gopass:PATH            one entry per field under PATH
-//	exec:COMMAND                      a command run with sh -c; the value on stdin
+//	dotenv:PATH  file:PATH               a KEY=VALUE file, replaced atomically
+//	vault://HOST[:PORT]/MOUNT/PATH       Vault KV v2 (VAULT_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)
+//	aws-sm://SECRET_ID?region=REGION     AWS Secrets Manager, a JSON object of fields
+//	conjur://HOST[:PORT]/ACCOUNT/PATH    Conjur variables PATH/FIELD (CONJUR_AUTHN_LOGIN + CONJUR_AUTHN_API_KEY, or CONJUR_AUTHN_TOKEN_FILE)
+//	pass:PATH  gopass:PATH               one entry per field under PATH
+//	exec:COMMAND                         a command run with sh -c; the value on stdin
 //
 // A Store holds named fields of one secret (TWILIO_API_KEY,
 // TWILIO_API_SECRET, …). A missing field is an error wrapping
@@ -45,7 +47,7 @@ var ErrNotFound = fs.ErrNotExist
 
 // Schemes lists the URI schemes Open knows, for messages.
 func Schemes() []string {
-	return []string{"dotenv", "file", "vault", "aws-sm", "pass", "gopass", "exec"}
+	return []string{"dotenv", "file", "vault", "aws-sm", "conjur", "pass", "gopass", "exec"}
 }
 
 // URI is a parsed store URI: the scheme and everything after "scheme:".
@@ -98,7 +100,7 @@ func validScheme(s string) bool {
 }
 
 func schemeList() string {
-	return "dotenv:PATH, file:PATH, vault://HOST/MOUNT/PATH, aws-sm://SECRET_ID?region=REGION, pass:PATH, gopass:PATH, exec:COMMAND"
+	return "dotenv:PATH, file:PATH, vault://HOST/MOUNT/PATH, aws-sm://SECRET_ID?region=REGION, conjur://HOST/ACCOUNT/PATH, pass:PATH, gopass:PATH, exec:COMMAND"
 }
 
 // usage is the expected form for one scheme.
@@ -108,6 +110,8 @@ func usage(scheme string) string {
 		return "want vault://HOST[:PORT]/MOUNT/PATH (e.g. vault://vault.example.com:8200/secret/twilio)"
 	case "aws-sm":
 		return "want aws-sm://SECRET_ID?region=REGION (e.g. aws-sm://prod/twilio?region=us-east-1)"
+	case "conjur":
+		return "want conjur://HOST[:PORT]/ACCOUNT/VARIABLE-PATH (e.g. conjur://conjur.example.com/myorg/prod/twilio)"
 	case "exec":
 		return "want exec:COMMAND (run with sh -c, the value on stdin)"
 	}

@@ -27,15 +27,19 @@ func NeedProgram(t testing.TB, name string) string {
 }
 
 // SharedDir returns ../shared (the project's reference material beside the
-// checkout) joined with elem, or skips when it is absent: a user who clones
-// the project does not have it.
+// checkout) joined with elem, or skips when it is absent (fails in strict
+// mode): a user who clones the project does not have it, CI must.
 func SharedDir(t testing.TB, elem ...string) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	return sharedPath(t, filepath.Join(filepath.Dir(file), "..", "..", "..", "shared"), elem...)
+}
+
+func sharedPath(t testing.TB, root string, elem ...string) string {
+	t.Helper()
 	p := filepath.Join(append([]string{root}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("skipping: %s not found (the shared reference directory sits beside the checkout in CI only)", p)
+		missing(t, p+" not found (the shared reference directory sits beside the checkout)")
 	}
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/source/files"
@@ -164,7 +165,9 @@ func (l level) member(r io.Reader, size int64, origin vigil.Origin) error {
 // it) of the archive at origin.
 func memberOrigin(origin vigil.Origin, name string) vigil.Origin {
 	o := origin
-	o.Path = origin.Path + "!" + SafeName(name)
+	member := SafeName(name)
+	o.Path = origin.Path + "!" + member
+	o.Members = append(slices.Clip(origin.Members), member)
 	o.Line = 0
 	return o
 }

@@ -102,9 +102,11 @@ func innerName(outer string, k kind, headerName string) string {
 
 // SafeName turns a member's name as an archive gives it into a relative
 // slash path that cannot climb out of the archive: backslashes become
-// slashes, a leading "/" or drive goes, "." elements go, ".." elements
-// become "_", and control characters become "_". Nothing is extracted, but
-// reports (and whoever reads them) see only contained paths.
+// slashes, a leading "/" or drive goes, "." elements go, and ".." elements
+// become "_". Nothing is extracted, but reports (and whoever reads them)
+// see only contained paths. Other characters are kept as they are: JSON
+// reports show names exactly, and text output escapes control characters
+// and bidirectional marks (see report.Location).
 func SafeName(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	if len(name) >= 2 && name[1] == ':' {
@@ -118,12 +120,7 @@ func SafeName(name string) string {
 		case "..":
 			part = "_"
 		}
-		out = append(out, strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return '_'
-			}
-			return r
-		}, part))
+		out = append(out, part)
 	}
 	if len(out) == 0 {
 		return "_"

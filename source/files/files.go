@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -43,6 +44,15 @@ type Options struct {
 type Source struct {
 	roots []string
 	opts  Options
+	// queued and read count the files of the walk so far, and walked is
+	// set once the walk is over (see Plan).
+	queued, read atomic.Int64
+	walked       atomic.Bool
+}
+
+// Plan says how many of the files found so far have been read.
+func (s *Source) Plan() vigil.Plan {
+	return vigil.Plan{Done: s.read.Load(), Total: s.queued.Load(), Unit: "files", Final: s.walked.Load()}
 }
 
 // New returns a Source over the given paths (files or directories).
@@ -82,6 +92,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	go func() {
 		defer wg.Done()
 		defer jobs.close()
+		defer s.walked.Store(true)
 		for _, root := range s.roots {
 			if err := s.walk(ctx, root, jobs, out); err != nil {
 				walkErr = err
@@ -94,7 +105,10 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			jobs.each(func(j job) { s.readFile(ctx, j, out) })
+			jobs.each(func(j job) {
+				s.readFile(ctx, j, out)
+				s.read.Add(1)
+			})
 		}()
 	}
 	go func() {
@@ -185,6 +199,7 @@ func (s *Source) walk(ctx context.Context, root string, jobs *jobQueue, out chan
 		if !jobs.put(ctx, job{path: p, name: name}) {
 			return ctx.Err()
 		}
+		s.queued.Add(1)
 		return nil
 	})
 }

@@ -24,6 +24,7 @@ func (h *History) Attribute(ctx context.Context, fs []vigil.Finding) ([]vigil.Fi
 	if h.idx == nil {
 		return fs, nil
 	}
+	defer h.closeObjects()
 	// Route each finding to the history (this one or a submodule's)
 	// whose blobs it came from.
 	byHist := map[*History][]vigil.Finding{}
@@ -85,6 +86,15 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 			return nil, err
 		}
 	}
+	// Read in-process, a finding is also in the blobs that copy it from
+	// the one it was found in.
+	var placed map[int]int
+	if h.objs != nil && h.where != nil {
+		var err error
+		if fs, placed, err = h.withHolders(fs); err != nil {
+			return nil, err
+		}
+	}
 	var groups []*group
 	byFP := map[string]*group{}
 	blobOf := make([]uint32, len(fs))
@@ -140,6 +150,12 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 	out := make([]vigil.Finding, 0, len(groups)+len(unknown))
 	for _, g := range groups {
 		f := fs[g.best]
+		if len(placed) > 0 {
+			var err error
+			if f, err = h.firstIn(g, fs, blobOf, placed); err != nil {
+				return nil, err
+			}
+		}
 		ref := idx.refs[blobOf[g.best]]
 		f.Origin.Path = h.prefix + idx.paths[ref.path]
 		c := commits[ref.commit]

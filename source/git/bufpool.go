@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// Size classes of bufPool: powers of two from 4 KiB to 512 KiB, the
-// largest blob compared with its previous version at the default chunk
-// size.
+// Size classes of bufPool: powers of two from 4 KiB to 16 MiB (blobs
+// compared with their previous version are at most 512 KiB at the default
+// chunk size; blobs built from deltas in-process may be larger).
 const (
 	minBufShift = 12
-	maxBufShift = 19
+	maxBufShift = 24
 )
 
 // bufPool lends the buffers blobs are read into and takes them back once

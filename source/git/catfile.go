@@ -9,6 +9,7 @@ import (
 	"io"
 	"os/exec"
 	"strconv"
+	"sync/atomic"
 )
 
 // objectHeader is the line 'git cat-file --batch' writes before each
@@ -76,6 +77,8 @@ type catFile struct {
 	stderr *limitedBuffer
 	cancel context.CancelFunc
 	closed bool
+	// requested and answered count objects, for progress displays.
+	requested, answered atomic.Int64
 }
 
 func (r *Repo) startCatFile(ctx context.Context) (*catFile, error) {
@@ -126,6 +129,7 @@ func (c *catFile) request(oid string) error {
 	if err := c.w.WriteByte('\n'); err != nil {
 		return fmt.Errorf("request %s from git cat-file: %w", oid, err)
 	}
+	c.requested.Add(1)
 	return nil
 }
 
@@ -165,6 +169,7 @@ func (c *catFile) header(want string) (objectHeader, error) {
 	if h.oid != want {
 		return h, c.fail("read object "+want, fmt.Errorf("cat-file answered for %s", h.oid))
 	}
+	c.answered.Add(1)
 	return h, nil
 }
 
@@ -204,6 +209,12 @@ func (c *catFile) read(oid string, max int64) (objectHeader, []byte, error) {
 	if err := c.flush(); err != nil {
 		return objectHeader{}, nil, err
 	}
+	return c.answer(oid, max)
+}
+
+// answer reads the response to a request for oid made earlier, as read
+// does.
+func (c *catFile) answer(oid string, max int64) (objectHeader, []byte, error) {
 	h, err := c.header(oid)
 	if err != nil || h.missing {
 		return h, nil, err
@@ -224,9 +235,16 @@ func (c *catFile) fail(what string, err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
+	died := errors.Is(err, io.ErrUnexpectedEOF)
 	c.closeWith()
 	if msg := bytes.TrimSpace(c.stderr.Bytes()); len(msg) > 0 {
+		if died {
+			return fmt.Errorf("%s: git cat-file: %s (%w)", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")), errCatFileDied)
+		}
 		return fmt.Errorf("%s: git cat-file: %s", what, bytes.ReplaceAll(msg, []byte("\n"), []byte("; ")))
+	}
+	if died {
+		return fmt.Errorf("%s: git cat-file: %w (%w)", what, err, errCatFileDied)
 	}
 	return fmt.Errorf("%s: git cat-file: %w", what, err)
 }

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
 	"github.com/vigilsec/vigil/rules"
@@ -40,6 +41,11 @@ type Options struct {
 	// Context is the number of unchanged lines scanned around a change;
 	// 0 means DefaultContext.
 	Context int
+	// CatFile makes a scan of the whole history read every blob through
+	// git cat-file, as scans of part of it do, instead of reading the
+	// packs in-process: the reference the in-process reader is checked
+	// against.
+	CatFile bool
 	// NewOnly makes Attribute drop the findings whose secret (with its
 	// parts) the previous version of the file already held, as a
 	// pre-push hook wants: what the pushed commits add, not what they
@@ -79,8 +85,14 @@ type History struct {
 	// listed first). parkMax overrides defaultParked (tests).
 	walkDirs []bool
 	parkMax  int
-	// started is the walk Start began, for the next Chunks.
+	// started is the walk Start began, for the next Chunks; running is
+	// the walk Chunks is reading (see Plan).
 	started *walkRun
+	running atomic.Pointer[walkRun]
+	// objs is the object store a whole-history scan read in-process, and
+	// where each blob of idx is in it, kept for Attribute.
+	objs  *objectStore
+	where []packedBlob
 }
 
 // HistoryStats describes a finished history walk.
@@ -90,9 +102,13 @@ type HistoryStats struct {
 	Commits, Blobs int
 	BlobBytes      int64
 	// Diffed counts the blobs scanned only where they differ from the
-	// previous version of the file; Bases counts blobs outside the
+	// previous version of the file (read in-process: around the edits of
+	// the delta they are stored as); Bases counts blobs outside the
 	// selection read only to compare with.
 	Diffed, Bases int
+	// InProcess says the blobs were read from the packs in-process, not
+	// through git cat-file.
+	InProcess bool
 }
 
 // Stats describes the last walk (zero before Chunks returns).
@@ -132,6 +148,11 @@ type walkRun struct {
 	queue  chan request
 	w      *walker
 	packed bool
+	// objs, when set, is the object store the blobs are read from
+	// in-process, instead of cat-file; blobsDone and blobsTotal count its
+	// blobs for Plan.
+	objs                  *objectStore
+	blobsDone, blobsTotal atomic.Int64
 	// err is the walk's error, set once done is closed; startErr says
 	// that cat-file did not start, and nothing runs.
 	done     chan struct{}
@@ -166,6 +187,15 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 	run := &walkRun{ctx: ctx, cancel: cancel, done: make(chan struct{}), packed: len(h.opts.Revs) == 0}
 	h.idx = newIndex()
 	h.bases = map[uint32]string{}
+	h.objs.close()
+	h.objs, h.where = nil, nil
+	if run.packed && !h.opts.Whole && !h.opts.CatFile {
+		objs, err := h.repo.openObjectStore(ctx)
+		if err == nil {
+			return h.startInproc(run, objs)
+		}
+		h.repo.logger().Debug("history read through git cat-file, not in-process", "reason", err)
+	}
 	limit := deltaCacheLimit("cat-file")
 	if run.packed {
 		limit = packOrderCacheLimit
@@ -204,8 +234,12 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.Start(parent)
 	run := h.started
 	h.started = nil // a second Chunks walks again
+	h.running.Store(run)
 	if run.startErr != nil {
 		return run.startErr
+	}
+	if run.objs != nil {
+		return h.chunksInproc(parent, run, workers, concurrent, yield)
 	}
 	run.take()
 	ctx, cancel, cf, queue, w, idx, packed := run.ctx, run.cancel, run.cf, run.queue, run.w, h.idx, run.packed
@@ -250,7 +284,13 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	h.repo.logger().Debug("history walked", "commits", h.stats.Commits, "blobs", h.stats.Blobs,
 		"blob_bytes", h.stats.BlobBytes, "diffed", h.stats.Diffed, "bases", h.stats.Bases,
 		"parked", rd.parking.parked, "parked_peak", rd.parking.peak, "parked_dropped", rd.parking.dropped)
-	if len(idx.commits) == 0 {
+	return h.walked(ctx, w, yield)
+}
+
+// walked ends a scan whose blobs were all read: it says why an empty walk
+// is empty, reports the paths left out, and scans the submodules.
+func (h *History) walked(ctx context.Context, w *walker, yield func(vigil.Chunk) error) error {
+	if len(h.idx.commits) == 0 {
 		return h.noCommits(ctx)
 	}
 	for _, sk := range w.skips {
@@ -258,26 +298,30 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 			return err
 		}
 	}
+	if err := h.scanMessages(ctx, yield); err != nil {
+		return err
+	}
 	return h.scanSubmodules(ctx, w.submodules, yield)
 }
 
 // ask queues a request for the reader and sends it to cat-file. When the
 // queue is full it flushes first, so the reader never waits for a request
-// still sitting in a buffer.
+// still sitting in a buffer. Writing to a cat-file that died (a corrupt
+// object) fails silently: the reader finds it dead, says why, and asks
+// another cat-file for the rest.
 func ask(ctx context.Context, cf *catFile, queue chan<- request, req request) error {
 	select {
 	case queue <- req:
 	default:
-		if err := cf.flush(); err != nil {
-			return err
-		}
+		cf.flush()
 		select {
 		case queue <- req:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	return cf.request(req.oid)
+	cf.request(req.oid)
+	return nil
 }
 
 func skipChunk(o vigil.Origin, reason vigil.SkipReason, err error) vigil.Chunk {
@@ -348,7 +392,8 @@ func (w *walker) walkPacked(ctx context.Context) error {
 			return err
 		}
 	}
-	return w.cf.flush()
+	w.cf.flush()
+	return nil
 }
 
 // logArgs are the arguments of a history walk over revs: oldest first
@@ -373,13 +418,12 @@ func (w *walker) walk(ctx context.Context) error {
 			// Send the requests so far before waiting for git log: the
 			// reader may be waiting for them.
 			if p.r.Buffered() == 0 {
-				if err := w.cf.flush(); err != nil {
-					return err
-				}
+				w.cf.flush()
 			}
 			err := p.next(&c)
 			if errors.Is(err, io.EOF) {
-				return w.cf.flush()
+				w.cf.flush()
+				return nil
 			}
 			if err != nil {
 				return err

@@ -17,6 +17,7 @@ import (
 	"github.com/vigilsec/vigil/internal/fakecred"
 	"github.com/vigilsec/vigil/internal/gittest"
 	"github.com/vigilsec/vigil/rules"
+	"github.com/vigilsec/vigil/source/git/pack"
 )
 
 // twilioPair returns generated Twilio credentials and the .env text that
@@ -263,8 +264,13 @@ func TestHistoryModes(t *testing.T) {
 		files[name] = lines
 		commit(i)
 	}
-	diffed := mustScan(t, r.Dir, Options{Context: 9})
+	r.Git("repack", "-adfq")
+	diffed := mustScan(t, r.Dir, Options{Context: 9}, referenceReader)
 	whole := mustScan(t, r.Dir, Options{Whole: true})
+	inproc := mustScan(t, r.Dir, Options{Context: 9})
+	if inproc.stats.Bytes*2 > whole.stats.Bytes {
+		t.Errorf("read in-process, the scan matched %d bytes, whole %d: not much saved", inproc.stats.Bytes, whole.stats.Bytes)
+	}
 	key := func(f vigil.Finding) string {
 		return fmt.Sprintf("%s %s %s:%d %v", f.Fingerprint(), f.Origin.Commit.SHA, f.Origin.Path, f.Origin.Line, *f.Present)
 	}
@@ -272,6 +278,13 @@ func TestHistoryModes(t *testing.T) {
 	secrets := map[string]bool{}
 	for _, f := range diffed.findings {
 		got[key(f)] = true
+	}
+	// Read in-process, the scan is around the edits of each blob's delta,
+	// not of its diff with the previous version: it finds what the whole
+	// scan finds just the same.
+	gotInproc := map[string]bool{}
+	for _, f := range inproc.findings {
+		gotInproc[key(f)] = true
 	}
 	for _, f := range whole.findings {
 		secrets[f.Secret.Reveal()] = true
@@ -281,6 +294,9 @@ func TestHistoryModes(t *testing.T) {
 		if !got[key(f)] {
 			t.Errorf("whole-blob scan found %s at %s (present %v); the changed-region scan did not", f.RuleID, f.Origin, *f.Present)
 		}
+		if !gotInproc[key(f)] {
+			t.Errorf("whole-blob scan found %s at %s (present %v); the scan read in-process did not", f.RuleID, f.Origin, *f.Present)
+		}
 	}
 	if len(whole.findings) < 15 {
 		t.Fatalf("only %d findings in whole mode", len(whole.findings))
@@ -289,7 +305,7 @@ func TestHistoryModes(t *testing.T) {
 	// a secret with another of its neighbours, or leave a SID at its edge
 	// without the token further out: an extra finding, never a secret the
 	// whole-blob scan did not see.
-	for _, f := range diffed.findings {
+	for _, f := range append(diffed.findings, inproc.findings...) {
 		if !secrets[f.Secret.Reveal()] {
 			t.Errorf("changed-region scan found a secret the whole-blob scan did not see: %s at %s", f.RuleID, f.Origin)
 		}
@@ -512,37 +528,99 @@ func TestHistoryDamagedTree(t *testing.T) {
 	}
 }
 
+// TestHistoryCorruptPack checks that a damaged object in a pack, and a
+// damaged loose object, do not stop a history scan, with either reader:
+// every other blob is scanned, the damaged ones are named, and the scan
+// is incomplete.
 func TestHistoryCorruptPack(t *testing.T) {
+	g := fakecred.New(9)
 	r := gittest.New(t)
-	var body strings.Builder
-	for i := range 2000 {
-		fmt.Fprintf(&body, "line %d with some text to compress\n", i)
+	keys := map[string]string{}
+	files := map[string]string{}
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		var body strings.Builder
+		for i := range 2000 {
+			fmt.Fprintf(&body, "line %d of %s with some text to compress\n", i, name)
+		}
+		keys[name] = "AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+		body.WriteString("aws_access_key_id = " + keys[name] + "\n")
+		files[name] = body.String()
 	}
-	r.Commit("one", "", map[string]string{"a.txt": body.String()})
+	r.Commit("one", "", files)
+	files["b.txt"] += "more\n"
+	r.Commit("two", "", map[string]string{"b.txt": files["b.txt"]})
 	r.Git("repack", "-a", "-d", "-q")
-	packs, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "objects", "pack", "*.pack"))
-	if len(packs) != 1 {
-		t.Fatalf("packs: %v", packs)
+	keys["d.txt"] = "AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16)
+	r.Commit("three", "", map[string]string{"d.txt": "aws_access_key_id = " + keys["d.txt"] + "\n", "e.txt": "aws_access_key_id = AKIA" + g.String(fakecred.Upper+fakecred.Digits, 16) + "\n"})
+	packed := r.Git("rev-parse", "HEAD:a.txt")
+	corruptPacked(t, r.Dir, packed)
+	loose := r.Git("rev-parse", "HEAD:d.txt")
+	obj := filepath.Join(r.Dir, ".git", "objects", loose[:2], loose[2:])
+	os.Chmod(obj, 0o644)
+	if err := os.WriteFile(obj, []byte("x\x9c not zlib at all"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	data, err := os.ReadFile(packs[0])
+	for _, reader := range []struct {
+		name string
+		tune func(*History)
+	}{{"in-process", func(*History) {}}, {"cat-file", referenceReader}} {
+		t.Run(reader.name, func(t *testing.T) {
+			res, err := scanHistory(t, r.Dir, Options{}, reader.tune)
+			if err != nil {
+				t.Fatalf("a damaged object stopped the scan: %v", err)
+			}
+			var named []string
+			for _, s := range res.stats.Incomplete() {
+				named = append(named, s.Origin.Path)
+				if !strings.Contains(s.Err.Error(), s.Origin.Blob) || !strings.Contains(s.Err.Error(), "damaged") {
+					t.Errorf("%s: %v does not say that %s is damaged", s.Origin.Path, s.Err, s.Origin.Blob)
+				}
+				t.Logf("incomplete: %s: %v", s.Origin.Path, s.Err)
+			}
+			slices.Sort(named)
+			if fmt.Sprint(named) != "[a.txt d.txt]" {
+				t.Fatalf("incomplete: %v, want the damaged a.txt and d.txt", named)
+			}
+			found := map[string]bool{}
+			for _, f := range res.byRule("aws-access-key-id") {
+				found[f.Origin.Path] = true
+			}
+			if !found["b.txt"] || !found["c.txt"] || !found["e.txt"] || found["a.txt"] || found["d.txt"] {
+				t.Fatalf("keys found in %v, want b.txt, c.txt and e.txt", found)
+			}
+		})
+	}
+}
+
+// corruptPacked damages the compressed data of a packed object.
+func corruptPacked(t *testing.T, dir, oid string) {
+	t.Helper()
+	s, err := pack.OpenStore(filepath.Join(dir, ".git", "objects"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Damage the compressed data of the objects (not the header).
-	for i := len(data) / 3; i < len(data)-40; i += 7 {
-		data[i] ^= 0x5a
+	id, _ := pack.ParseOID(oid)
+	p, pos, ok := s.Find(id)
+	if !ok {
+		t.Fatalf("%s is not packed", oid)
 	}
-	if err := os.WriteFile(packs[0], data, 0o644); err != nil {
+	e, err := p.Entry(pos)
+	path := p.Path
+	s.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = scanHistory(t, r.Dir, Options{})
-	if err == nil {
-		t.Fatal("a corrupt pack scanned clean")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(err.Error(), "git ") {
-		t.Fatalf("error does not say what git said: %v", err)
+	for i := e.Data + 4; i < e.End; i += 5 {
+		data[i] ^= 0x5a
 	}
-	t.Logf("corrupt pack: %v", err)
+	os.Chmod(path, 0o644)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestHistoryStopsEarly checks that a consumer that stops (an error from

@@ -193,7 +193,9 @@ func FuzzParseCommit(f *testing.F) {
 }
 
 func TestParseTree(t *testing.T) {
-	raw := func(mode, name string, id byte) string { return mode + " " + name + "\x00" + strings.Repeat(string([]byte{id}), 20) }
+	raw := func(mode, name string, id byte) string {
+		return mode + " " + name + "\x00" + strings.Repeat(string([]byte{id}), 20)
+	}
 	data := []byte(raw("100644", "a b\tc", 0xaa) + raw("40000", "dir", 0xbb) + raw("160000", "sub", 0xcc))
 	var got []string
 	if err := parseTree(data, 20, func(mode, name, oid string) bool {

@@ -54,6 +54,10 @@ type reader struct {
 	// jobs carries work to the diff workers; send yields a chunk.
 	jobs chan diffJob
 	send func(ctx context.Context, c vigil.Chunk) bool
+	// restarts counts the cat-file processes started after one died;
+	// counted is the first, whose counts stand for all of them.
+	restarts int
+	counted  *catFile
 }
 
 // DefaultContext is the number of unchanged lines scanned on each side of
@@ -72,37 +76,11 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 	defer cancel()
 	rd.jobs = make(chan diffJob, 8)
 	rd.parking = newParking(cmp.Or(rd.parkMax, defaultParked))
-	var (
-		out     chan vigil.Chunk
-		yerr    error
-		yerrMu  sync.Mutex
-		workers sync.WaitGroup
-	)
+	var workers sync.WaitGroup
+	out := newChunkOut(rd.concurrent, yield, cancel)
+	rd.send = out.send
 	if rd.concurrent {
 		rd.bufs = &bufPool{}
-		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
-			if ctx.Err() != nil {
-				return false
-			}
-			if err := yield(c); err != nil {
-				yerrMu.Lock()
-				yerr = cmp.Or(yerr, err)
-				yerrMu.Unlock()
-				cancel()
-				return false
-			}
-			return true
-		}
-	} else {
-		out = make(chan vigil.Chunk, 64)
-		rd.send = func(ctx context.Context, c vigil.Chunk) bool {
-			select {
-			case out <- c:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
 	}
 	for range cmp.Or(rd.workers, runtime.GOMAXPROCS(0)) {
 		workers.Go(func() {
@@ -112,27 +90,14 @@ func (rd *reader) run(ctx context.Context, queue <-chan request, yield func(vigi
 			}
 		})
 	}
-	readErr := make(chan error, 1)
-	go func() {
-		err := rd.read(ctx, queue)
+	var err error
+	out.drain(func() {
+		err = rd.read(ctx, queue)
 		close(rd.jobs)
 		workers.Wait()
-		if out != nil {
-			close(out)
-		}
-		readErr <- err
-	}()
-	if out != nil {
-		for c := range out {
-			if yerr == nil {
-				if yerr = yield(c); yerr != nil {
-					cancel()
-				}
-			}
-		}
-	}
-	err := <-readErr
+	})
 	// The workers have ended: yerr is settled.
+	yerr := out.yieldErr()
 	if err != nil && (yerr == nil || !errors.Is(err, context.Canceled)) {
 		return err
 	}
@@ -234,11 +199,25 @@ func (rd *reader) publish(oid string, own *baseLines, hashes []uint64) {
 }
 
 // read reads the requested blobs from cat-file and passes on their chunks,
-// or the work of comparing them with their previous versions.
+// or the work of comparing them with their previous versions. A cat-file
+// that dies on a corrupt object does not end the scan: the object is
+// reported unreadable, and the requests after it go to a new cat-file.
 func (rd *reader) read(ctx context.Context, queue <-chan request) error {
 	for req := range queue {
 		if err := rd.readOne(ctx, req); err != nil {
-			return err
+			if !rd.died(ctx, err) {
+				return err
+			}
+			rd.unreadable(ctx, req, err)
+			rd.cf.answered.Add(1)
+			var rest []request
+			for req := range queue { // the walk goes on to its end
+				rest = append(rest, req)
+			}
+			if err := rd.readRest(ctx, rest); err != nil {
+				return err
+			}
+			break
 		}
 		// Blobs waiting for this one go on: compared with it if it was
 		// hashed, whole if not (missing, too large, binary).

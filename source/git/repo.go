@@ -262,3 +262,14 @@ func (r *Repo) whyMissing(ctx context.Context, oid string) error {
 	}
 	return fmt.Errorf("object %s is missing from the repository (a shallow or partial clone, or a damaged object store)", oid)
 }
+
+// Root returns the absolute top directory of the repository's work tree,
+// which the paths of its history are relative to, or its git directory
+// when it is bare.
+func (r *Repo) Root(ctx context.Context) (string, error) {
+	out, err := r.output(ctx, "rev-parse", "--show-toplevel")
+	if dir := strings.TrimSpace(string(out)); err == nil && dir != "" {
+		return dir, nil
+	}
+	return r.GitDir(ctx)
+}

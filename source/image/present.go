@@ -2,7 +2,6 @@ package image
 
 import (
 	"path"
-	"strings"
 
 	"github.com/vigilsec/vigil"
 )
@@ -56,13 +55,19 @@ func (s *Source) Annotate(f *vigil.Finding) {
 	if l, ok := s.config.layerOf(f.Origin, s); ok {
 		f.Origin.Layer = l
 		f.Present = &yes
+		// A part may have been set by another step (ENV SID=… then ENV
+		// TOKEN=…).
+		for i, p := range f.Parts {
+			if o, ok := f.PartOrigin(p); ok {
+				f.Parts[i].Layer, _ = s.config.layerOf(o, s)
+			}
+		}
 		return
 	}
 	l := f.Origin.Layer
 	if l == nil || l.Index < 0 || l.Index >= len(s.changes) {
 		return
 	}
-	p, _, _ := strings.Cut(f.Origin.Path, "!")
-	v := s.visible(p, l.Index)
+	v := s.visible(f.Origin.File(), l.Index)
 	f.Present = &v
 }

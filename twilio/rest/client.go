@@ -15,7 +15,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
+	"net/url"
 	"time"
 
 	twclient "github.com/twilio/twilio-go/client"
@@ -28,13 +28,13 @@ import (
 	voice "github.com/twilio/twilio-go/rest/voice/v1"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/endpoint"
+	"github.com/vigilsec/vigil/twilio"
 )
 
 // DefaultTimeout bounds one HTTP request when Config.Timeout is zero
 // (twilio-go's own default).
 const DefaultTimeout = 10 * time.Second
-
-var sidRE = regexp.MustCompile(`^(AC|SK)[0-9a-fA-F]{32}$`)
 
 // Config says how to reach Twilio and as whom.
 type Config struct {
@@ -46,7 +46,10 @@ type Config struct {
 	// Password is the Auth Token or the API key secret.
 	Password vigil.Secret
 	// BaseURL, when set, receives every request for a Twilio host (the
-	// Host header keeps the product host). Empty means Twilio itself.
+	// Host header keeps the product host). Empty means Twilio itself. It
+	// must pass endpoint.ParseBase (no credentials in it; plain http only
+	// to a loopback address); a command that takes it from its user
+	// applies endpoint.Policy first.
 	BaseURL string
 	// HTTPClient is the client to start from; its Transport is wrapped,
 	// never modified. Nil means a client that does not follow redirects.
@@ -68,13 +71,13 @@ type Client struct {
 
 // New checks a Config and returns a Client. It makes no request.
 func New(cfg Config) (*Client, error) {
-	if !sidRE.MatchString(cfg.AccountSID) || cfg.AccountSID[:2] != "AC" {
+	if !twilio.IsAccountSID(cfg.AccountSID) {
 		return nil, fmt.Errorf("twilio client: account SID must be AC followed by 32 hex digits")
 	}
 	if cfg.Username == "" {
 		cfg.Username = cfg.AccountSID
 	}
-	if !sidRE.MatchString(cfg.Username) {
+	if !twilio.IsSID(cfg.Username, twilio.AccountPrefix, twilio.KeyPrefix) {
 		return nil, fmt.Errorf("twilio client: username must be an Account SID (AC…) or API key SID (SK…)")
 	}
 	if cfg.Password.IsZero() {
@@ -84,6 +87,14 @@ func New(cfg Config) (*Client, error) {
 		redirects: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
+	}
+	var base *url.URL
+	if cfg.BaseURL != "" {
+		var err error
+		if base, err = endpoint.ParseBase(cfg.BaseURL); err != nil {
+			return nil, fmt.Errorf("twilio client: %w", err)
+		}
+		c.transport = endpoint.Transport()
 	}
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {
@@ -96,11 +107,7 @@ func New(cfg Config) (*Client, error) {
 	if !cfg.ClientValidation.IsZero() {
 		c.transport = &header{name: "Twilio-Client-Validation", value: cfg.ClientValidation, next: c.transport}
 	}
-	if cfg.BaseURL != "" {
-		base, err := ParseBaseURL(cfg.BaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("twilio client: %w", err)
-		}
+	if base != nil {
 		c.transport = Redirect(base, c.transport)
 	}
 	return c, nil

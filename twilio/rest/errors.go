@@ -15,41 +15,31 @@ import (
 	"syscall"
 
 	twclient "github.com/twilio/twilio-go/client"
+
+	"github.com/vigilsec/vigil/twilio"
 )
 
-// Kind is what went wrong with a Twilio request.
-type Kind int
+// Kind is what went wrong with a Twilio request: twilio.Kind, named here
+// too so that callers of Classify read it in one place.
+type Kind = twilio.Kind
 
-// Kinds of failure. Auth, Suspended, Permission, ClientValidation,
-// NotFound and Invalid are Twilio's own answers; the others are not
-// answers about the credential at all.
+// Kinds of failure (see twilio.Kind).
 const (
-	KindUnknown          Kind = iota
-	KindAuth                  // 401/20003: wrong, deleted or out-of-reach credential
-	KindSuspended             // 403/20403: account suspended or closed
-	KindPermission            // 70051: a Restricted key's policy lacks the permission
-	KindClientValidation      // 70052: the account enforces Public Key Client Validation
-	KindNotFound              // 404/20404
-	KindInvalid               // another 4xx: the request was wrong
-	KindRateLimited           // 429
-	KindServer                // 5xx
-	KindTimeout               // no answer in time
-	KindNetwork               // connection refused, reset, DNS
-	KindTLS                   // certificate or handshake failure
-	KindBadResponse           // an answer that is not Twilio's JSON
-	KindCanceled              // the caller's context ended
+	KindUnknown          = twilio.KindUnknown
+	KindAuth             = twilio.KindAuth
+	KindSuspended        = twilio.KindSuspended
+	KindPermission       = twilio.KindPermission
+	KindClientValidation = twilio.KindClientValidation
+	KindNotFound         = twilio.KindNotFound
+	KindInvalid          = twilio.KindInvalid
+	KindRateLimited      = twilio.KindRateLimited
+	KindServer           = twilio.KindServer
+	KindTimeout          = twilio.KindTimeout
+	KindNetwork          = twilio.KindNetwork
+	KindTLS              = twilio.KindTLS
+	KindBadResponse      = twilio.KindBadResponse
+	KindCanceled         = twilio.KindCanceled
 )
-
-var kindNames = [...]string{"unknown", "auth", "suspended", "permission", "client-validation", "not-found",
-	"invalid", "rate-limited", "server", "timeout", "network", "tls", "bad-response", "canceled"}
-
-// String names the kind, e.g. "rate-limited".
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return "kind(" + strconv.Itoa(int(k)) + ")"
-}
 
 // Error is a failed Twilio request, classified.
 type Error struct {
@@ -78,22 +68,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // Definitive reports whether Twilio itself answered about the request, so
 // that the answer can be trusted (a credential is invalid, a key is gone).
 // Timeouts, resets, 429, 5xx and unreadable bodies are not definitive.
-func (e *Error) Definitive() bool {
-	switch e.Kind {
-	case KindAuth, KindSuspended, KindPermission, KindClientValidation, KindNotFound, KindInvalid:
-		return true
-	}
-	return false
-}
+func (e *Error) Definitive() bool { return e.Kind.Definitive() }
 
 // Temporary reports whether retrying later may succeed.
-func (e *Error) Temporary() bool {
-	switch e.Kind {
-	case KindRateLimited, KindServer, KindTimeout, KindNetwork, KindBadResponse:
-		return true
-	}
-	return false
-}
+func (e *Error) Temporary() bool { return e.Kind.Temporary() }
 
 // statusInWrap finds the status twilio-go names when an error body was not
 // JSON ("error decoding the response for an HTTP error code: 502").
@@ -115,48 +93,19 @@ func Classify(op string, err error) *Error {
 	switch {
 	case errors.As(err, &tre):
 		e.Status, e.Code, e.Message = tre.Status, tre.Code, tre.Message
-		e.Kind = kindOf(e.Status, e.Code)
+		e.Kind = twilio.KindOf(e.Status, e.Code)
 	case errors.As(err, &v1):
 		e.Status, e.Code, e.Message = v1.HttpStatusCode, v1.Code, v1.Message
-		e.Kind = kindOf(e.Status, e.Code)
+		e.Kind = twilio.KindOf(e.Status, e.Code)
 	default:
 		e.Kind = transportKind(err)
 		if m := statusInWrap.FindStringSubmatch(err.Error()); m != nil {
+			// An error status whose body was not Twilio's JSON.
 			e.Status, _ = strconv.Atoi(m[1])
-			e.Kind = kindOf(e.Status, 0)
-			if e.Kind == KindInvalid || e.Kind == KindAuth || e.Kind == KindNotFound || e.Kind == KindSuspended {
-				e.Kind = KindBadResponse // a 4xx without Twilio's body is not Twilio's answer
-			}
+			e.Kind = twilio.KindOf(e.Status, 0)
 		}
 	}
 	return e
-}
-
-// kindOf classifies a Twilio answer.
-func kindOf(status, code int) Kind {
-	switch {
-	case code == 20003:
-		return KindAuth
-	case code == 20403:
-		return KindSuspended
-	case code == 70051:
-		return KindPermission
-	case code == 70052:
-		return KindClientValidation
-	case status == 401:
-		return KindAuth
-	case status == 403:
-		return KindSuspended
-	case status == 404 || code == 20404:
-		return KindNotFound
-	case status == 429 || code == 20429:
-		return KindRateLimited
-	case status >= 500:
-		return KindServer
-	case status >= 400:
-		return KindInvalid
-	}
-	return KindUnknown
 }
 
 // transportKind classifies an error that came without a Twilio answer.

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"github.com/vigilsec/vigil/internal/endpoint"
 	"github.com/vigilsec/vigil/twilio/rest"
 	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
@@ -110,6 +113,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{AccountSID: good, Username: "bob", Password: vigilSecret("x")},
 		{AccountSID: good, Password: vigilSecret("x"), BaseURL: "ftp://127.0.0.1"},
 		{AccountSID: good, Password: vigilSecret("x"), BaseURL: "http://127.0.0.1/?q=1"},
+		{AccountSID: good, Password: vigilSecret("x"), BaseURL: "http://user:pw@127.0.0.1:1"},
+		{AccountSID: good, Password: vigilSecret("x"), BaseURL: "http://127.0.0.1.evil.example"},
+		{AccountSID: good, Password: vigilSecret("x"), BaseURL: "http://gateway.example"},
 	} {
 		if _, err := rest.New(cfg); err == nil {
 			t.Errorf("New(%+v) succeeded", cfg)
@@ -125,7 +131,7 @@ func TestRedirectKeepsHost(t *testing.T) {
 		got = append(got, r.Host+" "+r.URL.String())
 		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
 	})
-	base, err := rest.ParseBaseURL("http://127.0.0.1:9/prefix/")
+	base, err := endpoint.ParseBase("http://127.0.0.1:9/prefix/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +169,31 @@ func TestPKCVHeader(t *testing.T) {
 	c, _ = rest.New(rest.Config{AccountSID: acct.SID, Password: acct.AuthToken, BaseURL: srv.URL, ClientValidation: vigilSecret("a.b.c")})
 	if _, err := c.Services(context.Background()).Api.ListIncomingPhoneNumber(nil); err != nil {
 		t.Fatalf("with the header: %v", err)
+	}
+}
+
+// TestRedirectNotFollowed: a base URL that redirects to another host does
+// not get the credential sent on, whatever the redirect code.
+func TestRedirectNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	good := "AC" + strings.Repeat("0", 32)
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, code)
+		}))
+		c, err := rest.New(rest.Config{AccountSID: good, Password: vigilSecret("x"), BaseURL: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Services(context.Background()).Api.FetchAccount(good)
+		if e := rest.Classify("fetch", err); e == nil || e.Definitive() {
+			t.Errorf("HTTP %d: %v, want a failure that is not Twilio's answer", code, err)
+		}
+		srv.Close()
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the other host got %d requests", n)
 	}
 }

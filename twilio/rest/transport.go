@@ -14,19 +14,6 @@ import (
 // `vigil twilio emulator`.
 const BaseURLEnv = "VIGIL_TWILIO_BASE_URL"
 
-// ParseBaseURL checks a base URL: http or https, a host, no query.
-func ParseBaseURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("base URL %q: %w", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", s)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	return u, nil
-}
-
 // Redirect returns a transport that sends every request for a *.twilio.com
 // host to base instead, keeping the Twilio host in the Host header so the
 // emulator can route by product (api., iam., monitor., …). Other requests

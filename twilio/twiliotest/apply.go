@@ -38,6 +38,25 @@ type KeyInfo struct {
 // accounts each followed by their subaccounts. Nothing is added when the
 // seed is invalid; the error names the offending entry.
 func (e *Emulator) Apply(s *Seed) ([]AccountInfo, error) {
+	faults := make([]Fault, 0, len(s.Faults))
+	for i, fs := range s.Faults {
+		f, err := fs.Fault()
+		if err != nil {
+			return nil, fmt.Errorf("seed: faults[%d]: %w", i, err)
+		}
+		faults = append(faults, f)
+	}
+	out, err := e.applyAccounts(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range faults {
+		e.Inject(f)
+	}
+	return out, nil
+}
+
+func (e *Emulator) applyAccounts(s *Seed) ([]AccountInfo, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err := e.validateSeed(s); err != nil {
@@ -224,6 +243,9 @@ func (e *Emulator) seedEvent(a *account, s EventSeed, now time.Time) *event {
 		for _, sid := range a.keyOrder {
 			if k := e.keys[sid]; k.friendly == s.ResourceKey {
 				ev.resourceSID = k.sid
+				if ev.data == nil { // as a live key event carries it
+					ev.data = map[string]any{"friendly_name": k.friendly}
+				}
 			}
 		}
 	}

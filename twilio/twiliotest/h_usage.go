@@ -112,7 +112,10 @@ func bucketEnd(period string, start time.Time) time.Time {
 }
 
 // usageRecords answers Usage/Records[/Period]: seeded daily usage summed
-// per category and period, with "totalprice" derived when not seeded.
+// per category and period, with the categories Twilio rolls up derived
+// from their parts ("sms" from sms-outbound and sms-inbound, "calls" from
+// the call legs; see usageParent) and "totalprice" from every price, each
+// unless seeded itself.
 // IncludeSubaccounts (default true) adds the subaccounts' usage.
 func usageRecords(period string) func(*call) {
 	return func(c *call) {
@@ -147,12 +150,14 @@ func usageRecords(period string) func(*call) {
 			}
 			b.cost += u.price
 		}
-		seededTotal := false
+		seeded := map[string]bool{}
 		for _, a := range accts {
 			for _, u := range a.usage {
-				seededTotal = seededTotal || u.category == "totalprice"
+				seeded[u.category] = true
 			}
 		}
+		seededTotal := seeded["totalprice"]
+		isSeeded := func(c string) bool { return seeded[c] }
 		for _, a := range accts {
 			for _, u := range a.usage {
 				if !inWindow(u.day, from, to) {
@@ -160,6 +165,13 @@ func usageRecords(period string) func(*call) {
 				}
 				if category == "" || category == u.category {
 					add(u.category, u, true)
+				}
+				// Twilio reports "sms" for every SMS, "calls" for every
+				// call: a seeded sms-outbound counts there too.
+				for _, p := range rollUps(u.category, isSeeded) {
+					if category == "" || category == p {
+						add(p, u, true)
+					}
 				}
 				if !seededTotal && u.category != "totalprice" && (category == "" || category == "totalprice") {
 					add("totalprice", usageEntry{day: u.day, price: u.price, countUnit: "", usageUnit: "usd"}, false)

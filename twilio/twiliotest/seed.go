@@ -6,6 +6,8 @@ package twiliotest
 // emulator's current time; dates may be relative ("-90d").
 type Seed struct {
 	Accounts []AccountSeed `yaml:"accounts" json:"accounts"`
+	// Faults are injected when the seed is applied (see FaultSeed).
+	Faults []FaultSeed `yaml:"faults" json:"faults"`
 }
 
 // AccountSeed describes a main account or subaccount.

@@ -85,6 +85,7 @@ func TestApplyValidates(t *testing.T) {
 		{"event without type", twiliotest.AccountSeed{Events: []twiliotest.EventSeed{{}}}, "needs a type"},
 		{"event names unknown key", twiliotest.AccountSeed{Events: []twiliotest.EventSeed{{Type: "x.y", ResourceKey: "nope"}}}, "names no key"},
 		{"token with symbols", twiliotest.AccountSeed{AuthToken: "a-b"}, "letters and digits"},
+		{"unknown usage category", twiliotest.AccountSeed{Usage: []twiliotest.UsageSeed{{Category: "sms-sent", Count: 1}}}, "not one of Twilio's usage categories"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := twiliotest.New(twiliotest.Options{})
@@ -195,4 +196,32 @@ func size(s *twiliotest.Seed) int {
 		walk(a)
 	}
 	return n
+}
+
+// TestSeedFaults programs faults from a seed file, as a user rehearsing a
+// failure would.
+func TestSeedFaults(t *testing.T) {
+	seed, err := twiliotest.ParseSeed([]byte("accounts:\n  - name: prod\nfaults:\n  - {kind: hang, method: POST, path: /v1/Keys, phase: after, times: 1}\n  - {kind: rate-limit, retry_after: 2s}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := seed.Faults[0].Fault()
+	if err != nil || f.Kind != twiliotest.FaultHang || f.Phase != twiliotest.AfterHandling || f.Times != 1 || f.Path != "/v1/Keys" {
+		t.Fatalf("fault %+v, %v", f, err)
+	}
+	if _, err := twiliotest.New(twiliotest.Options{}).Apply(seed); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"{kind: boom}", "{kind: hang, phase: during}", "{kind: slow, delay: soon}"} {
+		s, err := twiliotest.ParseSeed([]byte("faults:\n  - " + bad + "\n"))
+		if err == nil {
+			_, err = twiliotest.New(twiliotest.Options{}).Apply(s)
+		}
+		if err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	if _, err := twiliotest.ParseFault("hang,method=POST,phase=after,times=x"); err == nil {
+		t.Error("times=x accepted")
+	}
 }

@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-)
 
-var sidPattern = regexp.MustCompile(`^[A-Z]{2}[0-9a-fA-F]{32}$`)
+	"github.com/vigilsec/vigil/twilio"
+)
 
 // Bounds on what one seed entry may expand to.
 const (
@@ -46,7 +46,7 @@ func (e *Emulator) checkSID(sid, prefix, where string, seen map[string]bool) err
 	if sid == "" {
 		return nil
 	}
-	if !sidPattern.MatchString(sid) || !strings.HasPrefix(sid, prefix) {
+	if !twilio.IsSID(sid, prefix) {
 		return fmt.Errorf("seed: %s: sid %q must be %s followed by 32 hex digits", where, sid, prefix)
 	}
 	if seen[sid] || e.accounts[sid] != nil || e.keys[sid] != nil {
@@ -113,6 +113,9 @@ func validateContent(a AccountSeed, where string) error {
 	for i, u := range a.Usage {
 		if u.Category == "" || u.Days < 0 || u.Days > maxDays || u.Count < 0 || u.Price < 0 {
 			return fmt.Errorf("seed: %s.usage[%d]: needs a category; days from 0 to %d; count and price not negative", where, i, maxDays)
+		}
+		if !isUsageCategory(u.Category) {
+			return fmt.Errorf("seed: %s.usage[%d]: category %q is not one of Twilio's usage categories (such as sms-outbound, calls-inbound, totalprice)", where, i, u.Category)
 		}
 	}
 	for i, ev := range a.Events {

@@ -41,7 +41,7 @@ func (d *diagnoser) startupWarnings(publicURL string, trusted bool) {
 			"if a load balancer or TLS terminator sits in front, every request will fail: set --public-url")
 	case strings.HasPrefix(publicURL, "http://"):
 		d.log.Warn("the public URL is plain http: Twilio should be configured with an https URL, and the scheme must match exactly",
-			slog.String("public_url", publicURL))
+			slog.String("public_url", logURL(publicURL)))
 	}
 }
 
@@ -61,14 +61,14 @@ func (d *diagnoser) failed(r *http.Request, req *webhook.Request, public string)
 		if _, err := d.v.Verify(req, alt); err == nil {
 			d.log.Error("MISCONFIGURED PUBLIC URL: a request failed for the configured public URL but is validly signed for another; "+
 				"set --public-url (or --trusted-proxy) so that they agree",
-				slog.String("checked_url", withoutQuery(public)), slog.String("signed_url", withoutQuery(alt)))
+				slog.String("checked_url", logURL(public)), slog.String("signed_url", logURL(alt)))
 			return
 		}
 	}
 	d.once.Do(func() {
 		d.log.Warn("the first request failed every URL variant and no request has passed yet; if it came from Twilio, "+
 			"the public URL (--public-url, --trusted-proxy) or the Auth Token is wrong",
-			slog.String("checked_url", withoutQuery(public)))
+			slog.String("checked_url", logURL(public)))
 	})
 }
 
@@ -102,10 +102,27 @@ func (d *diagnoser) alternatives(r *http.Request, public string) []string {
 	return out
 }
 
-// withoutQuery drops the query, which may hold personal data, for logs.
-func withoutQuery(u string) string {
+// logURL is u as logs may show it: without its query, which may hold
+// personal data (a GET webhook's parameters), and without the password of
+// its user information.
+func logURL(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i]
+		u = u[:i]
 	}
-	return u
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		user, _, hasPassword := strings.Cut(host[:at], ":")
+		if hasPassword {
+			user += ":xxxxx"
+		}
+		host = user + host[at:]
+	}
+	return scheme + "://" + host + path
 }

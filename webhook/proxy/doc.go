@@ -4,10 +4,10 @@
 // itself. It backs `vigil webhook proxy`.
 //
 // The pieces are a Handler (source restriction, signature check, replay
-// refusal, forwarding, metrics and logs), Keys (tokens loaded from one or
-// more Loaders and reloaded in place) and a Server (TLS, timeouts, header
-// caps, /healthz, /metrics and graceful shutdown). The Server's listener
-// is served by a small HTTP/1.1 server of the package's own, which costs
-// far less per request than net/http's; the Handler is an http.Handler and
-// can be mounted in any server.
+// refusal, forwarding through net/http's Transport, metrics and logs),
+// Keys (tokens loaded from one or more Loaders and reloaded in place) and
+// a Server (net/http's server with TLS, timeouts, a header cap, HTTP/1.x
+// only, /healthz, /metrics and graceful shutdown). The package parses no
+// HTTP itself: requests and responses are read and written by net/http.
+// The Handler is an http.Handler and can be mounted in any server.
 package proxy

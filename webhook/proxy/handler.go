@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -22,9 +21,12 @@ type Config struct {
 	Upstream *url.URL
 	// Keys supplies the Auth Tokens. Required.
 	Keys webhook.TokenSource
-	// PublicURL is the scheme, host, optional port and optional path
-	// prefix Twilio sends requests to; the request URI is appended to it.
-	// Empty: rebuild it from each request (see TrustedProxies).
+	// PublicURL is the scheme, optional user information, host, optional
+	// port and optional path prefix Twilio sends requests to; the request
+	// URI is appended to it. User information (user:password@, which
+	// Twilio signs when its webhook URL holds basic-auth credentials) is
+	// never logged. Empty: rebuild it from each request (see
+	// TrustedProxies).
 	PublicURL string
 	// TrustedProxies are the networks whose X-Forwarded-Proto, -Host, -Port
 	// and -For headers are believed.
@@ -67,7 +69,7 @@ type Handler struct {
 	validator *webhook.Validator
 	urls      urlBuilder
 	allow     cidrs
-	up        *upstream
+	transport http.RoundTripper // an *http.Transport but in benchmarks
 	buffers   *bufferPool
 	replay    *replayCache
 	diag      *diagnoser
@@ -117,7 +119,7 @@ func New(cfg Config) (*Handler, error) {
 		h.replay = newReplayCache(cfg.ReplayWindow, cfg.ReplayMax, nil)
 	}
 	h.diag = newDiagnoser(h.validator, h.urls, log)
-	h.up = newUpstream(cfg.Upstream, cfg.UpstreamTLS, cfg.UpstreamTimeout)
+	h.transport = newTransport(cfg.Upstream, cfg.UpstreamTLS, cfg.UpstreamTimeout)
 	h.buffers = newBufferPool()
 	if cfg.AccessLogTo != nil {
 		h.access = newAccessLog(cfg.AccessLogTo)
@@ -127,35 +129,60 @@ func New(cfg Config) (*Handler, error) {
 }
 
 // checkPublicURL validates --public-url and returns it without a trailing
-// slash.
+// slash. Errors show it redacted.
 func checkPublicURL(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("public URL: %w", err)
+		return "", errors.New("public URL: not a URL") // url.Parse's error quotes it, password and all
 	}
+	shown := u.Redacted()
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", fmt.Errorf("public URL %q: want http(s)://host[:port][/prefix]", s)
+		return "", fmt.Errorf("public URL %q: want http(s)://host[:port][/prefix]", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(s, "?#") {
-		return "", fmt.Errorf("public URL %q: must not hold a query or fragment; the request's own query is appended", s)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("public URL %q: must not hold credentials", u.Redacted())
+		return "", fmt.Errorf("public URL %q: must not hold a query or fragment; the request's own query is appended", shown)
 	}
 	return strings.TrimSuffix(s, "/"), nil
 }
 
 // Close closes the idle connections to the upstream.
-func (h *Handler) Close() { h.up.closeIdle() }
+func (h *Handler) Close() {
+	if t, ok := h.transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+}
 
 // ServeHTTP checks the request and forwards it, or answers it itself.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := &reqState{start: time.Now(), client: h.urls.clientAddr(r)}
-	defer h.record(r, st) // also when the handler aborts with a panic
+	defer func() {
+		if p := recover(); p != nil {
+			h.cutShort(r, st, p)
+			h.record(r, st)
+			panic(p) // net/http ends the connection (and logs other panics)
+		}
+		h.record(r, st)
+	}()
 	h.serve(w, r, st)
+}
+
+// cutShort classifies a request whose handling ended in panic p: a
+// response cut short (http.ErrAbortHandler, after its status line went
+// out) because the client left or because the upstream failed mid-body.
+func (h *Handler) cutShort(r *http.Request, st *reqState, p any) {
+	switch {
+	case p != http.ErrAbortHandler:
+		st.outcome, st.status = "error", http.StatusInternalServerError
+	case r.Context().Err() != nil:
+		st.outcome = OutcomeClientGone
+	default:
+		st.outcome = OutcomeUpstreamError
+		h.log.LogAttrs(r.Context(), slog.LevelError, "upstream response cut short",
+			slog.String("upstream", h.cfg.Upstream.Redacted()), slog.String("path", r.URL.Path))
+	}
 }
 
 // record updates the metrics and writes the log line of a request.
@@ -226,11 +253,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, st *reqState) {
 		}
 	}
 	defer func() {
-		if h.replay != nil && (st.outcome != OutcomeForwarded || st.upstream >= 500) {
+		if h.replay != nil && retryable(st) {
 			h.replay.release(keys)
 		}
 	}()
 	h.forward(w, r, req.Body, public, st)
+}
+
+// retryable reports whether Twilio may deliver a request again and be let
+// through: the upstream never answered, failed (5xx), or asked for
+// credentials (401, which Twilio answers by sending the request again
+// with them).
+func retryable(st *reqState) bool {
+	return st.outcome != OutcomeForwarded || st.upstream >= 500 || st.upstream == http.StatusUnauthorized
 }
 
 func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, status int) {
@@ -240,45 +275,24 @@ func (h *Handler) refuse(w http.ResponseWriter, st *reqState, outcome string, st
 
 // forward sends the request to the upstream and its answer back.
 func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, public string, st *reqState) {
-	hdr := r.Header // the request is ours: reuse its header map
-	removeHopHeaders(hdr)
-	setForwarded(hdr, r, public)
-	resp, done, err := h.up.roundTrip(r, body, hdr, w.Header())
+	// A chunked request may have carried a Content-Length too, which
+	// net/http drops (RFC 9112 §6.3): its connection must not be reused
+	// (§6.1). Twilio sends Content-Length.
+	closeAfter := len(r.TransferEncoding) > 0
+	if closeAfter {
+		w.Header().Set("Connection", "close")
+	}
+	resp, err := h.transport.RoundTrip(h.outbound(r, body, public))
 	if err != nil {
 		h.upstreamError(w, r, err, st)
 		return
 	}
+	defer resp.Body.Close()
 	st.outcome, st.upstream, st.status = OutcomeForwarded, resp.StatusCode, resp.StatusCode
-	ok, err := copyResponse(w, resp, h.buffers)
-	done(ok)
-	if err != nil {
+	if err := h.relay(w, resp, closeAfter); err != nil {
 		// The status line has gone out: all that is left is to cut the
 		// connection, so that the client sees a truncated response.
-		st.outcome = OutcomeClientGone
-		if r.Context().Err() == nil {
-			st.outcome = OutcomeUpstreamError
-			h.log.LogAttrs(r.Context(), slog.LevelError, "upstream response cut short",
-				slog.String("upstream", h.cfg.Upstream.Redacted()), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		}
 		panic(http.ErrAbortHandler)
-	}
-}
-
-// setForwarded tells the upstream who the client was and which public
-// scheme and host the signature was checked for.
-func setForwarded(hdr http.Header, r *http.Request, public string) {
-	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		if prior := hdr["X-Forwarded-For"]; len(prior) > 0 {
-			ip = strings.Join(prior, ", ") + ", " + ip
-		}
-		hdr["X-Forwarded-For"] = []string{ip}
-	}
-	if scheme, rest, ok := strings.Cut(public, "://"); ok {
-		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-			rest = rest[:i]
-		}
-		hdr["X-Forwarded-Proto"] = []string{scheme}
-		hdr["X-Forwarded-Host"] = []string{rest}
 	}
 }
 
@@ -293,6 +307,10 @@ func (h *Handler) upstreamError(w http.ResponseWriter, r *http.Request, err erro
 		st.outcome, st.status = OutcomeUpstreamTimeout, http.StatusGatewayTimeout
 	default:
 		st.outcome, st.status = OutcomeUpstreamError, http.StatusBadGateway
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its URL holds the request's query
 	}
 	h.log.LogAttrs(r.Context(), slog.LevelError, "upstream failed",
 		slog.String("upstream", h.cfg.Upstream.Redacted()), slog.Int("status", st.status),

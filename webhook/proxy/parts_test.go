@@ -65,6 +65,8 @@ func TestURLBuilder(t *testing.T) {
 		{"trusted default port", urlBuilder{trusted: trusted}, "10.1.2.3:5", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "pub.example", "X-Forwarded-Port": "443"}, "https://pub.example/p?q=%27"},
 		{"trusted bad host", urlBuilder{trusted: trusted}, "10.1.2.3:5", map[string]string{"X-Forwarded-Host": "a/b@c"}, "http://in.example:8080/p?q=%27"},
 		{"trusted bad proto", urlBuilder{trusted: trusted}, "10.1.2.3:5", map[string]string{"X-Forwarded-Proto": "gopher"}, "http://in.example:8080/p?q=%27"},
+		{"trusted broken IPv6 literal", urlBuilder{trusted: trusted}, "10.1.2.3:5", map[string]string{"X-Forwarded-Host": "["}, "http://in.example:8080/p?q=%27"},
+		{"trusted IPv6 literal", urlBuilder{trusted: trusted}, "10.1.2.3:5", map[string]string{"X-Forwarded-Host": "[2001:db8::1]:8443"}, "http://[2001:db8::1]:8443/p?q=%27"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -74,6 +74,10 @@ func (g *rig) upstreamFunc(w http.ResponseWriter, r *http.Request) {
 	case "/fail":
 		http.Error(w, "app broke", http.StatusInternalServerError)
 		return
+	case "/login":
+		w.Header().Set("WWW-Authenticate", `Basic realm="app"`)
+		http.Error(w, "credentials", http.StatusUnauthorized)
+		return
 	case "/hang":
 		select {
 		case <-r.Context().Done():
@@ -255,6 +259,14 @@ func TestProxyReplay(t *testing.T) {
 	if r := g.post("/fail", f, nil, g.token, ""); r.StatusCode != 500 {
 		t.Fatalf("retry after upstream failure: %d, want it forwarded (500)", r.StatusCode)
 	}
+	// So is one the app answered 401: Twilio sends it again with the
+	// credentials of a basic-auth webhook URL.
+	f = url.Values{"CallSid": {"CA5"}}
+	for i := range 2 {
+		if r := g.post("/login", f, nil, g.token, ""); r.StatusCode != 401 {
+			t.Fatalf("delivery %d answered 401 by the app: %d, want it forwarded", i, r.StatusCode)
+		}
+	}
 	if !strings.Contains(g.logs.String(), `"outcome":"replay"`) {
 		t.Errorf("replay not logged")
 	}
@@ -400,12 +412,19 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{Upstream: up},
 		{Upstream: up, Keys: keys, PublicURL: "hooks.example.com"},
 		{Upstream: up, Keys: keys, PublicURL: "https://h.example/?a=1"},
-		{Upstream: up, Keys: keys, PublicURL: "https://u:p@h.example/"},
-		{Upstream: up, Keys: keys, PublicURL: "ftp://h.example"},
+		{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example/?a=1"},
+		{Upstream: up, Keys: keys, PublicURL: "ftp://user:hunter2@h.example"},
+		{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example:port/"},
 	} {
-		if _, err := New(c); err == nil {
+		_, err := New(c)
+		if err == nil {
 			t.Errorf("New(%+v) accepted", c)
+		} else if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the public URL's password: %v", err)
 		}
+	}
+	if _, err := New(Config{Upstream: up, Keys: keys, PublicURL: "https://user:hunter2@h.example/"}); err != nil {
+		t.Errorf("a public URL with basic-auth credentials, as Twilio signs them: %v", err)
 	}
 }
 
@@ -422,19 +441,7 @@ func TestProxyConcurrentResponsesKeepTheirHeaders(t *testing.T) {
 	defer app.Close()
 	up, _ := url.Parse(app.URL)
 	tok := newToken(t)
-	h, err := New(Config{Upstream: up, Keys: webhook.NewKeyring(tok), UpstreamTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	base := "http://" + ln.Addr().String() + "/echo"
+	base := "http://" + serveProxy(t, Config{Upstream: up, Keys: webhook.NewKeyring(tok), UpstreamTimeout: 5 * time.Second}) + "/echo"
 	var wg sync.WaitGroup
 	errs := make(chan string, 16)
 	for c := range 8 {
@@ -465,4 +472,23 @@ func TestProxyConcurrentResponsesKeepTheirHeaders(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// serveProxy serves a Handler made from cfg on a loopback port until the
+// test ends, and returns its address.
+func serveProxy(t testing.TB, cfg Config) string {
+	t.Helper()
+	h, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- (&Server{Handler: h}).Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done; h.Close() })
+	return ln.Addr().String()
 }

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 )
 
@@ -57,9 +58,10 @@ func firstValue(v string) string {
 }
 
 // validHost accepts host[:port] made of the characters a host name, an
-// IPv6 literal and a port may hold.
+// IPv6 literal and a port may hold, in an order net/url reads as a host
+// and nothing else.
 func validHost(h string) bool {
-	if len(h) > 255 {
+	if len(h) > 255 || h == "" {
 		return false
 	}
 	for i := 0; i < len(h); i++ {
@@ -68,7 +70,8 @@ func validHost(h string) bool {
 			return false
 		}
 	}
-	return true
+	u, err := url.Parse("http://" + h)
+	return err == nil && u.Host == h
 }
 
 func validPort(p string) bool {

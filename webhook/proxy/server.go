@@ -15,8 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Server serves a Handler with production settings: timeouts, a header
-// cap, optional TLS, /healthz and /metrics, and graceful shutdown.
+// Server serves a Handler with net/http and production settings:
+// timeouts, a header cap, optional TLS, HTTP/1.x only, /healthz and
+// /metrics, and graceful shutdown.
 type Server struct {
 	// Handler is the proxy. Required.
 	Handler http.Handler
@@ -27,6 +28,7 @@ type Server struct {
 	// Timeouts (0: the defaults in DefaultServer).
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// MaxHeaderBytes caps request headers (0: 16 KiB); more gets 431.
+	// net/http reads up to 4 KiB past it before it refuses.
 	MaxHeaderBytes int
 	// ShutdownTimeout is how long in-flight requests get to finish after
 	// the context is cancelled (0: 20s).
@@ -59,8 +61,6 @@ func orDefault[T comparable](v, def T) T {
 // Serve serves on ln until ctx is cancelled, then stops accepting, lets
 // requests in flight finish (up to ShutdownTimeout) and returns nil. It
 // returns an error when serving fails, or when the TLS files are unusable.
-// The proxy's listener is served by the server in h1server.go; the admin
-// listener, if any, by net/http.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	log := orDiscard(s.Logger)
 	admin := s.adminMux()
@@ -68,32 +68,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.Admin == nil {
 		handler = withAdmin(s.Handler, admin)
 	}
-	main := newH1Server(handler, log)
-	main.readHeaderTimeout = orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	main.readTimeout = orDefault(s.ReadTimeout, DefaultReadTimeout)
-	main.writeTimeout = orDefault(s.WriteTimeout, DefaultWriteTimeout)
-	main.idleTimeout = orDefault(s.IdleTimeout, DefaultIdleTimeout)
-	main.maxHead = orDefault(s.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	main := s.newHTTPServer(handler, log)
 	if s.CertFile != "" || s.KeyFile != "" {
 		cert, err := tls.LoadX509KeyPair(s.CertFile, s.KeyFile)
 		if err != nil {
 			return fmt.Errorf("load TLS certificate: %w", err)
 		}
-		main.tls = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+		main.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+		ln = tls.NewListener(ln, main.TLSConfig)
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- main.serve(ln) }()
+	go func() { errc <- main.Serve(ln) }()
 	var as *http.Server
 	if s.Admin != nil {
 		as = s.newHTTPServer(admin, log)
 		go func() { errc <- as.Serve(s.Admin) }()
 	}
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", main.tls != nil))
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.Bool("tls", main.TLSConfig != nil))
 	select {
 	case err := <-errc:
-		now, cancel := context.WithCancel(context.Background())
-		cancel()
-		main.shutdown(now, ln)
+		main.Close()
 		if as != nil {
 			as.Close()
 		}
@@ -104,13 +98,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(s.ShutdownTimeout, DefaultShutdownTimeout))
 	defer cancel()
 	var errs []error
-	if err := main.shutdown(sctx, ln); err != nil {
-		errs = append(errs, fmt.Errorf("shutdown: %w", err))
-	}
-	if as != nil {
-		if err := as.Shutdown(sctx); err != nil {
+	for _, srv := range []*http.Server{main, as} {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Shutdown(sctx); err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
-			as.Close()
+			srv.Close() // what is still in flight is cut
 		}
 	}
 	return errors.Join(errs...)
@@ -127,15 +121,19 @@ func withAdmin(h, admin http.Handler) http.Handler {
 	})
 }
 
+// newHTTPServer is net/http's server with the timeouts and header cap,
+// HTTP/1.x only, and "OPTIONS *" passed to h rather than answered.
 func (s *Server) newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout),
-		ReadTimeout:       orDefault(s.ReadTimeout, DefaultReadTimeout),
-		WriteTimeout:      orDefault(s.WriteTimeout, DefaultWriteTimeout),
-		IdleTimeout:       orDefault(s.IdleTimeout, DefaultIdleTimeout),
-		MaxHeaderBytes:    orDefault(s.MaxHeaderBytes, DefaultMaxHeaderBytes),
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		Handler:                      h,
+		ReadHeaderTimeout:            orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:                  orDefault(s.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:                 orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:                  orDefault(s.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes:               orDefault(s.MaxHeaderBytes, DefaultMaxHeaderBytes),
+		ErrorLog:                     slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		Protocols:                    http1Only(),
+		DisableGeneralOptionsHandler: true,
 	}
 }
 

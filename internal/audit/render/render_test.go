@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/vigilsec/vigil/internal/sarifout/sarifcheck"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,9 @@ func TestSARIFForGitHub(t *testing.T) {
 	var buf bytes.Buffer
 	if err := SARIF(&buf, neglectedReport(t)); err != nil {
 		t.Fatal(err)
+	}
+	for _, p := range sarifcheck.Check(buf.Bytes()) {
+		t.Error(p)
 	}
 	var log struct {
 		Version string `json:"version"`

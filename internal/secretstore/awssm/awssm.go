@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -97,29 +100,98 @@ func (s *Store) Get(ctx context.Context, field string) (vigil.Secret, error) {
 }
 
 func (s *Store) read(ctx context.Context) (map[string]any, error) {
-	out, err := s.client.GetSecretValue(ctx, &sm.GetSecretValueInput{SecretId: aws.String(s.id)})
+	fields, _, err := s.readVersion(ctx, "")
+	return fields, err
+}
+
+// readVersion reads the fields of a version (versionID "": the current
+// one) and returns its ID.
+func (s *Store) readVersion(ctx context.Context, versionID string) (map[string]any, string, error) {
+	in := &sm.GetSecretValueInput{SecretId: aws.String(s.id)}
+	if versionID != "" {
+		in.VersionId = aws.String(versionID)
+	}
+	out, err := s.client.GetSecretValue(ctx, in)
 	if err != nil {
-		return nil, s.wrap("GetSecretValue", err)
+		return nil, "", s.wrap("GetSecretValue", err)
 	}
 	fields := map[string]any{}
 	if out.SecretString == nil || *out.SecretString == "" {
-		return fields, nil
+		return fields, aws.ToString(out.VersionId), nil
 	}
 	if err := json.Unmarshal([]byte(*out.SecretString), &fields); err != nil {
-		return nil, fmt.Errorf("%s: the secret's value is not a JSON object of fields, which vigil needs to keep the other fields", s)
+		return nil, "", fmt.Errorf("%s: the secret's value is not a JSON object of fields, which vigil needs to keep the other fields", s)
 	}
-	return fields, nil
+	return fields, aws.ToString(out.VersionId), nil
 }
 
 // Put writes a new version with the fields set.
 func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
+	return s.update(ctx, func(fields map[string]any) {
+		for k, v := range values {
+			fields[k] = v.Reveal()
+		}
+	})
+}
+
+// Delete writes a new version without the fields.
+func (s *Store) Delete(ctx context.Context, fields []string) error {
+	return s.update(ctx, func(f map[string]any) {
+		for _, k := range fields {
+			delete(f, k)
+		}
+	})
+}
+
+// Snapshot returns the current version's ID ("version-id:ID"): Secrets
+// Manager keeps it (as AWSPREVIOUS after the next write), so the old
+// values stay recoverable without a copy.
+func (s *Store) Snapshot(ctx context.Context, _ string, _ []string) (string, error) {
+	_, id, err := s.readVersion(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	return "version-id:" + id, nil
+}
+
+// Recall reads fields of the version Snapshot named.
+func (s *Store) Recall(ctx context.Context, ref string, fields []string) (map[string]vigil.Secret, error) {
+	id, ok := strings.CutPrefix(ref, "version-id:")
+	if !ok || id == "" {
+		return nil, fmt.Errorf("%s: %q is not a version reference", s, ref)
+	}
+	all, _, err := s.readVersion(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]vigil.Secret{}
+	for _, f := range fields {
+		if v, ok := all[f].(string); ok {
+			out[f] = vigil.NewSecret(v)
+		}
+	}
+	return out, nil
+}
+
+// Forget does nothing: the version stays in the secret's history.
+func (s *Store) Forget(context.Context, string) error { return nil }
+
+// Fields lists the current version's fields.
+func (s *Store) Fields(ctx context.Context) ([]string, error) {
+	f, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(f)), nil
+}
+
+// update writes a new version changed by change.
+func (s *Store) update(ctx context.Context, change func(map[string]any)) error {
 	fields, err := s.read(ctx)
 	if err != nil {
 		return err
 	}
-	for k, v := range values {
-		fields[k] = v.Reveal()
-	}
+	change(fields)
 	b, err := json.Marshal(fields)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore/awssm/awssmtest"
 )
 
 func newStore(t *testing.T, url, id string) *Store {
@@ -34,9 +35,9 @@ func newStore(t *testing.T, url, id string) *Store {
 }
 
 func TestRoundTrip(t *testing.T) {
-	f, srv := newFakeSM(t)
-	f.secrets["prod/twilio"] = []string{`{"OTHER":"kept","TWILIO_API_KEY":"old"}`}
-	s := newStore(t, srv.URL, "prod/twilio")
+	f := awssmtest.New(t)
+	f.Secrets["prod/twilio"] = []string{`{"OTHER":"kept","TWILIO_API_KEY":"old"}`}
+	s := newStore(t, f.URL, "prod/twilio")
 	ctx := context.Background()
 	if err := s.Put(ctx, map[string]vigil.Secret{"TWILIO_API_KEY": vigil.NewSecret("new"), "TWILIO_API_SECRET": vigil.NewSecret("s")}); err != nil {
 		t.Fatal(err)
@@ -47,8 +48,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 	var last map[string]string
-	if err := json.Unmarshal([]byte(f.secrets["prod/twilio"][1]), &last); err != nil || len(f.secrets["prod/twilio"]) != 2 {
-		t.Errorf("stored versions %q", f.secrets["prod/twilio"])
+	if err := json.Unmarshal([]byte(f.Secrets["prod/twilio"][1]), &last); err != nil || len(f.Secrets["prod/twilio"]) != 2 {
+		t.Errorf("stored versions %q", f.Secrets["prod/twilio"])
 	}
 	if _, err := s.Get(ctx, "MISSING"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing field: %v", err)
@@ -56,14 +57,14 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestThrottlingIsRetried(t *testing.T) {
-	f, srv := newFakeSM(t)
-	f.secrets["s"] = []string{`{}`}
-	f.throttle = 2
-	if err := newStore(t, srv.URL, "s").Put(context.Background(), map[string]vigil.Secret{"K": vigil.NewSecret("v")}); err != nil {
+	f := awssmtest.New(t)
+	f.Secrets["s"] = []string{`{}`}
+	f.Throttle = 2
+	if err := newStore(t, f.URL, "s").Put(context.Background(), map[string]vigil.Secret{"K": vigil.NewSecret("v")}); err != nil {
 		t.Fatalf("Put after two throttled answers: %v", err)
 	}
-	if len(f.secrets["s"]) != 2 {
-		t.Errorf("versions %q", f.secrets["s"])
+	if len(f.Secrets["s"]) != 2 {
+		t.Errorf("versions %q", f.Secrets["s"])
 	}
 }
 
@@ -71,21 +72,21 @@ func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name  string
-		setup func(*fakeSM)
+		setup func(*awssmtest.SM)
 		want  string
 		nf    bool
 	}{
 		{"missing secret", nil, "the secret does not exist", true},
-		{"access denied", func(f *fakeSM) { f.secrets["s"] = []string{"{}"}; f.deny = true }, "access denied", false},
-		{"throttled for ever", func(f *fakeSM) { f.secrets["s"] = []string{"{}"}; f.throttle = 100 }, "throttled by AWS", false},
-		{"plain string", func(f *fakeSM) { f.secrets["s"] = []string{"just-a-password"} }, "not a JSON object", false},
+		{"access denied", func(f *awssmtest.SM) { f.Secrets["s"] = []string{"{}"}; f.Deny = true }, "access denied", false},
+		{"throttled for ever", func(f *awssmtest.SM) { f.Secrets["s"] = []string{"{}"}; f.Throttle = 100 }, "throttled by AWS", false},
+		{"plain string", func(f *awssmtest.SM) { f.Secrets["s"] = []string{"just-a-password"} }, "not a JSON object", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f, srv := newFakeSM(t)
+			f := awssmtest.New(t)
 			if tt.setup != nil {
 				tt.setup(f)
 			}
-			err := newStore(t, srv.URL, "s").Put(ctx, map[string]vigil.Secret{"K": vigil.NewSecret("v")})
+			err := newStore(t, f.URL, "s").Put(ctx, map[string]vigil.Secret{"K": vigil.NewSecret("v")})
 			if err == nil || !strings.Contains(err.Error(), tt.want) || errors.Is(err, fs.ErrNotExist) != tt.nf {
 				t.Errorf("Put: %v, want %q", err, tt.want)
 			}

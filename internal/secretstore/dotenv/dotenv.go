@@ -10,12 +10,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/atomicfile"
 )
 
 // maxSize bounds the file vigil reads.
@@ -60,12 +63,7 @@ func (f *File) Put(_ context.Context, values map[string]vigil.Secret) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		mode, trailingNL = 0o600, true
 	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		done := false
 		for _, l := range lines {
 			if l.entry != nil && l.entry.key == k {
@@ -118,39 +116,15 @@ func (f *File) load() ([]line, bool, fs.FileMode, error) {
 }
 
 // replace writes data to a temporary file beside the target, fsyncs it,
-// renames it over the target and fsyncs the directory.
+// renames it over the target and fsyncs the directory. The file keeps
+// its mode (mode is for a new file).
 func (f *File) replace(data []byte, mode fs.FileMode) error {
-	p := f.target()
-	dir := filepath.Dir(p)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".vigil-*")
+	err := atomicfile.Write(f.target(), mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", f, err)
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		_ = tmp.Close()
-		_ = os.Remove(name)
-		return fmt.Errorf("%s: %w", f, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(name, p); err != nil {
-		_ = os.Remove(name)
-		return fmt.Errorf("%s: %w", f, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }

@@ -3,27 +3,28 @@
 // password manager vigil does not know). The command runs with sh -c once
 // per field, with these variables set:
 //
-//	VIGIL_SECRET_OP     put or get
+//	VIGIL_SECRET_OP     put, get or delete
 //	VIGIL_SECRET_FIELD  the field's name, e.g. TWILIO_API_SECRET
 //
 // For put the value arrives on stdin (no trailing newline); for get the
 // command prints the value on stdout (a trailing newline is dropped; no
-// output means the field does not exist). A non-zero exit is a failure.
-// A command that only stores can exit non-zero for get: vigil then cannot
-// read back what it wrote, and says so.
+// output means the field does not exist); delete removes the field (one
+// that does not exist is no error). A non-zero exit is a failure. Get is
+// required: vigil changes nothing in a store it cannot read back. During
+// a rotation the old values are kept in fields named VIGIL_BACKUP_…,
+// which delete removes at the end.
 package execstore
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore/runcmd"
 )
 
 // Command is a user command used as a secret store.
@@ -57,12 +58,7 @@ func (c *Command) Get(ctx context.Context, field string) (vigil.Secret, error) {
 // Put runs the command once per field, in name order, each value on
 // stdin. It stops at the first failure: the fields before it are written.
 func (c *Command) Put(ctx context.Context, values map[string]vigil.Secret) error {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if _, err := c.run(ctx, "put", k, []byte(values[k].Reveal())); err != nil {
 			return err
 		}
@@ -70,40 +66,24 @@ func (c *Command) Put(ctx context.Context, values map[string]vigil.Secret) error
 	return nil
 }
 
-func (c *Command) run(ctx context.Context, op, field string, stdin []byte) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", c.command)
-	env := c.env
-	if env == nil {
-		env = os.Environ()
-	}
-	cmd.Env = append(slices.Clip(env), "VIGIL_SECRET_OP="+op, "VIGIL_SECRET_FIELD="+field)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %s %s: %w", c, op, field, ctx.Err())
+// Delete runs the command once per field with VIGIL_SECRET_OP=delete.
+func (c *Command) Delete(ctx context.Context, fields []string) error {
+	for _, k := range fields {
+		if _, err := c.run(ctx, "delete", k, nil); err != nil {
+			return err
 		}
-		return nil, fmt.Errorf("%s: %s %s: %w%s", c, op, field, err, lastLine(stderr.String()))
 	}
-	return stdout.Bytes(), nil
+	return nil
 }
 
-// lastLine is the command's last line of stderr, shortened, for errors.
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
+func (c *Command) run(ctx context.Context, op, field string, stdin []byte) ([]byte, error) {
+	env := append(runcmd.Environ(c.env), "VIGIL_SECRET_OP="+op, "VIGIL_SECRET_FIELD="+field)
+	out, errOut, err := runcmd.Run(ctx, env, stdin, "/bin/sh", "-c", c.command)
+	if err != nil {
+		if msg := runcmd.LastLine(errOut); msg != "" {
+			return nil, fmt.Errorf("%s: %s %s: %w: %s", c, op, field, err, msg)
+		}
+		return nil, fmt.Errorf("%s: %s %s: %w", c, op, field, err)
 	}
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	if s == "" {
-		return ""
-	}
-	return ": " + s
+	return out, nil
 }
-
-// ReadOptional reports that a failing get is not a broken store: many
-// commands only write. Callers then skip reading back what they wrote.
-func (c *Command) ReadOptional() bool { return true }

@@ -3,20 +3,20 @@
 // programs: vigil never reads the GPG-encrypted files itself. A store
 // PATH holds one entry per field, PATH/FIELD, whose content is the value,
 // so services read it with `pass show PATH/FIELD`. Put writes the fields
-// one after the other, in name order, and stops at the first failure.
+// one after the other, in name order, and stops at the first failure;
+// Delete removes entries (`pass rm`).
 package pass
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore/runcmd"
 )
 
 // Program is the password manager to run.
@@ -55,8 +55,7 @@ func (s *Store) Get(ctx context.Context, field string) (vigil.Secret, error) {
 	}
 	out, errOut, err := s.run(ctx, nil, args...)
 	if err != nil {
-		if strings.Contains(errOut, "not in the password store") || strings.Contains(errOut, "not found") ||
-			strings.Contains(errOut, "could not find") {
+		if notFound(errOut) {
 			return vigil.Secret{}, fmt.Errorf("%s: no %s: %w", s, s.entry(field), fs.ErrNotExist)
 		}
 		return vigil.Secret{}, s.fail("show "+s.entry(field), errOut, err)
@@ -66,12 +65,7 @@ func (s *Store) Get(ctx context.Context, field string) (vigil.Secret, error) {
 
 // Put inserts each field, replacing an existing entry.
 func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		args := []string{"insert", "--multiline", "--force", s.entry(k)}
 		if s.prog == Gopass {
 			args = []string{"insert", "--force", s.entry(k)} // gopass reads stdin when it is not a terminal
@@ -83,32 +77,29 @@ func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
 	return nil
 }
 
+// Delete removes the fields' entries; one that does not exist is no
+// error.
+func (s *Store) Delete(ctx context.Context, fields []string) error {
+	for _, k := range fields {
+		if _, errOut, err := s.run(ctx, nil, "rm", "--force", s.entry(k)); err != nil && !notFound(errOut) {
+			return s.fail("rm "+s.entry(k), errOut, err)
+		}
+	}
+	return nil
+}
+
+// notFound reports a program's "no such entry" message.
+func notFound(stderr string) bool {
+	return strings.Contains(stderr, "not in the password store") || strings.Contains(stderr, "not found") ||
+		strings.Contains(stderr, "could not find") || strings.Contains(stderr, "No such file")
+}
+
 func (s *Store) run(ctx context.Context, stdin []byte, args ...string) ([]byte, string, error) {
-	cmd := exec.CommandContext(ctx, string(s.prog), args...)
-	if s.env != nil {
-		cmd.Env = s.env
-	} else {
-		cmd.Env = os.Environ()
-	}
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	return stdout.Bytes(), stderr.String(), err
+	return runcmd.Run(ctx, s.env, stdin, string(s.prog), args...)
 }
 
 func (s *Store) fail(op, stderr string, err error) error {
-	msg := strings.TrimSpace(stderr)
-	if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
-		msg = msg[i+1:]
-	}
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
-	if msg != "" {
+	if msg := runcmd.LastLine(stderr); msg != "" {
 		return fmt.Errorf("%s: %s: %w: %s", s, op, err, msg)
 	}
 	return fmt.Errorf("%s: %s: %w", s, op, err)

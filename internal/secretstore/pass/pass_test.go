@@ -14,51 +14,19 @@ import (
 	"github.com/vigilsec/vigil/internal/testenv"
 )
 
-// keyParams makes a throwaway signing+encryption key with no passphrase.
-const keyParams = `%no-protection
-Key-Type: EdDSA
-Key-Curve: ed25519
-Subkey-Type: ECDH
-Subkey-Curve: cv25519
-Name-Real: vigil test
-Name-Email: vigil-test@example.invalid
-Expire-Date: 0
-%commit
-`
-
-// gpgEnv creates a GNUPGHOME with a throwaway key and returns an
-// environment with it and an empty PASSWORD_STORE_DIR.
+// gpgEnv returns an environment with a GNUPGHOME holding a throwaway key
+// and an empty PASSWORD_STORE_DIR.
 func gpgEnv(t *testing.T) []string {
 	t.Helper()
-	gpg := testenv.NeedProgram(t, "gpg")
-	dir, err := os.MkdirTemp("", "vigil-gpg-") // short: gpg-agent's socket path has a length limit
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := filepath.Join(dir, "g")
-	store := filepath.Join(dir, "store")
-	if err := os.Mkdir(home, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "GNUPGHOME="+home, "PASSWORD_STORE_DIR="+store, "HOME="+dir)
-	t.Cleanup(func() {
-		kill := exec.Command("gpgconf", "--kill", "gpg-agent")
-		kill.Env = env
-		_ = kill.Run()
-		_ = os.RemoveAll(dir)
-	})
-	cmd := exec.Command(gpg, "--batch", "--quiet", "--generate-key")
-	cmd.Env, cmd.Stdin = env, strings.NewReader(keyParams)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gpg --generate-key: %v\n%s", err, out)
-	}
-	return env
+	home := testenv.GPGHome(t)
+	dir := filepath.Dir(home)
+	return append(os.Environ(), "GNUPGHOME="+home, "PASSWORD_STORE_DIR="+filepath.Join(dir, "store"), "HOME="+dir)
 }
 
 func TestPassRoundTrip(t *testing.T) {
 	testenv.NeedProgram(t, "pass")
 	env := gpgEnv(t)
-	init := exec.Command("pass", "init", "vigil-test@example.invalid")
+	init := exec.Command("pass", "init", testenv.GPGKeyEmail)
 	init.Env = env
 	if out, err := init.CombinedOutput(); err != nil {
 		t.Fatalf("pass init: %v\n%s", err, out)
@@ -95,7 +63,7 @@ func TestGopassRoundTrip(t *testing.T) {
 		t.Skip("skipping: the gopass on PATH is not gopasspw/gopass")
 	}
 	env := gpgEnv(t)
-	init := exec.Command("gopass", "init", "--crypto", "gpgcli", "--storage", "fs", "vigil-test@example.invalid")
+	init := exec.Command("gopass", "init", "--crypto", "gpgcli", "--storage", "fs", testenv.GPGKeyEmail)
 	init.Env = env
 	if out, err := init.CombinedOutput(); err != nil {
 		t.Fatalf("gopass init: %v\n%s", err, out)

@@ -2,8 +2,9 @@
 // secret, through Vault's official Go client. Put reads the secret, sets
 // the fields (keeping the others) and writes a new version with
 // check-and-set on the version it read, so a concurrent writer is not
-// overwritten silently. It authenticates with a token, or logs in with
-// AppRole.
+// overwritten silently: all fields change in one write. Earlier versions
+// stay readable, which keeps a rotation's old values recoverable. It
+// authenticates with a token, or logs in with AppRole.
 package vault
 
 import (
@@ -11,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -154,6 +158,25 @@ func (s *Store) read(ctx context.Context) (map[string]any, int, error) {
 // Put writes a new version with the fields set, using check-and-set on
 // the version read; it retries once if another writer came in between.
 func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
+	return s.update(ctx, func(data map[string]any) {
+		for k, v := range values {
+			data[k] = v.Reveal()
+		}
+	})
+}
+
+// Delete writes a new version without the fields.
+func (s *Store) Delete(ctx context.Context, fields []string) error {
+	return s.update(ctx, func(data map[string]any) {
+		for _, k := range fields {
+			delete(data, k)
+		}
+	})
+}
+
+// update writes a new version changed by change, with check-and-set on
+// the version read, retrying once if another writer came in between.
+func (s *Store) update(ctx context.Context, change func(map[string]any)) error {
 	var err error
 	for range 2 {
 		var data map[string]any
@@ -166,9 +189,7 @@ func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
 		for k, v := range data {
 			merged[k] = v
 		}
-		for k, v := range values {
-			merged[k] = v.Reveal()
-		}
+		change(merged)
 		_, err = s.kv().Put(ctx, s.cfg.Path, merged, vapi.WithCheckAndSet(version))
 		if err == nil {
 			return nil
@@ -178,6 +199,54 @@ func (s *Store) Put(ctx context.Context, values map[string]vigil.Secret) error {
 		}
 	}
 	return s.wrap("write", err)
+}
+
+// Snapshot returns the current version's number ("version:N", 0 when the
+// secret does not exist): KV v2 keeps it, so the old values stay
+// recoverable without a copy.
+func (s *Store) Snapshot(ctx context.Context, _ string, _ []string) (string, error) {
+	_, version, err := s.read(ctx)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	return "version:" + strconv.Itoa(version), nil
+}
+
+// Recall reads fields of the version Snapshot named.
+func (s *Store) Recall(ctx context.Context, ref string, fields []string) (map[string]vigil.Secret, error) {
+	n, err := strconv.Atoi(strings.TrimPrefix(ref, "version:"))
+	if err != nil || !strings.HasPrefix(ref, "version:") || n < 0 {
+		return nil, fmt.Errorf("%s: %q is not a version reference", s, ref)
+	}
+	out := map[string]vigil.Secret{}
+	if n == 0 {
+		return out, nil
+	}
+	if err := s.login(ctx); err != nil {
+		return nil, err
+	}
+	sec, err := s.kv().GetVersion(ctx, s.cfg.Path, n)
+	if err != nil {
+		return nil, s.wrap(fmt.Sprintf("read version %d", n), err)
+	}
+	for _, f := range fields {
+		if v, ok := sec.Data[f].(string); ok {
+			out[f] = vigil.NewSecret(v)
+		}
+	}
+	return out, nil
+}
+
+// Forget does nothing: the version stays in Vault's history.
+func (s *Store) Forget(context.Context, string) error { return nil }
+
+// Fields lists the latest version's fields.
+func (s *Store) Fields(ctx context.Context) ([]string, error) {
+	data, _, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(data)), nil
 }
 
 // wrap explains Vault's answers.

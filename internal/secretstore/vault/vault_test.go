@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore/vault/vaulttest"
 )
 
 func TestRoundTripToken(t *testing.T) {
-	f, srv := newFakeVault(t, "tok-1")
-	f.versions["twilio/prod"] = []map[string]any{{"OTHER": "kept", "TWILIO_API_KEY": "old"}}
-	s, err := New(Config{Address: srv.URL, Mount: "secret", Path: "twilio/prod", Token: vigil.NewSecret("tok-1"), MaxRetries: 0})
+	f := vaulttest.New(t, "tok-1")
+	f.Versions["twilio/prod"] = []map[string]any{{"OTHER": "kept", "TWILIO_API_KEY": "old"}}
+	s, err := New(Config{Address: f.URL, Mount: "secret", Path: "twilio/prod", Token: vigil.NewSecret("tok-1"), MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,21 +27,21 @@ func TestRoundTripToken(t *testing.T) {
 			t.Errorf("Get %s = %q, %v", k, v.Reveal(), err)
 		}
 	}
-	if n := len(f.versions["twilio/prod"]); n != 2 {
+	if n := len(f.Versions["twilio/prod"]); n != 2 {
 		t.Errorf("%d versions, want 2 (a new version per write)", n)
 	}
 	if _, err := s.Get(ctx, "MISSING"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing field: %v", err)
 	}
-	if s.String() != "vault://"+strings.TrimPrefix(srv.URL, "http://")+"/secret/twilio/prod" {
+	if s.String() != "vault://"+strings.TrimPrefix(f.URL, "http://")+"/secret/twilio/prod" {
 		t.Errorf("String() = %s", s)
 	}
 }
 
 func TestAppRoleAndNewSecret(t *testing.T) {
-	f, srv := newFakeVault(t, "tok-2")
-	f.roleID, f.secretID = "role", "sid"
-	s, err := New(Config{Address: srv.URL, Mount: "secret", Path: "new", RoleID: vigil.NewSecret("role"), SecretID: vigil.NewSecret("sid"), MaxRetries: 0})
+	f := vaulttest.New(t, "tok-2")
+	f.RoleID, f.SecretID = "role", "sid"
+	s, err := New(Config{Address: f.URL, Mount: "secret", Path: "new", RoleID: vigil.NewSecret("role"), SecretID: vigil.NewSecret("sid"), MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,25 +56,25 @@ func TestAppRoleAndNewSecret(t *testing.T) {
 		t.Errorf("Get = %q, %v", v.Reveal(), err)
 	}
 	logins := 0
-	for _, r := range f.requests {
+	for _, r := range f.Requests {
 		if strings.Contains(r, "approle/login") {
 			logins++
 		}
 	}
 	if logins != 1 {
-		t.Errorf("%d AppRole logins, want 1: %v", logins, f.requests)
+		t.Errorf("%d AppRole logins, want 1: %v", logins, f.Requests)
 	}
 }
 
 func TestCheckAndSetRetry(t *testing.T) {
-	f, srv := newFakeVault(t, "tok")
-	s, _ := New(Config{Address: srv.URL, Mount: "secret", Path: "p", Token: vigil.NewSecret("tok"), MaxRetries: 0})
+	f := vaulttest.New(t, "tok")
+	s, _ := New(Config{Address: f.URL, Mount: "secret", Path: "p", Token: vigil.NewSecret("tok"), MaxRetries: 0})
 	ctx := context.Background()
 	if _, _, err := s.read(ctx); err == nil {
 		t.Fatal("want not found")
 	}
 	// Another writer creates version 1 between our read and our write.
-	f.versions["p"] = []map[string]any{{"THEIRS": "x"}}
+	f.Versions["p"] = []map[string]any{{"THEIRS": "x"}}
 	if err := s.Put(ctx, map[string]vigil.Secret{"K": vigil.NewSecret("v")}); err != nil {
 		t.Fatal(err)
 	}
@@ -86,13 +87,13 @@ func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {
 		name  string
-		setup func(*fakeVault)
+		setup func(*vaulttest.Vault)
 		cfg   func(*Config)
 		want  string
 	}{
 		{"bad token", nil, func(c *Config) { c.Token = vigil.NewSecret("wrong-t0k3n") }, "HTTP 403: permission denied"},
-		{"sealed", func(f *fakeVault) { f.sealed = true }, nil, "HTTP 503: Vault is sealed"},
-		{"bad approle", func(f *fakeVault) { f.roleID, f.secretID = "r", "s" },
+		{"sealed", func(f *vaulttest.Vault) { f.Sealed = true }, nil, "HTTP 503: Vault is sealed"},
+		{"bad approle", func(f *vaulttest.Vault) { f.RoleID, f.SecretID = "r", "s" },
 			func(c *Config) {
 				c.Token = vigil.Secret{}
 				c.RoleID, c.SecretID = vigil.NewSecret("r"), vigil.NewSecret("bad")
@@ -101,11 +102,11 @@ func TestErrors(t *testing.T) {
 		{"unreachable", nil, func(c *Config) { c.Address = "http://127.0.0.1:1" }, "connection refused"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f, srv := newFakeVault(t, "tok")
+			f := vaulttest.New(t, "tok")
 			if tt.setup != nil {
 				tt.setup(f)
 			}
-			cfg := Config{Address: srv.URL, Mount: "secret", Path: "p", Token: vigil.NewSecret("tok"), MaxRetries: 0}
+			cfg := Config{Address: f.URL, Mount: "secret", Path: "p", Token: vigil.NewSecret("tok"), MaxRetries: 0}
 			if tt.cfg != nil {
 				tt.cfg(&cfg)
 			}

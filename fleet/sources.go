@@ -1,0 +1,202 @@
+package fleet
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vigilsec/vigil/fleet/conf"
+	"github.com/vigilsec/vigil/fleet/enumerate"
+	"github.com/vigilsec/vigil/fleet/store"
+)
+
+// settings are the fleet file's settings as the workers read them from
+// the database (every worker sees the same, whichever machine it is on).
+type settings = conf.Fleet
+
+const settingsKey = "fleet"
+
+// Apply stores a fleet file's sources and settings in the database: new
+// sources are added, changed ones updated, and those no longer in the
+// file stop being watched (what was found in them is kept).
+func (f *Fleet) Apply(ctx context.Context, fl *conf.Fleet) error {
+	var srcs []store.Source
+	for _, s := range fl.Sources() {
+		spec, err := json.Marshal(s.Entry)
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, store.Source{Name: s.Name, Kind: s.Kind, Spec: string(spec)})
+	}
+	data, err := json.Marshal(fl)
+	if err != nil {
+		return err
+	}
+	if err := f.store.PutSetting(ctx, settingsKey, string(data)); err != nil {
+		return fmt.Errorf("store fleet settings: %w", err)
+	}
+	if _, err := f.store.SyncSources(ctx, srcs); err != nil {
+		return err
+	}
+	return nil
+}
+
+// settings reads the fleet's settings (defaults when none were stored).
+func (f *Fleet) settings(ctx context.Context) (settings, error) {
+	var s settings
+	raw, err := f.store.Setting(ctx, settingsKey)
+	if err != nil {
+		return s, fmt.Errorf("read fleet settings: %w", err)
+	}
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			return s, fmt.Errorf("read fleet settings: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// syncSource turns a source into repositories and enqueues their scans.
+// A source that fails is recorded as failed (the others go on); its
+// repositories and what was found in them are kept.
+func (f *Fleet) syncSource(ctx context.Context, id int64) error {
+	src, err := f.store.Source(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if !src.Enabled {
+		return nil
+	}
+	repos, err := f.listSource(ctx, src)
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+		f.log.Warn("source failed", "source", src.Name, "err", err)
+	}
+	if perr := f.store.SourcePolled(ctx, id, msg); perr != nil {
+		return perr
+	}
+	if err != nil {
+		if errors.Is(err, enumerate.ErrAuth) || errors.Is(err, enumerate.ErrNotFound) || errors.Is(err, errBadSpec) {
+			return nil // retrying will not help; the next poll tries again
+		}
+		return err
+	}
+	var keep []int64
+	for _, r := range repos {
+		r.SourceID = id
+		rid, err := f.store.UpsertRepository(ctx, r)
+		if err != nil {
+			return err
+		}
+		keep = append(keep, rid)
+		if err := f.insert(ctx, ScanArgs{RepositoryID: rid}); err != nil {
+			return err
+		}
+	}
+	if src.Kind == "github" || src.Kind == "gitlab" {
+		n, err := f.store.MarkMissing(ctx, id, keep)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			f.log.Warn("repositories no longer listed: kept, marked gone", "source", src.Name, "count", n)
+		}
+	}
+	return nil
+}
+
+var errBadSpec = errors.New("bad source")
+
+// listSource returns the repositories a source stands for.
+func (f *Fleet) listSource(ctx context.Context, src store.Source) ([]store.Repository, error) {
+	decode := func(v any) error {
+		if err := json.Unmarshal([]byte(src.Spec), v); err != nil {
+			return fmt.Errorf("%w %s: %v", errBadSpec, src.Name, err)
+		}
+		return nil
+	}
+	client := &enumerate.Client{HTTP: &http.Client{Timeout: time.Minute}}
+	switch src.Kind {
+	case "repository":
+		var r conf.Repository
+		if err := decode(&r); err != nil {
+			return nil, err
+		}
+		u := r.CloneURL()
+		return []store.Repository{{Name: cmp.Or(r.Name, repoName(u)), URL: u, Kind: "git", TokenEnv: r.TokenEnv}}, nil
+	case "image":
+		var im conf.Image
+		if err := decode(&im); err != nil {
+			return nil, err
+		}
+		return []store.Repository{{Name: im.Ref, URL: im.Ref, Kind: "image"}}, nil
+	case "github":
+		var g conf.GitHub
+		if err := decode(&g); err != nil {
+			return nil, err
+		}
+		tokenEnv := cmp.Or(g.TokenEnv, "GITHUB_TOKEN")
+		list, err := client.GitHub(ctx, enumerate.GitHub{APIURL: g.APIURL, Org: g.Org, User: g.User, Token: f.getenv(tokenEnv), SSH: g.SSH})
+		if err != nil {
+			return nil, err
+		}
+		return listed(list, g.Archived, g.Forks, tokenEnv, g.SSH), nil
+	case "gitlab":
+		var g conf.GitLab
+		if err := decode(&g); err != nil {
+			return nil, err
+		}
+		tokenEnv := cmp.Or(g.TokenEnv, "GITLAB_TOKEN")
+		list, err := client.GitLab(ctx, enumerate.GitLab{APIURL: g.APIURL, Group: g.Group, Token: f.getenv(tokenEnv), Subgroups: g.Subgroups == nil || *g.Subgroups, SSH: g.SSH})
+		if err != nil {
+			return nil, err
+		}
+		return listed(list, g.Archived, g.Forks, tokenEnv, g.SSH), nil
+	case "twilio":
+		return nil, nil // audited by its own jobs
+	}
+	return nil, fmt.Errorf("%w %s: unknown kind %q", errBadSpec, src.Name, src.Kind)
+}
+
+// listed keeps the listed repositories the source selects: archived ones
+// and forks only when asked for.
+func listed(list []enumerate.Repo, archived, forks bool, tokenEnv string, ssh bool) []store.Repository {
+	var out []store.Repository
+	for _, r := range list {
+		if r.Archived && !archived || r.Fork && !forks || conf.CheckGitURL(r.CloneURL) != nil {
+			continue
+		}
+		te := tokenEnv
+		if ssh {
+			te = ""
+		}
+		out = append(out, store.Repository{Name: r.Name, URL: r.CloneURL, Kind: "git", TokenEnv: te})
+	}
+	return out
+}
+
+// repoName is a short name for a repository URL or path.
+func repoName(u string) string {
+	u = strings.TrimSuffix(strings.TrimRight(u, "/"), ".git")
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 && !strings.HasPrefix(u, "/") {
+			u = u[j+1:]
+		}
+	}
+	if strings.Count(u, "/") > 1 {
+		parts := strings.Split(u, "/")
+		u = strings.Join(parts[len(parts)-2:], "/")
+	}
+	return filepath.ToSlash(u)
+}

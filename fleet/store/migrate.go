@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// migrationFiles are the schema's versions: NNNN_name.sql for both
+// databases ({{id}} becomes each one's auto-numbered primary key), or
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql when they must differ.
+// A later feature adds its tables with the next number; a version, once
+// released, never changes.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one version of the schema.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the schema's versions for a dialect, oldest first.
+func Migrations(d Dialect) ([]Migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	byVersion := map[int]Migration{}
+	for _, n := range names {
+		base := path.Base(n)
+		num, rest, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", base)
+		}
+		rest = strings.TrimSuffix(rest, ".sql")
+		name, only, specific := strings.Cut(rest, ".")
+		if specific && only != string(d) {
+			continue
+		}
+		if _, dup := byVersion[v]; dup && !specific {
+			continue // a dialect's own file wins over the shared one
+		}
+		data, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		byVersion[v] = Migration{Version: v, Name: name, SQL: expand(string(data), d)}
+	}
+	var out []Migration
+	for _, m := range byVersion {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migration %d is missing", i+1)
+		}
+	}
+	return out, nil
+}
+
+func expand(sqlText string, d Dialect) string {
+	id := "INTEGER PRIMARY KEY"
+	if d == Postgres {
+		id = "BIGSERIAL PRIMARY KEY"
+	}
+	return strings.ReplaceAll(sqlText, "{{id}}", id)
+}
+
+// migrationLock is the Postgres advisory lock that serialises migrations
+// of workers starting at once ("vigil" in ASCII).
+const migrationLock = 0x76696769
+
+// Migrate brings the schema to the latest version, each version in its
+// own transaction, and returns the version it ends at. Workers starting
+// at the same time on one Postgres take turns; SQLite serialises writers
+// itself.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	ms, err := Migrations(s.dialect)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
+	version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	current := 0
+	for _, m := range ms {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if s.dialect == Postgres {
+				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM vigil_schema_migrations WHERE version = ?"), m.Version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, s.q("INSERT INTO vigil_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"), m.Version, m.Name, s.nowMS())
+			return err
+		})
+		if err != nil {
+			return current, fmt.Errorf("migrate to version %d (%s): %w", m.Version, m.Name, err)
+		}
+		current = m.Version
+	}
+	var newest int
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM vigil_schema_migrations").Scan(&newest); err != nil {
+		return current, fmt.Errorf("migrate: %w", err)
+	}
+	if newest > current {
+		return newest, fmt.Errorf("the database's schema is version %d, newer than this vigil knows (%d): upgrade vigil", newest, current)
+	}
+	return current, nil
+}
