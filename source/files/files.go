@@ -247,7 +247,7 @@ func (s *Source) excluded(name string) bool {
 // readFile yields the chunks of one file, or a skip.
 func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 	name := strings.TrimPrefix(j.name, "./")
-	if skipByExtension(name) {
+	if IsBinaryName(name) {
 		skip(ctx, out, name, vigil.SkipBinary, nil)
 		return
 	}

@@ -123,9 +123,11 @@ func fromStart(r io.Reader, head []byte, whole bool) io.Reader {
 	return all
 }
 
-// IsBinaryName reports whether the last element of a slash path (an
-// archive member's name after its last "!") marks a media or compiled
-// format that never holds a text secret in the clear.
+// IsBinaryName reports whether the last element of a slash path (a file in
+// a tree or in git, an archive member's name after its last "!") marks a
+// media or compiled format (images, audio, fonts, object code) that never
+// holds a text secret in the clear: such an item is skipped unread. It is
+// the one test of a name every source uses.
 func IsBinaryName(name string) bool {
 	if i := strings.LastIndexByte(name, '!'); i >= 0 {
 		name = name[i+1:]
