@@ -214,7 +214,7 @@ func TestHookAdviceWorks(t *testing.T) {
 	accept := func(stderr string) []string {
 		t.Helper()
 		_, after, ok := strings.Cut(stderr, "accept the current findings: vigil ")
-		cmd, _, _ := strings.Cut(after, " (the hook reads it)")
+		cmd, _, _ := strings.Cut(after, " (the hook reads it")
 		if !ok || strings.Contains(cmd, "@{upstream}") {
 			t.Fatalf("no usable advice:\n%s", stderr)
 		}
