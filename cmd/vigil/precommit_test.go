@@ -23,13 +23,14 @@ func TestPreCommitFramework(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds vigil")
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	checkout, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
+	if _, err := os.Stat(filepath.Join(checkout, ".git")); err != nil {
 		t.Skip("the checkout is not a git repository: the framework clones its hooks from one")
 	}
+	root, rev := hooksRepo(t, checkout)
 	run := func(dir string, args ...string) (string, error) {
 		cmd := exec.Command(precommit, args...)
 		cmd.Dir = dir
@@ -37,24 +38,30 @@ func TestPreCommitFramework(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
+	// A user's configuration, not try-repo: try-repo builds the hooks
+	// afresh in a store of its own every time, run reuses what it built.
+	hook := func(dir, id string, args ...string) (string, error) {
+		return run(dir, append([]string{"run", id}, args...)...)
+	}
+	config := fmt.Sprintf("repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: vigil\n      - id: vigil-pre-push\n", root, rev)
 	if out, err := run(root, "validate-manifest", ".pre-commit-hooks.yaml"); err != nil {
 		t.Fatalf("validate-manifest: %v\n%s", err, out)
 	}
 
 	r := gittest.New(t)
-	r.Commit("base", "", map[string]string{"README": "hi\n"})
+	r.Commit("base", "", map[string]string{"README": "hi\n", ".pre-commit-config.yaml": config})
 	base := r.Git("rev-parse", "HEAD")
 	// A clean commit passes; the first run builds the hooks.
 	r.Write(map[string]string{"notes.txt": "nothing secret\n"})
 	r.Git("add", "notes.txt")
-	if out, err := run(r.Dir, "try-repo", root, "vigil"); err != nil || !strings.Contains(out, "Passed") {
+	if out, err := hook(r.Dir, "vigil"); err != nil || !strings.Contains(out, "Passed") {
 		t.Fatalf("clean commit: %v\n%s", err, out)
 	}
 	// A secret staged: blocked, with the advice.
 	secret := "SENDGRID_API_KEY=" + fakecred.New(9).MustExpand("SG.{b64url:22}.{b64url:43}") + "\n"
 	r.Write(map[string]string{"app.env": secret})
 	r.Git("add", "app.env")
-	out, err := run(r.Dir, "try-repo", root, "vigil")
+	out, err := hook(r.Dir, "vigil")
 	if err == nil || !strings.Contains(out, "Failed") || !strings.Contains(out, "commit blocked") || !strings.Contains(out, "app.env:1:18") {
 		t.Fatalf("staged secret: %v\n%s", err, out)
 	}
@@ -62,13 +69,31 @@ func TestPreCommitFramework(t *testing.T) {
 	r.Git("commit", "-q", "--no-verify", "-m", "oops")
 	head := r.Git("rev-parse", "HEAD")
 	stage := preCommitStage(t, precommit, "push")
-	out, err = run(r.Dir, "try-repo", root, "vigil-pre-push", "--hook-stage", stage, "--from-ref", base, "--to-ref", head)
+	out, err = hook(r.Dir, "vigil-pre-push", "--hook-stage", stage, "--from-ref", base, "--to-ref", head)
 	if err == nil || !strings.Contains(out, "push blocked") {
 		t.Fatalf("pushed secret: %v\n%s", err, out)
 	}
-	if out, err := run(r.Dir, "try-repo", root, "vigil-pre-push", "--hook-stage", stage, "--from-ref", base, "--to-ref", base); err != nil {
+	if out, err := hook(r.Dir, "vigil-pre-push", "--hook-stage", stage, "--from-ref", base, "--to-ref", base); err != nil {
 		t.Fatalf("push with nothing new: %v\n%s", err, out)
 	}
+}
+
+// hooksRepo returns a repository holding the checkout as it is, tracked
+// changes included, committed, and that commit: the framework clones its
+// hooks from a commit (rev), so the changes are tested too.
+func hooksRepo(t *testing.T, checkout string) (dir, rev string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "vigil")
+	gittest.Run(t, "", "clone", "-q", "--no-local", checkout, dir)
+	if diff := gittest.Run(t, checkout, "diff", "HEAD", "--binary"); diff != "" {
+		cmd := exec.Command("git", "apply", "--index", "-")
+		cmd.Dir, cmd.Env, cmd.Stdin = dir, gittest.Env(), strings.NewReader(diff+"\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git apply: %v\n%s", err, out)
+		}
+		gittest.Run(t, dir, "commit", "-q", "-m", "the checkout's changes")
+	}
+	return dir, gittest.Run(t, dir, "rev-parse", "HEAD")
 }
 
 // preCommitEnv is the environment the framework runs in: its own cache,
