@@ -88,16 +88,17 @@ type SkipReason string
 // Reasons to skip. Those marked "incomplete" mean the scan did not look at
 // something it was asked to look at, and the scan must not pass as clean.
 const (
-	SkipBinary     SkipReason = "binary"      // by design
-	SkipExcluded   SkipReason = "excluded"    // by the user's --exclude
-	SkipSymlink    SkipReason = "symlink"     // points outside the scanned root
-	SkipTooLarge   SkipReason = "too-large"   // incomplete: over the size cap
-	SkipUnreadable SkipReason = "unreadable"  // incomplete: I/O or permission error
-	SkipLimit      SkipReason = "limit"       // incomplete: a safety limit (archive bomb, depth)
-	SkipPointer    SkipReason = "lfs-pointer" // by design: content is not in the repository
-	SkipUnsupport  SkipReason = "unsupported" // incomplete: a format vigil cannot read
-	SkipSubmodule  SkipReason = "submodule"   // by design: not followed unless asked
-	SkipDevice     SkipReason = "not-a-file"  // by design: device, socket, fifo
+	SkipBinary     SkipReason = "binary"       // by design
+	SkipExcluded   SkipReason = "excluded"     // by the user's --exclude
+	SkipSymlink    SkipReason = "symlink"      // by design: points outside the scanned root, or nowhere
+	SkipLinkInTree SkipReason = "link-in-tree" // by design: its target in the tree is scanned at its own path
+	SkipTooLarge   SkipReason = "too-large"    // incomplete: over the size cap
+	SkipUnreadable SkipReason = "unreadable"   // incomplete: I/O or permission error
+	SkipLimit      SkipReason = "limit"        // incomplete: a safety limit (archive bomb, depth)
+	SkipPointer    SkipReason = "lfs-pointer"  // by design: content is not in the repository
+	SkipUnsupport  SkipReason = "unsupported"  // incomplete: a format vigil cannot read
+	SkipSubmodule  SkipReason = "submodule"    // by design: not followed unless asked
+	SkipDevice     SkipReason = "not-a-file"   // by design: device, socket, fifo
 )
 
 // Incomplete reports whether skipping for this reason means the scan did
@@ -108,6 +109,14 @@ func (r SkipReason) Incomplete() bool {
 		return true
 	}
 	return false
+}
+
+// Named reports whether a skip for this reason is listed by name, not only
+// counted: what the scan could not read (Incomplete), and what it did not
+// read by design although a user may expect it read (a link out of the
+// tree, a FIFO, a device).
+func (r SkipReason) Named() bool {
+	return r.Incomplete() || r == SkipSymlink || r == SkipDevice
 }
 
 // Skip records an item that was not scanned, and why.

@@ -1,13 +1,17 @@
 package passphrase
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ErrCouldNotCheck wraps every error of a breach check that could not be
@@ -55,20 +59,43 @@ type BreachResult struct {
 	Err    error        `json:"-"`                // the same, wrapping ErrCouldNotCheck
 }
 
-func checkBreach(ctx context.Context, b Breaches, pw string, log *slog.Logger) BreachResult {
+// breachForms returns the forms of a passphrase to look up: NFKC first,
+// then, when they differ, NFC and the form it was typed in. Breach corpora
+// hash passwords as they leaked, in whatever form that was (Pwned
+// Passwords does not normalise), so the index cannot be normalised after
+// the fact: each plausible form is looked up instead.
+func breachForms(typed, nfkc string) []string {
+	forms := []string{nfkc}
+	for _, f := range []string{norm.NFC.String(typed), typed} {
+		if !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	return forms
+}
+
+// checkBreach looks up each form of a passphrase: found when any is; not
+// found only when every form could be checked.
+func checkBreach(ctx context.Context, b Breaches, forms []string, log *slog.Logger) BreachResult {
 	if b == nil {
 		return BreachResult{Status: BreachSkipped}
 	}
-	n, err := b.Count(ctx, Sum(pw))
-	switch {
-	case err != nil:
-		if !errors.Is(err, ErrCouldNotCheck) {
-			err = fmt.Errorf("%w: %w", ErrCouldNotCheck, err)
+	var failed error
+	for _, pw := range forms {
+		n, err := b.Count(ctx, Sum(pw))
+		switch {
+		case err != nil:
+			if !errors.Is(err, ErrCouldNotCheck) {
+				err = fmt.Errorf("%w: %w", ErrCouldNotCheck, err)
+			}
+			log.Debug("breach check failed", "err", err)
+			failed = cmp.Or(failed, err)
+		case n > 0:
+			return BreachResult{Status: BreachFound, Count: n}
 		}
-		log.Debug("breach check failed", "err", err)
-		return BreachResult{Status: BreachUnchecked, Reason: err.Error(), Err: err}
-	case n > 0:
-		return BreachResult{Status: BreachFound, Count: n}
+	}
+	if failed != nil {
+		return BreachResult{Status: BreachUnchecked, Reason: failed.Error(), Err: failed}
 	}
 	return BreachResult{Status: BreachNotFound}
 }

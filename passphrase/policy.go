@@ -8,6 +8,8 @@ import (
 	"math"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Policy defaults and limits.
@@ -16,6 +18,10 @@ const (
 	DefaultMaxLength  = 256
 	MaxLengthLimit    = 4096 // the largest MaxLength a Policy may set
 	DefaultMinGuesses = 1e10 // zxcvbn's "very unguessable": resists offline slow-hash attacks
+	// MaxBytesPerChar bounds the bytes of input per character of
+	// MaxLength: room for every character to be typed decomposed (a
+	// Hangul syllable as three jamo), which NFKC composes again.
+	MaxBytesPerChar = 3 * utf8.UTFMax
 )
 
 // Errors for input Check cannot judge. Each returned error wraps one.
@@ -111,20 +117,26 @@ func (p Policy) Validate() error {
 // unusable: empty, longer than MaxLength, not UTF-8, or holding a control
 // character. A breach check that fails is not an error: the Result's
 // verdict is then Unchecked, never Acceptable.
+//
+// The passphrase is judged in Unicode normalization form NFKC, as NIST SP
+// 800-63B asks of verifiers: one passphrase typed on two keyboards (é as
+// one character or as e and a combining accent, full-width letters) is one
+// passphrase, of one length, breached or not.
 func (p Policy) Check(ctx context.Context, passphrase string) (Result, error) {
 	p, err := p.withDefaults()
 	if err != nil {
 		return Result{}, err
 	}
-	n, err := validateInput(passphrase, p.MaxLength)
-	if err != nil {
+	typed := passphrase
+	if passphrase, err = normalize(passphrase, p.MaxLength); err != nil {
 		return Result{}, err
 	}
+	n := utf8.RuneCountInString(passphrase)
 	res := Result{Length: n}
 	if n < p.MinLength {
 		res.reject("too_short", fmt.Sprintf("too short: %d characters, at least %d are needed (a few unrelated words make length easy)", n, p.MinLength))
 	}
-	words := contextTokens(p.Context)
+	words := contextTokens(normalizeWords(p.Context))
 	res.Strength = estimate(passphrase, words)
 	if res.Strength.Guesses < p.MinGuesses {
 		res.reject("too_guessable", fmt.Sprintf("too easy to guess: about %s guesses, at least %s are needed", powerOfTen(res.Strength.Guesses), powerOfTen(p.MinGuesses)))
@@ -132,7 +144,7 @@ func (p Policy) Check(ctx context.Context, passphrase string) (Result, error) {
 	if used := contextProblem(passphrase, words, p.MinGuesses); used != nil {
 		res.reject("context", fmt.Sprintf("guessable from context: it is built on %s, and what remains is too easy to guess", quoteList(used)))
 	}
-	res.Breach = checkBreach(ctx, p.Breaches, passphrase, p.Logger)
+	res.Breach = checkBreach(ctx, p.Breaches, breachForms(typed, passphrase), p.Logger)
 	if res.Breach.Status == BreachFound {
 		res.reject("breached", fmt.Sprintf("found %d times in known data breaches; attackers try these first", res.Breach.Count))
 	}
@@ -151,29 +163,51 @@ func (r *Result) reject(code, msg string) {
 	r.Problems = append(r.Problems, Problem{Code: code, Message: msg})
 }
 
-// validateInput returns the length in characters or says why the input
-// cannot be checked. It names positions, never content.
-func validateInput(s string, maxLen int) (int, error) {
-	if s == "" {
-		return 0, ErrEmpty
+// normalize returns the passphrase in NFKC, or says why the input cannot be
+// checked. Its characters are counted once normalised: NFKC may shorten a
+// string (e and a combining accent become é) or lengthen it (a ligature
+// becomes its letters).
+func normalize(s string, maxLen int) (string, error) {
+	if err := validateInput(s, maxLen); err != nil {
+		return "", err
 	}
-	if len(s) > maxLen*utf8.UTFMax {
-		return 0, fmt.Errorf("%w: %d bytes, at most %d characters are allowed", ErrTooLong, len(s), maxLen)
+	s = norm.NFKC.String(s)
+	if n := utf8.RuneCountInString(s); n > maxLen {
+		return "", fmt.Errorf("%w: %d characters, at most %d are allowed", ErrTooLong, n, maxLen)
+	}
+	return s, nil
+}
+
+// normalizeWords returns words in NFKC, as passphrases are compared.
+func normalizeWords(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = norm.NFKC.String(w)
+	}
+	return out
+}
+
+// validateInput says why input cannot be checked, if it cannot: empty, far
+// too long to be read (in bytes), not UTF-8, or holding a control
+// character. It names positions, never content.
+func validateInput(s string, maxLen int) error {
+	if s == "" {
+		return ErrEmpty
+	}
+	if len(s) > maxLen*MaxBytesPerChar {
+		return fmt.Errorf("%w: %d bytes, at most %d characters are allowed", ErrTooLong, len(s), maxLen)
 	}
 	n := 0
 	for i, r := range s {
 		n++
 		switch {
 		case r == utf8.RuneError && !validAt(s, i):
-			return 0, fmt.Errorf("%w: invalid byte 0x%02x at byte offset %d", ErrNotUTF8, s[i], i)
+			return fmt.Errorf("%w: invalid byte 0x%02x at byte offset %d", ErrNotUTF8, s[i], i)
 		case unicode.IsControl(r):
-			return 0, fmt.Errorf("%w (U+%04X) at character %d; line breaks and tabs are not allowed", ErrControl, r, n)
+			return fmt.Errorf("%w (U+%04X) at character %d; line breaks and tabs are not allowed", ErrControl, r, n)
 		}
 	}
-	if n > maxLen {
-		return 0, fmt.Errorf("%w: %d characters, at most %d are allowed", ErrTooLong, n, maxLen)
-	}
-	return n, nil
+	return nil
 }
 
 // validAt reports whether the U+FFFD at byte i was really written as one.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func codes(r Result) string {
@@ -183,4 +185,51 @@ func FuzzCheck(f *testing.F) {
 			t.Fatal("rejected without a problem")
 		}
 	})
+}
+
+// TestCheckNormalizes: a passphrase is judged in NFKC, as NIST SP 800-63B
+// asks, whatever form it was typed in; the breach check also looks up the
+// forms a corpus may hold it in (NFC, as typed), since a corpus of hashes
+// cannot be normalised.
+func TestCheckNormalizes(t *testing.T) {
+	ctx := context.Background()
+	accented := "ça déménage, très vite"    // NFC
+	decomposed := norm.NFD.String(accented) // e and a combining accent
+	fullWidth := "ｃｏｒｒｅｃｔ　ｈｏｒｓｅ　ｂａｔｔｅｒｙ　ｓｔａｐｌｅ"
+	ligature := "ﬁne ﬂoating ﬁsh ﬂy by" // its NFKC form spells fi, fl
+	corpus := &fakeBreaches{counts: map[Digest]int64{
+		Sum(accented):                       3,
+		Sum("correct horse battery staple"): 42,
+		Sum(ligature):                       5, // leaked as typed
+	}}
+	for _, tc := range []struct {
+		pw    string
+		count int64
+	}{
+		{accented, 3},
+		{decomposed, 3},
+		{fullWidth, 42},
+		{ligature, 5},
+	} {
+		r, err := Policy{Breaches: corpus}.Check(ctx, tc.pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Breach.Status != BreachFound || r.Breach.Count != tc.count {
+			t.Errorf("%+q: breach %+v, want found %d times", tc.pw, r.Breach, tc.count)
+		}
+	}
+	// Length is counted in characters of the normalised form.
+	r, err := Policy{MinLength: 11}.Check(ctx, norm.NFD.String("ça déménage"))
+	if err != nil || r.Length != 11 || strings.Contains(codes(r), "too_short") {
+		t.Errorf("decomposed: length %d, problems %q, err %v", r.Length, codes(r), err)
+	}
+	if _, err := (Policy{MinLength: 4, MaxLength: 10}).Check(ctx, "ﬃﬃﬃﬃ"); !errors.Is(err, ErrTooLong) {
+		t.Errorf("4 ligatures of 3 letters each, at most 10: err %v", err)
+	}
+	// Context words match whatever form either was typed in.
+	r, err = Policy{Context: []string{norm.NFD.String("Hélène")}}.Check(ctx, "hélène2024!!!!!!")
+	if err != nil || !strings.Contains(codes(r), "context") {
+		t.Errorf("decomposed context: problems %q, err %v", codes(r), err)
+	}
 }

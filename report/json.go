@@ -40,16 +40,22 @@ type JSONSummary struct {
 	DurationMS int64          `json:"duration_ms"`
 	Skipped    map[string]int `json:"skipped,omitempty"`
 	Incomplete []JSONSkip     `json:"incomplete,omitempty"`
-	Suppressed int            `json:"suppressed_by_baseline,omitempty"`
+	// NotRead lists what was not read by design although a user may
+	// expect it read: links out of the tree, FIFOs, devices.
+	NotRead    []JSONSkip `json:"not_read,omitempty"`
+	Suppressed int        `json:"suppressed_by_baseline,omitempty"`
 	// SuppressedBy counts every finding not reported by what suppressed
 	// it, keyed "kind:source" (kinds: inline, path, value, commit,
 	// ignore-file, baseline).
 	SuppressedBy map[string]int `json:"suppressed,omitempty"`
 	Below        int            `json:"below_confidence,omitempty"`
 	Complete     bool           `json:"complete"`
+	// Interrupted says the scan was stopped before it ended (Complete is
+	// false).
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
-// JSONSkip is an item the scan could not read.
+// JSONSkip is an item the scan could not, or did not, read.
 type JSONSkip struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
@@ -73,14 +79,19 @@ func ToJSON(r *Report) JSONReport {
 			s.Skipped[string(k)] = counts[k]
 		}
 	}
-	for _, sk := range v.incomplete {
+	for _, sk := range append(v.incomplete, v.notRead...) {
 		js := JSONSkip{Path: sk.Origin.Path, Reason: string(sk.Reason)}
 		if sk.Err != nil {
 			js.Error = sk.Err.Error()
 		}
-		s.Incomplete = append(s.Incomplete, js)
+		if sk.Reason.Incomplete() {
+			s.Incomplete = append(s.Incomplete, js)
+		} else {
+			s.NotRead = append(s.NotRead, js)
+		}
 	}
-	s.Complete = len(s.Incomplete) == 0
+	s.Interrupted = r.Interrupted
+	s.Complete = len(s.Incomplete) == 0 && !r.Interrupted
 	return out
 }
 

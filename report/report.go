@@ -36,6 +36,9 @@ type Report struct {
 	// live (--only-verified); NotLiveUnknown counts those among them
 	// whose verification was inconclusive.
 	NotLive, NotLiveUnknown int
+	// Interrupted says the scan was stopped (Ctrl-C) before it ended: the
+	// report holds what it had found, and is not complete.
+	Interrupted bool
 	// Redactor hides credentials in the text of findings and skips that
 	// vigil did not write (paths, commit messages, image history, errors)
 	// in every format. The findings' own secrets are always hidden there;
@@ -52,6 +55,9 @@ type Report struct {
 type view struct {
 	findings   []vigil.Finding
 	incomplete []vigil.Skip
+	// notRead are the skips named although they do not make the scan
+	// incomplete: links out of the tree, FIFOs, devices.
+	notRead []vigil.Skip
 }
 
 // view redacts the report's findings and incomplete skips. Every reporter
@@ -68,8 +74,13 @@ func (r *Report) view() view {
 	for i, f := range r.Findings {
 		v.findings[i] = red.Finding(f)
 	}
-	for _, sk := range r.Stats.Incomplete() {
-		v.incomplete = append(v.incomplete, red.Skip(sk))
+	for _, sk := range r.Stats.Skipped {
+		switch {
+		case sk.Reason.Incomplete():
+			v.incomplete = append(v.incomplete, red.Skip(sk))
+		case sk.Reason.Named():
+			v.notRead = append(v.notRead, red.Skip(sk))
+		}
 	}
 	return v
 }

@@ -41,6 +41,9 @@ func SARIF(w io.Writer, r *Report) error {
 			return err
 		}
 	}
+	if r.Interrupted {
+		log.Notify("error", "interrupted: the scan was stopped before it ended; these results are partial", nil)
+	}
 	for _, sk := range v.incomplete {
 		loc := sarifLocation(sk.Origin, r.Root)
 		log.Notify("error", "not scanned: "+sk.String(), &loc)

@@ -74,12 +74,14 @@ func Text(w io.Writer, r *Report, opts TextOptions) error {
 		}
 		switch {
 		case f.Present == nil:
+		case *f.Present && f.Origin.Commit != nil:
+			b.WriteString("    still present at the tip of a scanned ref\n")
 		case *f.Present:
 			b.WriteString("    still present\n")
 		case f.Origin.Layer != nil:
 			b.WriteString("    deleted or replaced by a later layer, but still in the image\n")
 		default:
-			b.WriteString("    removed since, but still in history\n")
+			b.WriteString("    removed from the tips of the scanned refs, but still in history\n")
 		}
 		if f.Occurrences > 1 {
 			fmt.Fprintf(&b, "    found in %d places\n", f.Occurrences)
@@ -197,7 +199,7 @@ func Summary(w io.Writer, r *Report) {
 	if len(by) > 0 {
 		found += " (" + strings.Join(by, ", ") + ")"
 	}
-	if len(r.Findings) == 0 && st.Items > 0 && len(st.Incomplete()) == 0 {
+	if len(r.Findings) == 0 && st.Items > 0 && len(st.Incomplete()) == 0 && !r.Interrupted {
 		found = "clean: " + found
 	}
 	fmt.Fprintf(w, "vigil: %s in %d items, %s, %s\n", found, st.Items, humanBytes(st.Bytes), st.Duration.Round(1e6))
@@ -218,16 +220,28 @@ func Summary(w io.Writer, r *Report) {
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "vigil: skipped %s\n", strings.Join(skipped, ", "))
 	}
-	inc := r.view().incomplete
-	if len(inc) > 0 {
-		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(inc))
-		for i, sk := range inc {
-			if i == 50 {
-				fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(inc)-50)
-				break
-			}
-			fmt.Fprintf(w, "  %s\n", SkipText(sk))
+	v := r.view()
+	if len(v.notRead) > 0 {
+		fmt.Fprintf(w, "vigil: not read, by design (%d):\n", len(v.notRead))
+		listSkips(w, v.notRead)
+	}
+	if r.Interrupted {
+		fmt.Fprintln(w, "vigil: INTERRUPTED: the scan was stopped; the report holds only what it found before")
+	}
+	if len(v.incomplete) > 0 {
+		fmt.Fprintf(w, "vigil: INCOMPLETE: %d items could not be scanned:\n", len(v.incomplete))
+		listSkips(w, v.incomplete)
+	}
+}
+
+// listSkips writes one skip a line, the first 50.
+func listSkips(w io.Writer, skips []vigil.Skip) {
+	for i, sk := range skips {
+		if i == 50 {
+			fmt.Fprintf(w, "  … and %d more (see --format json)\n", len(skips)-50)
+			break
 		}
+		fmt.Fprintf(w, "  %s\n", SkipText(sk))
 	}
 }
 

@@ -2531,7 +2531,7 @@ func builtinRules() []Rule {
 			SecretGroup:    2,
 			Assignment:     true,
 			AssignmentTail: true,
-			Requires:       []string{"getenv", "get(", "fetch(", "env(", " or ", "||", "??"},
+			Requires:       []string{"getenv", "get(", "fetch(", "env(", " or ", " ||", "\t||", " ??", "\t??"},
 			MinLength:      3,
 			MaxLength:      200,
 			Confidence:     vigil.Medium,

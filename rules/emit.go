@@ -26,7 +26,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		if cand.dropped || cand.consumed || !rule.reported() || !ownedByChunk(c, cand.start) {
 			continue
 		}
-		ls := lineStart(data, cand.start)
+		ls := max(cand.start-cand.column+1, cand.start-maxLineWindow) // as lineStart, from the column
 		le := lineEnd(data, cand.end)
 		conf := cand.confidence
 		if rule.Generic != "" {
@@ -47,7 +47,7 @@ func (m *Matcher) emit(c vigil.Chunk, s *scratch, emit func(vigil.Finding)) {
 		}
 		o := c.Origin
 		o.Line = itemLine(c, cand.line)
-		o.Column = cand.start - ls + 1
+		o.Column = itemColumn(c, cand)
 		if cand.endLine > cand.line {
 			o.EndLine = o.Line + cand.endLine - cand.line
 		}
@@ -95,6 +95,16 @@ func itemLine(c vigil.Chunk, line int) int {
 	return line + 1
 }
 
+// itemColumn is the 1-based column of a candidate in its item's line:
+// its column in the chunk, plus where the chunk starts, when it starts
+// inside the candidate's line.
+func itemColumn(c vigil.Chunk, cand *candidate) int {
+	if cand.line == 0 && c.Origin.Column > 1 {
+		return cand.column + c.Origin.Column - 1
+	}
+	return cand.column
+}
+
 // placeParts returns the parts of cand with the line and column where each
 // was found.
 func placeParts(c vigil.Chunk, s *scratch, cand *candidate) []vigil.Part {
@@ -105,7 +115,7 @@ func placeParts(c vigil.Chunk, s *scratch, cand *candidate) []vigil.Part {
 	for k, j := range cand.partOf {
 		p := &s.cands[j]
 		ps[k].Line = itemLine(c, p.line)
-		ps[k].Column = p.start - lineStart(c.Data, p.start) + 1
+		ps[k].Column = itemColumn(c, p)
 	}
 	return ps
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"path"
 	"strings"
 )
@@ -8,12 +9,7 @@ import (
 // insideString reports whether the text before a value leaves an open
 // double-quoted string: "spring.datasource.password=xyz" in Java source.
 func insideString(before []byte) bool {
-	n := 0
-	for i, c := range before {
-		if c == '"' && (i == 0 || before[i-1] != '\\') {
-			n++
-		}
-	}
+	n := bytes.Count(before, []byte{'"'}) - bytes.Count(before, []byte{'\\', '"'}) // quotes not escaped
 	return n%2 == 1
 }
 
@@ -127,11 +123,11 @@ func pathName(before []byte, name string) bool {
 // insideARN reports whether the name is part of an AWS ARN (the
 // whitespace-delimited token before the value starts with arn:).
 func insideARN(before []byte) bool {
-	t := string(before)
-	if i := strings.LastIndexAny(t, " \t\"'`"); i >= 0 {
+	t := before
+	if i := bytes.LastIndexAny(t, " \t\"'`"); i >= 0 {
 		t = t[i+1:]
 	}
-	return strings.HasPrefix(t, "arn:") || strings.Contains(t, ":arn:") || strings.Contains(t, "/arn:")
+	return bytes.HasPrefix(t, []byte("arn:")) || bytes.Contains(t, []byte(":arn:")) || bytes.Contains(t, []byte("/arn:"))
 }
 
 // publicBefore reports whether the word before a name says the value is
@@ -140,26 +136,55 @@ func publicBefore(before []byte, name string) bool {
 	if words := nameWords(name); len(words) > 0 && words[0] != "key" && words[0] != "keys" && words[0] != "token" {
 		return false // public $privateKey, public apiKey = …: a member's visibility
 	}
-	t := strings.TrimRight(strings.ToLower(string(before)), " \t\"'`:=")
-	if i := strings.LastIndex(t, strings.ToLower(name)); i >= 0 {
+	t := bytes.TrimRight(before, " \t\"'`:=")
+	if i := lastIndexFold(t, name); i >= 0 {
 		t = t[:i]
 	}
-	t = strings.TrimRight(t, " \t_-")
-	return strings.HasSuffix(t, "public") || strings.HasSuffix(t, " pub")
+	t = bytes.TrimRight(t, " \t_-")
+	return hasSuffixFold(t, "public") || hasSuffixFold(t, " pub")
+}
+
+// lastIndexFold is the last index of s in b, ignoring ASCII case, or -1.
+// It reads b from its end, so a name right before a value costs little
+// however long its line.
+func lastIndexFold(b []byte, s string) int {
+	for i := len(b) - len(s); i >= 0; i-- {
+		if hasPrefixFold(b[i:], s) {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasPrefixFold(b []byte, s string) bool {
+	return len(b) >= len(s) && bytesEqualFold(b[:len(s)], s)
+}
+
+func hasSuffixFold(b []byte, s string) bool {
+	return len(b) >= len(s) && bytesEqualFold(b[len(b)-len(s):], s)
+}
+
+// bytesEqualFold reports whether b and s are equal ignoring ASCII case.
+func bytesEqualFold(b []byte, s string) bool {
+	for i := range len(s) {
+		if foldByte(b[i]) != foldByte(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // startsTemplate reports whether the text right after a value opens a
 // template expression, so the value is only its literal prefix.
 func startsTemplate(after []byte) bool {
-	t := string(after)
-	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "${") || strings.HasPrefix(t, "<%")
+	return bytes.HasPrefix(after, []byte("{")) || bytes.HasPrefix(after, []byte("${")) || bytes.HasPrefix(after, []byte("<%"))
 }
 
 // proseFollows reports whether an unquoted value is followed by more words
 // on its line, as in documentation: "password: the password of the user".
 func proseFollows(after []byte) bool {
-	t := strings.TrimLeft(string(after), " \t")
-	if len(t) == len(after) || t == "" {
+	t := bytes.TrimLeft(after, " \t")
+	if len(t) == len(after) || len(t) == 0 {
 		return false
 	}
 	n := 0

@@ -59,7 +59,8 @@ type compiled struct {
 	secretGroups []int
 	// nameGroups hold the key a generic secret is assigned to.
 	nameGroups []int
-	requires   [][]byte // lower-case
+	requires   [][]byte   // lower-case
+	orContext  [][][]byte // per Pair, lower-case
 }
 
 // maxLineWindow bounds the text a regex sees around a keyword hit on very
@@ -104,6 +105,13 @@ func NewMatcher(set *Set, opts Options) *Matcher {
 		}
 		for _, q := range r.Requires {
 			c.requires = append(c.requires, []byte(strings.ToLower(q)))
+		}
+		for _, p := range r.Pair {
+			var words [][]byte
+			for _, w := range p.OrContext {
+				words = append(words, []byte(strings.ToLower(w)))
+			}
+			c.orContext = append(c.orContext, words)
 		}
 		c.stop = lower(r.Stopwords)
 		c.deny = lower(r.DenyContext)
@@ -169,6 +177,7 @@ type candidate struct {
 	details    map[string]string
 	confidence vigil.Confidence
 	line       int // 0-based line in the chunk
+	column     int // 1-based byte column in that line (from the chunk's start on its first line)
 	endLine    int
 	parts      []vigil.Part
 	partOf     []int // the candidate each part was found as, by index in cands
@@ -180,9 +189,18 @@ type candidate struct {
 type scratch struct {
 	kw      []kwHit
 	hits    []hit
-	lastEnd []int // per rule: end of the last window searched
+	lastEnd []int // per rule: hits before it are covered by a search made
 	cands   []candidate
 	seen    map[[3]int]bool
+	// Memory of what hits before this one found (see memo.go).
+	lines    lineCursor
+	name     nameRun
+	values   valueCursors
+	literals map[literalKey][]literalCursor
+	groups   []windowGroup // per rule with a lookahead: windows to search
+	// regexBytes counts, per rule, the bytes given to its regex: the work
+	// that must stay proportional to the chunk (worst_test.go).
+	regexBytes []int
 }
 
 type hit struct{ rule, pos int }
@@ -201,28 +219,45 @@ func (m *Matcher) getScratch() *scratch {
 	for i := range s.lastEnd {
 		s.lastEnd[i] = -1
 	}
+	if s.literals == nil {
+		s.literals = map[literalKey][]literalCursor{}
+	}
+	clear(s.literals)
+	if cap(s.groups) < len(m.rules) {
+		s.groups = make([]windowGroup, len(m.rules))
+	}
+	s.groups = s.groups[:len(m.rules)]
 	clear(s.seen)
+	s.name = nameRun{}
+	s.regexBytes = append(s.regexBytes[:0], make([]int, len(m.rules))...)
 	return s
 }
 
 // Match implements vigil.Matcher.
 func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
-	data := c.Data
-	if len(data) == 0 {
+	if len(c.Data) == 0 {
 		return
 	}
 	s := m.getScratch()
 	defer m.scratchP.Put(s)
+	m.match(c, emit, s)
+}
+
+// match is Match with its working memory, which tests read (regexBytes).
+func (m *Matcher) match(c vigil.Chunk, emit func(vigil.Finding), s *scratch) {
+	data := c.Data
 
 	m.collectHits(data, s)
 	env := checkEnv{now: m.opts.Now().Unix()}
 	bundle := minifiable(c.Origin.Path)
+	s.lines.reset(data)
+	s.values.reset(len(data))
 	for _, h := range s.hits {
 		if h.pos < s.lastEnd[h.rule] {
-			continue // this rule already searched the window holding the hit
+			continue // a search this rule made covers the hit
 		}
 		rule := m.rules[h.rule]
-		ws, we := m.window(data, h.pos, rule.Multiline)
+		ws, we := m.window(data, h.pos, rule.Multiline, &s.lines)
 		if bundle && rule.Generic != "" && we-ws >= maxLineWindow {
 			// A long line of a script or style sheet is bundler output:
 			// names there are mangled, not configuration.
@@ -230,21 +265,7 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 			continue
 		}
 		if rule.Assignment {
-			// One anchored attempt at the name holding the keyword: a
-			// line full of assignments costs one short match each.
-			name, end, ok := assignedName(data, h.pos, ws, we)
-			if !ok {
-				continue
-			}
-			s.lastEnd[h.rule] = h.pos + 1
-			if rule.AssignmentTail {
-				end = min(we, name+assignmentTailWindow)
-			}
-			end = min(end, name+assignmentWindow)
-			if rule.requires != nil && !containsAnyLower(data[name:end], rule.requires) {
-				continue
-			}
-			m.searchAt(data, name, end, h.rule, env, s)
+			m.assignment(data, h, ws, we, env, s)
 			continue
 		}
 		if rule.Lookbehind > 0 {
@@ -253,15 +274,20 @@ func (m *Matcher) Match(c vigil.Chunk, emit func(vigil.Finding)) {
 		s.lastEnd[h.rule] = we
 		if rule.Lookahead > 0 {
 			// A short window may end inside a secret that a later hit
-			// starts: every hit gets its own window.
+			// starts: every hit gets its own window (see lookahead.go).
 			we = min(we, h.pos+rule.Lookahead)
 			s.lastEnd[h.rule] = h.pos + 1
 		}
-		if rule.requires != nil && !containsAnyLower(data[ws:we], rule.requires) {
+		if rule.requires != nil && !s.literalsIn(data, rule.requires, literalKey{h.rule, 0}, ws, we) {
+			continue
+		}
+		if rule.Lookahead > 0 {
+			m.addWindow(data, h.rule, window{ws, we}, env, s)
 			continue
 		}
 		m.search(data, ws, we, h.rule, env, s)
 	}
+	m.searchGroups(data, env, s)
 	if len(s.cands) == 0 {
 		return
 	}
@@ -334,26 +360,6 @@ func forHexRuns(data []byte, f func(start int)) {
 			f(lo)
 		}
 	}
-}
-
-// containsAnyLower reports whether text contains any of the lower-case
-// literals, ignoring ASCII case.
-func containsAnyLower(text []byte, lits [][]byte) bool {
-	for _, l := range lits {
-		if len(l) == 0 {
-			continue
-		}
-		for i := 0; i+len(l) <= len(text); i++ {
-			j := 0
-			for j < len(l) && foldByte(text[i+j]) == l[j] {
-				j++
-			}
-			if j == len(l) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // forUUIDs calls f with the start of every 8-4-4-4-12 hex UUID.

@@ -3,51 +3,61 @@ package rules
 import (
 	"bytes"
 	"sort"
-	"strings"
-
-	"github.com/vigilsec/vigil"
 )
 
 // window returns the text a rule's regex sees for a hit at pos: the hit's
 // line, clamped on very long lines, or for multi-line rules the following
-// 64 KiB as well.
-func (m *Matcher) window(data []byte, pos int, multiline bool) (int, int) {
-	ls := bytes.LastIndexByte(data[max(0, pos-maxLineWindow):pos], '\n')
-	if ls < 0 {
-		ls = max(0, pos-maxLineWindow)
-	} else {
-		ls += max(0, pos-maxLineWindow) + 1
-	}
-	limit := maxLineWindow
+// 64 KiB as well. lines knows where the lines around the hits are.
+func (m *Matcher) window(data []byte, pos int, multiline bool, lines *lineCursor) (int, int) {
+	prev, next := lines.around(pos)
+	ls := max(prev+1, pos-maxLineWindow)
 	if multiline {
-		limit = multilineWindow
+		return ls, min(len(data), pos+multilineWindow)
 	}
-	end := min(len(data), pos+limit)
-	le := end
-	if !multiline {
-		if i := bytes.IndexByte(data[pos:end], '\n'); i >= 0 {
-			le = pos + i
+	return ls, min(next, pos+maxLineWindow)
+}
+
+// assignment runs an assignment rule for its hit h: one anchored attempt
+// at the name holding the keyword, so a line full of assignments costs one
+// short match each. The hits inside an unquoted value the rule matched
+// ("password=password=…") are not attempted again.
+func (m *Matcher) assignment(data []byte, h hit, ws, we int, env checkEnv, s *scratch) {
+	rule := m.rules[h.rule]
+	name, op, ok := assignedName(data, h.pos, ws, we, &s.name)
+	if !ok {
+		return
+	}
+	// Other keywords of the same name (-pw and pw= in "-pw=") give the
+	// same attempt: the hits before the operator are covered.
+	s.lastEnd[h.rule] = max(h.pos+1, op)
+	end := min(we, name+assignmentTailWindow)
+	if !rule.AssignmentTail {
+		v := valueEnd(data, op, we, &s.values)
+		if v < 0 {
+			return // nothing is assigned: no regex can find a secret
 		}
+		end = min(v, name+assignmentWindow)
 	}
-	return ls, le
+	if rule.requires != nil && !s.literalsIn(data, rule.requires, literalKey{h.rule, 0}, name, end) {
+		return
+	}
+	if matched := m.searchAt(data, name, end, h.rule, env, s); matched > 0 {
+		// The keywords inside the value matched are not names.
+		s.lastEnd[h.rule] = max(s.lastEnd[h.rule], matched)
+	}
 }
 
 // assignedName checks that the keyword at pos is part of a name followed
 // by an assignment operator (=, :, =>, :=, ==, ??=, ||=) — after closing
 // quotes or brackets and an optional ": Type" annotation — and returns
-// where the name starts and where the assigned value ends at the latest
-// (the closing quote, or the end of an unquoted word), so the rule's regex
+// where the name starts and where the operator is, so the rule's regex
 // reads only the assignment. Most keyword hits in code (func token(),
-// map[key]) end here, without running a regex.
-func assignedName(data []byte, pos, ws, we int) (start, end int, ok bool) {
-	start = pos
-	for start > ws && isNameByte(data[start-1]) {
-		start--
-	}
-	i := pos
-	for i < we && isNameByte(data[i]) {
-		i++
-	}
+// map[key]) end here, without running a regex. run remembers the name
+// around the last hit.
+func assignedName(data []byte, pos, ws, we int, run *nameRun) (start, op int, ok bool) {
+	from, to := run.around(data, pos)
+	start = max(from, ws)
+	i := max(pos, min(to, we))
 	for n := 0; i < we && n < 3 && (data[i] == '"' || data[i] == '\'' || data[i] == '`' || data[i] == ']' || data[i] == '\\'); n++ {
 		i++
 	}
@@ -62,63 +72,143 @@ func assignedName(data []byte, pos, ws, we int) (start, end int, ok bool) {
 	default:
 		return 0, 0, false
 	}
-	return start, valueEnd(data, i, we), true
+	return start, i, true
 }
 
 // valueEnd finds where the value after an operator at op ends: past the
 // closing quote of a quoted value (allowing a type annotation, a decoding
-// call or a string prefix before it), or at the end of an unquoted word.
-func valueEnd(data []byte, op, we int) int {
+// call or a string prefix before it), or at the end of an unquoted word;
+// -1 when there is no value.
+// c remembers where the next quote and the next space are, for the hits
+// that follow.
+func valueEnd(data []byte, op, we int, c *valueCursors) int {
 	i := op
 	for i < we && (data[i] == '=' || data[i] == ':' || data[i] == '!' || data[i] == '?' || data[i] == '|' || data[i] == '-' || data[i] == '>') {
 		i++
 	}
+	// A value cannot start with what ends one: "password=;" assigns
+	// nothing, and the regex is spared a long window it cannot match.
+	v := i
+	for v < we && (data[v] == ' ' || data[v] == '\t') {
+		v++
+	}
+	if v < we && data[v] == '&' {
+		// A value quoted with HTML entities (&#39;…&#39;, &quot;…&quot;)
+		// runs to the next '&', where its closing entity starts; any other
+		// '&' starts no value.
+		if n := entityQuote(data[v:we]); n > 0 {
+			if j := bytes.IndexByte(data[v+n:we], '&'); j >= 0 {
+				return min(we, v+n+j+entityQuoteMax)
+			}
+			return we
+		}
+		return -1
+	}
+	if v >= we || endsEmptyValue(data[v]) {
+		return -1
+	}
 	// Skip spaces, a ": Type" annotation's type and a second operator,
 	// and a short call or prefix such as bytes.fromhex( or b".
 	limit := min(we, i+96)
-	for i < limit {
-		c := data[i]
-		if c == '"' || c == '\'' || c == '`' {
-			q := c
-			j := i + 1
-			for j < we && data[j] != q && data[j] != '\n' {
-				if data[j] == '\\' && j+1 < we && data[j+1] != '\n' {
-					j++
-				}
+	if q := c.quote.next(data, i, isQuoteOrNewline); q < limit {
+		if data[q] == '\n' {
+			return q
+		}
+		j := q + 1
+		for j < we && data[j] != data[q] && data[j] != '\n' {
+			if data[j] == '\\' && j+1 < we && data[j+1] != '\n' {
 				j++
 			}
-			return min(we, j+2)
+			j++
 		}
-		if c == '\n' {
-			return i
+		return min(we, j+2)
+	}
+	// Unquoted: the value runs to the next space; after a ": Type"
+	// annotation, to the space after the value the annotated name is
+	// assigned ("password: String = value").
+	end := c.space.next(data, v, isSpaceByte)
+	j := end
+	for j < we && (data[j] == ' ' || data[j] == '\t') {
+		j++
+	}
+	if j < we && data[j] == '=' {
+		for j < we && (data[j] == '=' || data[j] == ' ' || data[j] == '\t') {
+			j++
 		}
-		i++
+		end = c.space.next(data, j, isSpaceByte)
 	}
-	// Unquoted: the value runs to the next space.
-	for i < we && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r' {
-		i++
-	}
-	return min(we, i+1)
+	return min(we, end+1)
 }
 
+// endsEmptyValue reports whether a value that starts with c is empty: c
+// ends a statement, an argument list or a block, or starts a markup tag.
+func endsEmptyValue(c byte) bool {
+	switch c {
+	case ';', ',', ')', ']', '}', '{', '&', '<', '>', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// entityQuoteMax is the length of the longest HTML entity that quotes a
+// value (&quot;, &apos;).
+const entityQuoteMax = len("&quot;")
+
+// entityQuote returns the length of the HTML entity for a quote that text
+// starts with (&#39;, &#34;, &quot;, &apos;), or 0.
+func entityQuote(text []byte) int {
+	for _, e := range []string{"&#39;", "&#34;", "&quot;", "&apos;"} {
+		if bytes.HasPrefix(text, []byte(e)) {
+			return len(e)
+		}
+	}
+	return 0
+}
+
+func isQuoteOrNewline(c byte) bool { return c == '"' || c == '\'' || c == '`' || c == '\n' }
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// isNameByte reports whether c may be part of a name before its keyword
+// (config[db.password], $password, @password).
 func isNameByte(c byte) bool {
+	return isNameTailByte(c) || c == '[' || c == ']' || c == '$' || c == '@'
+}
+
+// isNameTailByte reports whether c may be part of a name after its keyword
+// starts; a closing bracket or quote may follow (see assignedName).
+func isNameTailByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '_' || c == '.' || c == '-' || c == '[' || c == ']' || c == '$' || c == '@'
+		c == '_' || c == '.' || c == '-'
 }
 
 // search runs rule r's regex over data[ws:we] and adds accepted candidates.
 func (m *Matcher) search(data []byte, ws, we, r int, env checkEnv, s *scratch) {
 	re, _ := m.rules[r].Regex.compiled()
+	s.regexBytes[r] += we - ws
 	m.addMatches(data, ws, r, re.FindAllSubmatchIndex(data[ws:we], -1), env, s)
 }
 
-// searchAt tries rule r's regex anchored at ws, once.
-func (m *Matcher) searchAt(data []byte, ws, we, r int, env checkEnv, s *scratch) {
+// searchAt tries rule r's regex anchored at ws, once, and returns where
+// its match ends when the secret it matched is unquoted, or 0: the
+// keywords inside an unquoted value are part of that value, while a quoted
+// one may end at an escaped quote and be followed by another assignment
+// ("key=\"value\"").
+func (m *Matcher) searchAt(data []byte, ws, we, r int, env checkEnv, s *scratch) int {
 	_, anchored := m.rules[r].Regex.compiled()
-	if loc := anchored.FindSubmatchIndex(data[ws:we]); loc != nil {
-		m.addMatches(data, ws, r, [][]int{loc}, env, s)
+	s.regexBytes[r] += we - ws
+	loc := anchored.FindSubmatchIndex(data[ws:we])
+	if loc == nil {
+		return 0
 	}
+	m.addMatches(data, ws, r, [][]int{loc}, env, s)
+	if a, _ := firstGroup(loc, m.rules[r].secretGroups); a < 0 || ws+a > 0 && isQuote(data[ws+a-1]) {
+		return 0
+	}
+	return ws + loc[1]
 }
+
+func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
 // addMatches turns regex matches (group spans relative to ws, group 0 at
 // index 0) into candidates that pass the rule's checks.
@@ -151,7 +241,7 @@ func (m *Matcher) addMatches(data []byte, ws, r int, locs [][]int, env checkEnv,
 		if res.confidence != 0 {
 			conf = res.confidence
 		}
-		quoted := a > 0 && strings.IndexByte("\"'`", data[a-1]) >= 0
+		quoted := a > 0 && isQuote(data[a-1])
 		s.cands = append(s.cands, candidate{rule: r, start: a, end: b, secret: secret, name: name, quoted: quoted, details: res.details, confidence: conf})
 	}
 }
@@ -210,7 +300,9 @@ func lineStart(data []byte, at int) int {
 	return lo
 }
 
-// numberLines sorts candidates by offset and sets their 0-based lines.
+// numberLines sorts candidates by offset and sets their 0-based lines and
+// 1-based columns, counting every byte of the chunk once, however long its
+// lines.
 func numberLines(data []byte, cands []candidate) {
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].start != cands[j].start {
@@ -218,160 +310,17 @@ func numberLines(data []byte, cands []candidate) {
 		}
 		return cands[i].rule < cands[j].rule
 	})
-	line, off := 0, 0
+	line, off, ls := 0, 0, 0 // ls: where the line holding off starts
 	for i := range cands {
 		c := &cands[i]
-		line += bytes.Count(data[off:c.start], []byte{'\n'})
+		between := data[off:c.start]
+		if n := bytes.Count(between, []byte{'\n'}); n > 0 {
+			line += n
+			ls = off + bytes.LastIndexByte(between, '\n') + 1
+		}
 		off = c.start
 		c.line = line
+		c.column = c.start - ls + 1
 		c.endLine = line + bytes.Count(data[c.start:c.end], []byte{'\n'})
 	}
-}
-
-// searchNear runs "near:" rules on the lines around each candidate of
-// their anchor rule.
-func (m *Matcher) searchNear(data []byte, env checkEnv, s *scratch) {
-	n := len(s.cands)
-	added := false
-	for i := 0; i < n; i++ {
-		a := s.cands[i]
-		for _, r := range m.near[a.rule] {
-			within := 5
-			if ps := m.rules[r].Pair; len(ps) > 0 {
-				within = ps[0].Within
-			}
-			ws, we := linesAround(data, a.start, a.end, within)
-			before := len(s.cands)
-			m.search(data, ws, we, r, env, s)
-			added = added || len(s.cands) > before
-		}
-	}
-	if added {
-		numberLines(data, s.cands)
-	}
-}
-
-// linesAround returns the span from `within` lines before start to
-// `within` lines after end.
-func linesAround(data []byte, start, end, within int) (int, int) {
-	ws := start
-	for k := 0; k <= within; k++ {
-		lo := max(0, ws-maxLineWindow)
-		i := bytes.LastIndexByte(data[lo:ws], '\n')
-		if i < 0 {
-			ws = lo
-			break
-		}
-		ws = lo + i
-	}
-	if ws < len(data) && data[ws] == '\n' {
-		ws++
-	}
-	we := end
-	for k := 0; k <= within && we < len(data); k++ {
-		hi := min(len(data), we+maxLineWindow)
-		i := bytes.IndexByte(data[we:hi], '\n')
-		if i < 0 {
-			we = hi
-			break
-		}
-		we += i + 1
-	}
-	return min(ws, start), max(we, end)
-}
-
-// resolveOverlaps keeps one candidate where secrets of different rules
-// overlap: the more specific rule, else the longer secret.
-func (m *Matcher) resolveOverlaps(s *scratch) {
-	c := s.cands
-	for i := range c {
-		if c[i].dropped {
-			continue
-		}
-		for j := i + 1; j < len(c) && c[j].start < c[i].end; j++ {
-			if c[j].dropped || c[j].rule == c[i].rule && c[j].start == c[i].start {
-				continue
-			}
-			if m.better(&c[j], &c[i]) {
-				c[i].dropped = true
-				break
-			}
-			c[j].dropped = true
-		}
-	}
-}
-
-func (m *Matcher) better(a, b *candidate) bool {
-	pa, pb := m.rules[a.rule].priority, m.rules[b.rule].priority
-	if pa != pb {
-		return pa > pb
-	}
-	return a.end-a.start > b.end-b.start
-}
-
-// pair joins candidates to their partners: each secret takes the nearest
-// partner within its rule's line distance (not every combination), and a
-// partner that is taken is not reported on its own.
-func (m *Matcher) pair(data []byte, s *scratch) {
-	for i := range s.cands {
-		c := &s.cands[i]
-		rule := m.rules[c.rule]
-		if c.dropped || len(rule.Pair) == 0 {
-			continue
-		}
-		for k, p := range rule.Pair {
-			j := nearest(s.cands, i, rule.pairWith[k], p.Within)
-			if j >= 0 {
-				s.cands[j].consumed = true
-				c.parts = append(c.parts, vigil.Part{Name: p.Part, Value: vigil.NewSecret(s.cands[j].secret)})
-				c.partOf = append(c.partOf, j)
-				continue
-			}
-			if !p.Required {
-				continue
-			}
-			if !hasContext(data, c, p) {
-				c.dropped = true
-				break
-			}
-			c.confidence = min(c.confidence, p.AloneConfidence)
-		}
-	}
-}
-
-// nearest returns the candidate of rule `with` closest to cands[i] within
-// `within` lines (closer lines first, then fewer bytes), or -1.
-func nearest(cands []candidate, i, with, within int) int {
-	c := &cands[i]
-	best, bestDist := -1, 0
-	for j := range cands {
-		p := &cands[j]
-		if p.dropped || p.rule != with || j == i {
-			continue
-		}
-		d := abs(p.line - c.line)
-		if d > within {
-			continue
-		}
-		dist := d<<32 | abs(p.start-c.start)
-		if best < 0 || dist < bestDist {
-			best, bestDist = j, dist
-		}
-	}
-	return best
-}
-
-func hasContext(data []byte, c *candidate, p Pair) bool {
-	if len(p.OrContext) == 0 {
-		return false
-	}
-	ws, we := linesAround(data, c.start, c.end, p.Within)
-	return containsAnyFold(string(data[ws:we]), lower(p.OrContext))
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -15,14 +15,12 @@ const baselineFile = githook.BaselineFile
 
 // explainBlock tells, on stderr, why a hook blocks a commit or a push:
 // each secret's file and line, and how to allow a false positive.
-func explainBlock(a *app, staged bool, fs []vigil.Finding) {
+func explainBlock(a *app, staged bool, accept string, fs []vigil.Finding) {
 	what, where, skip := "push", "in the commits being pushed", "git push --no-verify"
 	remove := "from those commits (git rebase -i, git commit --amend)"
-	accept := "vigil scan --git --range @{upstream}..HEAD --write-baseline " + baselineFile
 	if staged {
 		what, where, skip = "commit", "in the staged changes", "git commit --no-verify"
 		remove = "from the file and stage it again"
-		accept = "vigil scan --staged --write-baseline " + baselineFile
 	}
 	noun := "secrets"
 	if len(fs) == 1 {
@@ -45,6 +43,52 @@ func explainBlock(a *app, staged bool, fs []vigil.Finding) {
 	fmt.Fprintf(&b, "  - or accept the current findings: %s (the hook reads it; commit it on its own, or leave it untracked);\n", accept)
 	fmt.Fprintf(&b, "  - or skip the check this once: %s\n", skip)
 	fmt.Fprint(a.stderr, b.String())
+}
+
+// acceptCommand is the command that writes the findings of a blocked
+// commit or push to the baseline the hooks read. For a push it names the
+// commits pushed as the hook saw them, so it works on a first push too,
+// when there is no upstream to name: the range of an update, the branch
+// pushed when the remote has none of it (its whole history: more than the
+// push, never less), or every ref when several were pushed.
+func acceptCommand(staged bool, pushed []string) string {
+	if staged {
+		return "vigil scan --staged --write-baseline " + baselineFile
+	}
+	var pos, neg, ranges []string
+	others := false
+	for _, r := range pushed {
+		switch {
+		case strings.Contains(r, ".."):
+			ranges = append(ranges, r)
+		case strings.HasPrefix(r, "^"):
+			neg = append(neg, r[1:])
+		case strings.HasPrefix(r, "-"):
+			others = true // --not --remotes: what no remote has
+		default:
+			pos = append(pos, r)
+		}
+	}
+	sel := "--git"
+	switch {
+	case len(ranges) == 1 && len(pos) == 0 && len(neg) == 0 && !others:
+		from, to, _ := strings.Cut(ranges[0], "..")
+		sel = "--git --range " + short(from) + ".." + short(to)
+	case len(pos) == 1 && len(neg) == 1 && len(ranges) == 0 && !others:
+		sel = "--git --range " + short(neg[0]) + ".." + short(pos[0])
+	case len(pos) == 1 && len(ranges) == 0:
+		sel = "--git --branch " + short(pos[0])
+	}
+	return "vigil scan " + sel + " --write-baseline " + baselineFile
+}
+
+// short abbreviates a full object id to 12 digits; other revisions are
+// left as they are.
+func short(rev string) string {
+	if len(rev) >= 40 && strings.Trim(rev, "0123456789abcdef") == "" {
+		return rev[:12]
+	}
+	return rev
 }
 
 // tomlString quotes a path as a TOML basic string, escaped as text output

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -50,7 +49,9 @@ built from --context words, and not found in known breaches.
 
 The passphrase is read from the terminal without echo, or from stdin when
 it is not a terminal (one trailing newline is dropped). It is never taken
-from the command line, where it would land in shell history and ps.
+from the command line, where it would land in shell history and ps. It is
+judged in Unicode normalization form NFKC (NIST SP 800-63B): however its
+accents or widths were typed, it is one passphrase.
 
 The breach check asks the Pwned Passwords range API (only the first five hex
 digits of the passphrase's SHA-1 leave the machine), or an offline index
@@ -166,7 +167,7 @@ func (a *app) breachSource(cmd *cobra.Command, f passphraseCheckFlags) (passphra
 
 // maxPassphraseInput bounds what is read from stdin: anything longer is
 // refused before it is judged.
-const maxPassphraseInput = passphrase.MaxLengthLimit * utf8.UTFMax
+const maxPassphraseInput = passphrase.MaxLengthLimit * passphrase.MaxBytesPerChar
 
 // readPassphrase reads from the terminal without echo, or from stdin.
 func (a *app) readPassphrase() (string, error) {

@@ -22,6 +22,8 @@ func newPassphraseIndexCmd(a *app) *cobra.Command {
 from the Pwned Passwords SHA-1 file ordered by hash (HASH:COUNT lines; "-"
 reads stdin). One streaming pass with flat memory; the index takes 12 bytes
 per hash plus 8 MiB. The index appears at OUT only once it is complete.
+It holds hashes, which cannot be normalised; 'check' looks a passphrase up
+in each form it may have leaked in (NFKC, NFC, as typed).
 
 --verify re-reads an index and checks every record against its checksum.`,
 		Example: `  vigil passphrase index pwnedpasswords-sha1-ordered-by-hash.txt pwned.idx

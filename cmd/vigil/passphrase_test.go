@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 const goodPassphrase = "mauve kettle orbits the quiet fjord"
@@ -56,6 +58,11 @@ func TestPassphraseCheck(t *testing.T) {
 		{"range timeout", goodPassphrase, []string{"--range-url", slow.URL, "--timeout", "200ms"}, 3, "COULD NOT CHECK", "did not answer within 200ms"},
 		{"offline found", "correct horse battery staple", []string{"--offline", index}, 1, "found 42 times (offline index", ""},
 		{"offline not found", goodPassphrase, []string{"--offline", index}, 0, "not found (offline index", ""},
+		// One passphrase however it is typed (NFKC, as NIST 800-63B asks).
+		{"offline found decomposed", norm.NFD.String(accentedPassphrase), []string{"--offline", index}, 1, "found 2043 times", ""},
+		{"range found decomposed", norm.NFD.String(accentedPassphrase), []string{"--range-url", rangeSrv.URL}, 1, "found 2043 times", ""},
+		{"offline found full-width", "ｃｏｒｒｅｃｔ　ｈｏｒｓｅ　ｂａｔｔｅｒｙ　ｓｔａｐｌｅ", []string{"--offline", index}, 1, "found 42 times", ""},
+		{"decomposed length", norm.NFD.String("ça déménage"), []string{"--no-breach-check"}, 1, "too short: 11 characters", ""},
 		{"offline bad index", goodPassphrase, []string{"--offline", badIndex}, 3, "", "not a vigil passphrase index"},
 		{"empty", "", []string{"--no-breach-check"}, 2, "", "passphrase is empty"},
 		{"just a newline", "\n", []string{"--no-breach-check"}, 2, "", "passphrase is empty"},
@@ -81,9 +88,10 @@ func TestPassphraseCheck(t *testing.T) {
 			}
 		})
 	}
-	// One request per passphrase: the found and not-found cases above.
-	if requests != 2 {
-		t.Errorf("the range API got %d requests for 2 checks", requests)
+	// One request per passphrase: the two found and the not-found cases
+	// above (a decomposed passphrase is found in its NFKC form first).
+	if requests != 3 {
+		t.Errorf("the range API got %d requests for 3 checks", requests)
 	}
 }
 
@@ -114,10 +122,10 @@ func TestPassphraseIndex(t *testing.T) {
 	hashes := writePeopleFile(t, "hashes.txt", strings.Join(lines, "\r\n")+"\r\n")
 	out := filepath.Join(t.TempDir(), "out.idx")
 	code, stdout, stderr := peopleRun(t, "", nil, "passphrase", "index", hashes, out)
-	if code != 0 || !strings.Contains(stdout, "2001 hashes") {
+	if code != 0 || !strings.Contains(stdout, "2002 hashes") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	if code, stdout, _ := peopleRun(t, "", nil, "passphrase", "index", "--verify", out); code != 0 || !strings.Contains(stdout, "ok, 2001 hashes") {
+	if code, stdout, _ := peopleRun(t, "", nil, "passphrase", "index", "--verify", out); code != 0 || !strings.Contains(stdout, "ok, 2002 hashes") {
 		t.Errorf("verify: %d %s", code, stdout)
 	}
 	b, _ := os.ReadFile(out)
@@ -133,7 +141,7 @@ func TestPassphraseIndex(t *testing.T) {
 		stderr string
 	}{
 		{"unsorted", []string{hashes + ".unsorted", out}, 3, "hashes.txt.unsorted: line 4: not sorted"},
-		{"truncated", []string{hashes + ".truncated", out}, 3, "line 2001: truncated"},
+		{"truncated", []string{hashes + ".truncated", out}, 3, "line 2002: truncated"},
 		{"missing input", []string{filepath.Join(t.TempDir(), "nope"), out}, 3, "open hash file"},
 		{"verify corrupt", []string{"--verify", corrupt}, 1, "record checksum mismatch"},
 		{"verify not an index", []string{"--verify", hashes}, 1, "not a vigil passphrase index"},

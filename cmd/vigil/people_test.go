@@ -29,13 +29,17 @@ func peopleRun(t *testing.T, stdin string, env map[string]string, args ...string
 	return code, out.String(), errb.String()
 }
 
+// accentedPassphrase is in the generated corpus as written here (NFC).
+const accentedPassphrase = "ça déménage, très vite"
+
 // peopleHashes is a generated Pwned Passwords style corpus: the hashes of
-// w0…w1999 and of one known passphrase, sorted, as HEX:COUNT lines.
+// w0…w1999 and of two known passphrases, sorted, as HEX:COUNT lines.
 func peopleHashes() (lines []string, byPrefix map[string][]string) {
 	words := []string{"correct horse battery staple"}
 	for i := range 2000 {
 		words = append(words, fmt.Sprint("w", i))
 	}
+	words = append(words, accentedPassphrase) // count 2043
 	for i, w := range words {
 		lines = append(lines, fmt.Sprintf("%X:%d", sha1.Sum([]byte(w)), i+42))
 	}

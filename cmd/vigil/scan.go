@@ -151,6 +151,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if res.interrupted {
+		return reportInterrupted(ctx, a, f, setup, res, started)
+	}
 	if err := f.verify.apply(ctx, a, res); err != nil {
 		return err
 	}
@@ -173,6 +176,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		report.Summary(a.stderr, rep)
 		return scanExit(rep, true, f.findingsExit)
 	}
+	if g, ok := setup.mode.(*gitMode); ok {
+		g.explain(a, res.findings)
+	}
 	if err := writeReport(a, f, rep, res.streamed); err != nil {
 		return err
 	}
@@ -183,6 +189,26 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		return nil // nothing staged or pushed: nothing to block
 	}
 	return sdk.exit(scanExit(rep, false, f.findingsExit), f.findingsExit)
+}
+
+// reportInterrupted reports what a scan stopped by Ctrl-C had found,
+// marked partial, and ends with exit 130. Nothing is verified, and no
+// baseline is written: a partial one would drop accepted findings.
+func reportInterrupted(ctx context.Context, a *app, f scanFlags, setup *scanSetup, res *scanResult, started time.Time) error {
+	rep := &report.Report{
+		Findings: res.findings, Stats: res.stats, Rules: setup.ruleInfos(res.findings),
+		ShowSecrets: f.showSecrets, Version: buildVersion(), Started: started,
+		Suppressed: res.suppressed, Below: res.below, Interrupted: true,
+		// The root is asked of git even so: one rev-parse.
+		Redactor: a.redactor, Root: setup.root(context.WithoutCancel(ctx)),
+	}
+	if f.writeBaseline == "" {
+		if err := writeReport(a, f, rep, res.streamed); err != nil {
+			return err
+		}
+	}
+	report.Summary(a.stderr, rep)
+	return interrupted(context.Canceled)
 }
 
 // scanExit maps a finished scan to its exit code: an incomplete scan (or

@@ -270,14 +270,39 @@ func (g *gitMode) finish(ctx context.Context, a *app, fs []vigil.Finding) ([]vig
 		}
 		a.warnf("history: %d commits, %d unique blobs (%.1f MiB) read "+how,
 			st.Commits, st.Blobs, float64(st.BlobBytes)/(1<<20), st.Diffed)
+		if st.Commits == 0 && err == nil {
+			a.warnf("no commit in %s: nothing to scan", g.selection())
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if (g.staged || g.prePush) && len(fs) > 0 {
-		explainBlock(a, g.staged, fs)
-	}
 	return fs, nil
+}
+
+// explain tells why a hook blocks a commit or a push, when it does: not
+// when the scan only writes a baseline.
+func (g *gitMode) explain(a *app, fs []vigil.Finding) {
+	if (g.staged || g.prePush) && len(fs) > 0 {
+		explainBlock(a, g.staged, acceptCommand(g.staged, g.pushRevs), fs)
+	}
+}
+
+// selection describes the commits a history scan was asked for.
+func (g *gitMode) selection() string {
+	switch {
+	case g.rng != "":
+		return g.rng
+	case g.branch != "" && g.since != "":
+		return g.branch + " since " + g.since
+	case g.since != "":
+		return "any ref since " + g.since
+	case g.branch != "":
+		return g.branch
+	case g.prePush:
+		return "the commits pushed"
+	}
+	return "the history"
 }
 
 // changeOwn keeps, of findings, those a staged or pushed change adds, as
@@ -293,11 +318,13 @@ func (g *gitMode) changeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Fi
 }
 
 // emptyIsClean reports whether a scan that read nothing is clean for this
-// mode: a commit that only deletes files, or a push that only deletes
-// branches, has nothing to scan and must not be blocked.
+// mode: a commit that only deletes files, a push that only deletes
+// branches, or a range of commits (--range, --since, --branch) that holds
+// none, as a push that adds no commit gives a CI job, has nothing to scan
+// and must not be blocked. A whole history with nothing in it is not clean.
 func emptyIsClean(m scanMode) bool {
 	g, ok := m.(*gitMode)
-	return ok && (g.staged || g.prePush)
+	return ok && (g.staged || g.prePush || !g.wholeHistory())
 }
 
 // root is the top of the repository's work tree (its git directory, when

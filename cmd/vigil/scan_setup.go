@@ -99,6 +99,9 @@ type scanResult struct {
 	streamed   bool
 	suppressed []vigil.SuppressionCount
 	below      int
+	// interrupted says the scan was stopped (Ctrl-C): findings and stats
+	// are what it had, and the history's findings are not attributed.
+	interrupted bool
 }
 
 func newScanSetup(ctx context.Context, a *app, f scanFlags, paths []string) (*scanSetup, error) {
@@ -274,13 +277,18 @@ func (s *scanSetup) run(ctx context.Context, a *app, f scanFlags) (*scanResult, 
 		res.findings = append(res.findings, f)
 	})
 	live.stop()
+	res.stats = stats
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, interrupted(err)
+			// What was found is reported, marked partial; attributing
+			// it would ask git more, when the user wants out.
+			res.interrupted = true
+			res.suppressed = s.tally.Counts()
+			report.Sort(res.findings)
+			return res, nil
 		}
 		return nil, runtimeError(err, "")
 	}
-	res.stats = stats
 	if s.mode != nil {
 		if res.findings, err = s.mode.finish(ctx, a, res.findings); err != nil {
 			return nil, runtimeError(err, "")

@@ -1,17 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/boundedread"
 	"github.com/vigilsec/vigil/report"
 )
 
@@ -58,9 +58,12 @@ func runVerify(ctx context.Context, a *app, f verifyCmdFlags, path string) error
 	if !slices.Contains([]string{"text", "json", "sarif"}, f.format) {
 		return usageError(fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
 	}
-	data, err := readReportFile(a, path)
+	data, err := readReportFile(ctx, a, path)
 	if err != nil {
-		return usageError(err)
+		if ctx.Err() != nil {
+			return interrupted(ctx.Err())
+		}
+		return withHint(usageError(err), "give a report written by 'vigil scan --format json --show-secrets'")
 	}
 	findings, err := findingsFromReport(path, data)
 	if err != nil {
@@ -89,11 +92,24 @@ func runVerify(ctx context.Context, a *app, f verifyCmdFlags, path string) error
 	return verifyExit(rep)
 }
 
-func readReportFile(a *app, path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(a.stdin)
+// maxReport bounds the report 'vigil verify' reads: far above any scan's,
+// far below what would exhaust memory.
+const maxReport = 256 << 20
+
+// readReportFile reads a JSON report from path (- for stdin), refusing at
+// once what does not start like JSON (/dev/zero, a binary), and stopping at
+// maxReport bytes or when ctx is cancelled.
+func readReportFile(ctx context.Context, a *app, path string) ([]byte, error) {
+	looksJSON := func(head []byte) error {
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+			return errors.New("not a JSON report (it does not start with '{')")
+		}
+		return nil
 	}
-	data, err := os.ReadFile(path)
+	if path == "-" {
+		return boundedread.All(ctx, a.stdin, maxReport, "stdin", looksJSON)
+	}
+	data, err := boundedread.File(ctx, path, maxReport, looksJSON)
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", unwrapPath(err))
 	}

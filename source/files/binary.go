@@ -5,21 +5,17 @@ import (
 	"encoding/binary"
 	"path"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // sniffSize is how much of a file decides whether it is text.
 const sniffSize = 8 << 10
 
 // isBinary reports whether the head of a file looks like binary data: a NUL
-// byte (outside UTF-16 text), or many control characters. A few bytes that
+// byte, or many control characters (text with a byte order mark is not
+// judged by its bytes: see byteOrderMark). A few bytes that
 // are not valid UTF-8 do not make a file binary.
 func isBinary(head []byte) bool {
 	if len(head) == 0 {
-		return false
-	}
-	if utf16BOM(head) != 0 {
 		return false
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
@@ -71,37 +67,6 @@ func controlMask(w uint64) uint64 {
 var textControl = [256]uint8{
 	0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 14: 1, 15: 1,
 	16: 1, 17: 1, 18: 1, 19: 1, 20: 1, 21: 1, 22: 1, 23: 1, 24: 1, 25: 1, 26: 1, 28: 1, 29: 1, 30: 1, 31: 1,
-}
-
-// utf16BOM returns 1 for a little-endian and 2 for a big-endian UTF-16 byte
-// order mark, else 0.
-func utf16BOM(b []byte) int {
-	switch {
-	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
-		return 1
-	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
-		return 2
-	}
-	return 0
-}
-
-// decodeUTF16 turns UTF-16 text with a BOM into UTF-8.
-func decodeUTF16(b []byte) []byte {
-	order := utf16BOM(b)
-	b = b[2:]
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if order == 1 {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		} else {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		}
-	}
-	out := make([]byte, 0, len(u))
-	for _, r := range utf16.Decode(u) {
-		out = utf8.AppendRune(out, r)
-	}
-	return out
 }
 
 // skipByExtension reports whether a file's name marks it as a media or

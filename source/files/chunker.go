@@ -24,6 +24,7 @@ type chunkReader struct {
 	carry     []byte // bytes read but not yet yielded
 	overlap   []byte // tail of the previous chunk
 	line      int    // line number of the next chunk's first new byte
+	column    int    // 1-based column of the next chunk's first byte
 	overLines int    // newlines inside overlap
 	started   bool
 	eof       bool
@@ -33,7 +34,7 @@ func newChunkReader(r io.Reader, origin vigil.Origin, size int, head []byte) *ch
 	if size <= 0 {
 		size = DefaultChunkSize
 	}
-	return &chunkReader{r: r, origin: origin, size: size, carry: head, line: 1}
+	return &chunkReader{r: r, origin: origin, size: size, carry: head, line: 1, column: 1}
 }
 
 // next returns the next chunk, or io.EOF.
@@ -69,9 +70,7 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 		// The item ended exactly where the last chunk did: that chunk
 		// handed its tail over, so yield the tail alone as the final
 		// chunk.
-		o := c.origin
-		o.Line = c.line - c.overLines
-		ch := vigil.Chunk{Data: buf, Origin: o, Overlap: len(buf), Continued: true}
+		ch := vigil.Chunk{Data: buf, Origin: c.chunkOrigin(), Overlap: len(buf), Continued: true}
 		c.overlap, c.eof = nil, true
 		return ch, nil
 	}
@@ -84,9 +83,7 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 		c.carry = append([]byte(nil), buf[end:]...)
 	}
 	data := buf[:end]
-	o := c.origin
-	o.Line = c.line - c.overLines
-	ch := vigil.Chunk{Data: data, Origin: o, Overlap: len(c.overlap), Continued: c.started}
+	ch := vigil.Chunk{Data: data, Origin: c.chunkOrigin(), Overlap: len(c.overlap), Continued: c.started}
 	c.started = true
 	// The next chunk starts with a tail of this one, from a line start
 	// where the tail holds one, and its first line number accounts for
@@ -98,10 +95,28 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 			tail = tail[i+1:]
 		}
 	}
+	// A chunk cut inside a long line starts inside it too.
+	from := len(data) - len(tail)
+	if nl := bytes.LastIndexByte(data[:from], '\n'); nl >= 0 {
+		c.column = from - nl
+	} else {
+		c.column += from
+	}
 	c.overlap = append([]byte(nil), tail...)
 	c.overLines = bytes.Count(c.overlap, []byte{'\n'})
 	if !c.eof || len(c.carry) > 0 {
 		ch.Handoff = len(data) - len(tail) + len(tail)/2
 	}
 	return ch, nil
+}
+
+// chunkOrigin is the origin of the next chunk: the item's, at the line and
+// column of the chunk's first byte.
+func (c *chunkReader) chunkOrigin() vigil.Origin {
+	o := c.origin
+	o.Line = c.line - c.overLines
+	if c.column > 1 {
+		o.Column = c.column
+	}
+	return o
 }

@@ -189,10 +189,11 @@ func (s *Source) walk(ctx context.Context, root string, jobs *jobQueue, out chan
 		}
 		switch t := d.Type(); {
 		case t&fs.ModeSymlink != 0:
-			skip(ctx, out, name, vigil.SkipSymlink, symlinkNote(p, absRoot))
+			reason, note := symlinkNote(p, absRoot)
+			skip(ctx, out, name, reason, note)
 			return nil
 		case !t.IsRegular():
-			skip(ctx, out, name, vigil.SkipDevice, nil)
+			skip(ctx, out, name, vigil.SkipDevice, fmt.Errorf("a %s, not a file: not read", fileKind(t)))
 			return nil
 		}
 		if !jobs.put(ctx, job{path: p, name: name}) {
@@ -203,17 +204,34 @@ func (s *Source) walk(ctx context.Context, root string, jobs *jobQueue, out chan
 	})
 }
 
-func symlinkNote(p, absRoot string) error {
+// symlinkNote says why the symbolic link at p is not followed: its target
+// is in the tree (and scanned there), outside it, or nowhere.
+func symlinkNote(p, absRoot string) (vigil.SkipReason, error) {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return fmt.Errorf("dangling link: %w", unwrapPathError(err))
+		return vigil.SkipSymlink, fmt.Errorf("dangling link: %w", unwrapPathError(err))
 	}
 	if abs, err := filepath.Abs(target); err == nil {
 		if rel, err := filepath.Rel(absRoot, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			return fmt.Errorf("link to %s, scanned at its own path", filepath.ToSlash(rel))
+			return vigil.SkipLinkInTree, fmt.Errorf("link to %s, scanned at its own path", filepath.ToSlash(rel))
 		}
 	}
-	return errors.New("link points outside the scanned root: not followed")
+	return vigil.SkipSymlink, errors.New("link points outside the scanned root: not followed")
+}
+
+// fileKind names the type of what is not a regular file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	}
+	return "special file"
 }
 
 func (s *Source) excluded(name string) bool {
@@ -224,7 +242,7 @@ func (s *Source) excluded(name string) bool {
 // readFile yields the chunks of one file, or a skip.
 func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 	name := strings.TrimPrefix(j.name, "./")
-	if skipByExtension(name) {
+	if IsBinaryName(name) {
 		skip(ctx, out, name, vigil.SkipBinary, nil)
 		return
 	}
@@ -240,7 +258,7 @@ func (s *Source) readFile(ctx context.Context, j job, out chan<- vigil.Chunk) {
 		return
 	}
 	if !st.Mode().IsRegular() {
-		skip(ctx, out, name, vigil.SkipDevice, nil)
+		skip(ctx, out, name, vigil.SkipDevice, fmt.Errorf("a %s, not a file: not read", fileKind(st.Mode())))
 		return
 	}
 	origin := vigil.Origin{Source: "file", Path: name}
@@ -260,17 +278,9 @@ func streamChunks(r io.Reader, size int64, origin vigil.Origin, chunkSize int, e
 // been read from r already.
 func chunkHead(r io.Reader, head []byte, size int64, origin vigil.Origin, chunkSize int, emit func(vigil.Chunk) bool) error {
 	n := len(head)
-	if size > 0 && int64(n) == size && utf16BOM(head) == 0 && size <= int64(chunkSize) {
+	if size > 0 && int64(n) == size && size <= int64(chunkSize) {
 		emit(vigil.Chunk{Data: head, Origin: withLine(origin)})
 		return nil
-	}
-	if utf16BOM(head) != 0 {
-		rest, err := io.ReadAll(io.LimitReader(r, int64(chunkSize)*16))
-		if err != nil {
-			return err
-		}
-		r = strings.NewReader(string(decodeUTF16(append(head, rest...))))
-		head = nil
 	}
 	cr := newChunkReader(r, origin, chunkSize, head)
 	for {

@@ -73,7 +73,12 @@ func itemHead(ctx context.Context, r io.Reader, head []byte, headSize int, size 
 		opts.Archives.Read(ctx, fromStart(r, head, whole), size, origin, emit)
 		return nil
 	}
-	if isBinary(head[:min(len(head), sniffSize)]) {
+	enc, marked := byteOrderMark(head)
+	switch {
+	case marked && enc.enc == nil:
+		skipAs(vigil.SkipUnsupport, fmt.Errorf("text in %s (its byte order mark says so), which vigil does not decode", enc.name))
+		return nil
+	case !marked && isBinary(head[:min(len(head), sniffSize)]):
 		skipAs(vigil.SkipBinary, nil)
 		return nil
 	}
@@ -84,6 +89,11 @@ func itemHead(ctx context.Context, r io.Reader, head []byte, headSize int, size 
 	if maxSize > 0 && size > maxSize {
 		skipAs(vigil.SkipTooLarge, fmt.Errorf("%d bytes is over the %d byte cap (--max-file-size)", size, maxSize))
 		return nil
+	}
+	if marked {
+		// UTF-16 and UTF-32 text is scanned as the UTF-8 it decodes to,
+		// read as it is decoded.
+		r, head, size = enc.decoding(head, r), nil, -1
 	}
 	return chunkHead(r, head, size, origin, opts.chunkSize(), emit)
 }
@@ -113,9 +123,11 @@ func fromStart(r io.Reader, head []byte, whole bool) io.Reader {
 	return all
 }
 
-// IsBinaryName reports whether the last element of a slash path (an
-// archive member's name after its last "!") marks a media or compiled
-// format that never holds a text secret in the clear.
+// IsBinaryName reports whether the last element of a slash path (a file in
+// a tree or in git, an archive member's name after its last "!") marks a
+// media or compiled format (images, audio, fonts, object code) that never
+// holds a text secret in the clear: such an item is skipped unread. It is
+// the one test of a name every source uses.
 func IsBinaryName(name string) bool {
 	if i := strings.LastIndexByte(name, '!'); i >= 0 {
 		name = name[i+1:]

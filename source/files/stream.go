@@ -65,10 +65,6 @@ func ReadChunksBytes(data []byte, origin vigil.Origin, chunkSize int, emit func(
 	return itemHead(context.Background(), bytes.NewReader(nil), data, len(data), int64(len(data)), origin, opts, emit)
 }
 
-// BinaryName reports whether a file's name marks it as a media or compiled
-// format (images, audio, fonts, object code) that is skipped unread.
-func BinaryName(name string) bool { return skipByExtension(name) }
-
 // IsBinaryHead reports whether an item whose content starts with head
 // looks binary, as ReadChunks decides from its first 8 KB. UTF-16 text
 // with a byte order mark is not binary.

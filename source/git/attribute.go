@@ -1,13 +1,10 @@
 package git
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -20,7 +17,7 @@ import (
 // is reported once, at the commit, path, author and date that introduced
 // it (the first commit holding it in topological order, oldest first),
 // with Occurrences (the number of distinct paths it was found at) and
-// Present (whether HEAD still holds it). Commit author, date and subject
+// Present (whether the tip of a selected ref still holds it). Commit author, date and subject
 // are read only for the introducing commits. Findings h did not produce
 // are returned unchanged.
 func (h *History) Attribute(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
@@ -134,7 +131,7 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 			g.best = i
 		}
 	}
-	// Whether HEAD still holds each credential, and who committed it,
+	// Whether a tip still holds each credential, and who committed it,
 	// are read from git at the same time.
 	var (
 		headKnown  bool
@@ -221,19 +218,20 @@ func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint
 	return out, cf.close()
 }
 
-// markPresent sets group.present for credentials HEAD still holds. A
-// credential is present when a blob it was found in is in HEAD's tree, or
-// when HEAD holds a later version of such a blob (following the versions a
-// file went through, across renames and copies) or a blob at one of its
-// paths that this scan did not read, and that blob contains the secret.
-// It reports false when there is no HEAD; a HEAD it cannot read is an
-// error (the scan cannot say which secrets are still there).
+// markPresent sets group.present for credentials the tip of a selected
+// ref still holds (see tipTrees). A credential is present when a blob it
+// was found in is in a tip's tree, or when a tip holds a later version of
+// such a blob (following the versions a file went through, across renames
+// and copies) or a blob at one of its paths that this scan did not read,
+// and that blob contains the secret. It reports false when there is no
+// tip to look at (an unborn branch).
 func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
 	if len(groups) == 0 {
 		return true, nil
 	}
-	if ok, err := h.repo.hasHead(ctx); !ok {
-		return false, err // no HEAD to compare with, or it could not be read
+	roots, err := h.tipTrees(ctx)
+	if err != nil || len(roots) == 0 {
+		return false, err
 	}
 	idx := h.idx
 	byBlob := map[uint32][]*group{}
@@ -246,36 +244,30 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 			byPath[p] = append(byPath[p], g)
 		}
 	}
-	check := map[string][]*group{} // HEAD blob → groups whose secret it may hold
-	err := h.repo.stream(ctx, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 64<<10)
-		for {
-			tok, err := br.ReadBytes(0)
-			if errors.Is(err, io.EOF) && len(tok) == 0 {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("ls-tree: %w", noEOF(err))
-			}
-			e, err := parseTreeEntry(tok[:len(tok)-1])
-			if err != nil {
-				return err
-			}
-			b, _ := parseOID(e.oid)
-			n, scanned := idx.blobs[b]
-			if !scanned {
-				check[e.oid] = append(check[e.oid], byPath[e.path]...)
-				continue
-			}
-			for _, g := range byBlob[n] {
-				g.present = true
-			}
-			// Earlier versions of this blob's file that hold a secret.
-			for steps, v := 0, idx.refs[n].base; v != 0 && steps < maxVersions; steps, v = steps+1, idx.refs[v-1].base {
-				check[e.oid] = append(check[e.oid], byBlob[v-1]...)
-			}
+	pending := len(groups)
+	mark := func(g *group) {
+		if !g.present {
+			g.present = true
+			pending--
 		}
-	}, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+	}
+	check := map[string][]*group{} // tip blob → groups whose secret it may hold
+	err = h.walkTrees(ctx, roots, func(f treeFile) bool {
+		b, _ := parseOID(f.oid)
+		n, scanned := idx.blobs[b]
+		if !scanned {
+			check[f.oid] = append(check[f.oid], byPath[f.path]...)
+			return true
+		}
+		for _, g := range byBlob[n] {
+			mark(g)
+		}
+		// Earlier versions of this blob's file that hold a secret.
+		for steps, v := 0, idx.refs[n].base; v != 0 && steps < maxVersions; steps, v = steps+1, idx.refs[v-1].base {
+			check[f.oid] = append(check[f.oid], byBlob[v-1]...)
+		}
+		return pending > 0
+	})
 	if err != nil {
 		return false, err
 	}
@@ -286,7 +278,7 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 // follows back from HEAD.
 const maxVersions = 100000
 
-// checkHeadBlobs reads HEAD blobs that may still hold the secrets of
+// checkHeadBlobs reads tip blobs that may still hold the secrets of
 // groups not yet known to be present, and looks for them.
 func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group) error {
 	blobs := newLazyBlobs(h.repo, h.opts)
@@ -313,19 +305,4 @@ func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group)
 		}
 	}
 	return blobs.close()
-}
-
-// treeEntry is one line of 'git ls-tree -z'.
-type treeEntry struct {
-	mode, typ, oid, path string
-}
-
-// parseTreeEntry reads "<mode> <type> <oid>\t<path>".
-func parseTreeEntry(b []byte) (treeEntry, error) {
-	meta, path, ok := bytes.Cut(b, []byte("\t"))
-	f := bytes.Split(meta, []byte(" "))
-	if !ok || len(f) != 3 || !isHex(f[2]) || len(path) == 0 {
-		return treeEntry{}, fmt.Errorf("ls-tree: bad entry %q", clip(b))
-	}
-	return treeEntry{mode: string(f[0]), typ: string(f[1]), oid: string(f[2]), path: string(path)}, nil
 }

@@ -27,7 +27,7 @@ const sniffSize = 8 << 10
 // read errors only.
 func readBlob(r io.Reader, size int64, origin vigil.Origin, opts Options, buf []byte, emit func(vigil.Chunk) bool) error {
 	switch {
-	case files.BinaryName(origin.Path):
+	case files.IsBinaryName(origin.Path):
 		emit(skipChunk(origin, vigil.SkipBinary, nil))
 		return nil
 	case size <= maxPointerSize || size <= int64(len(buf)) && !opts.over(size):

@@ -333,8 +333,10 @@ func skipChunk(o vigil.Origin, reason vigil.SkipReason, err error) vigil.Chunk {
 	return vigil.Chunk{Skip: &vigil.Skip{Origin: o, Reason: reason, Err: err}}
 }
 
-// noCommits explains an empty walk: an empty repository, or a selection
-// that matched nothing.
+// noCommits explains an empty walk: an empty repository, or a history with
+// no commit reachable, is an error (there was nothing to look at); a
+// selection (a range, --since) that holds no commit is not: it has nothing
+// to scan, and Stats says so (Commits is 0).
 func (h *History) noCommits(ctx context.Context) error {
 	out, err := h.repo.output(ctx, "for-each-ref", "--count=1", "--format=%(refname)")
 	if err == nil && len(out) == 0 {
@@ -343,7 +345,8 @@ func (h *History) noCommits(ctx context.Context) error {
 	if len(h.opts.Revs) == 0 {
 		return fmt.Errorf("repository %s: no commit is reachable from its refs", h.repo.Dir)
 	}
-	return fmt.Errorf("repository %s: no commit matches %v", h.repo.Dir, h.opts.Revs)
+	h.repo.logger().Debug("no commit in the selection", "revs", h.opts.Revs)
+	return nil
 }
 
 // walker runs the history walk and feeds cat-file.

@@ -302,7 +302,7 @@ func (w *packWorker) scan(ctx context.Context, n uint32, data []byte, ops []pack
 	}
 	ps.blobBytes.Add(int64(len(data)))
 	size := int64(len(data))
-	text := !files.BinaryName(origin.Path) && !ps.opts.over(size) &&
+	text := !files.IsBinaryName(origin.Path) && !ps.opts.over(size) &&
 		!(size <= maxPointerSize && isPointer(data)) && !bytes.HasPrefix(data, []byte{0xff, 0xfe}) &&
 		!bytes.HasPrefix(data, []byte{0xfe, 0xff}) && !binary
 	if text && incremental {

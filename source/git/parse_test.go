@@ -192,23 +192,33 @@ func FuzzParseCommit(f *testing.F) {
 	})
 }
 
-func TestParseTreeEntry(t *testing.T) {
-	e, err := parseTreeEntry([]byte("100644 blob " + oidA + "\tdir/a b\tc"))
-	if err != nil || e.path != "dir/a b\tc" || e.oid != oidA || e.mode != "100644" {
-		t.Fatalf("%+v %v", e, err)
+func TestParseTree(t *testing.T) {
+	raw := func(mode, name string, id byte) string {
+		return mode + " " + name + "\x00" + strings.Repeat(string([]byte{id}), 20)
 	}
-	for _, bad := range []string{"", "100644 blob " + oidA, "100644 " + oidA + "\tp", "100644 blob xyz\tp"} {
-		if _, err := parseTreeEntry([]byte(bad)); err == nil {
+	data := []byte(raw("100644", "a b\tc", 0xaa) + raw("40000", "dir", 0xbb) + raw("160000", "sub", 0xcc))
+	var got []string
+	if err := parseTree(data, 20, func(mode, name, oid string) bool {
+		got = append(got, mode+" "+name+" "+oid[:4])
+		return true
+	}); err != nil || strings.Join(got, "|") != "100644 a b\tc aaaa|40000 dir bbbb|160000 sub cccc" {
+		t.Fatalf("%q %v", got, err)
+	}
+	for _, bad := range []string{"100644 a", "100644 a\x00short", " a\x00" + strings.Repeat("x", 20), "100644 \x00" + strings.Repeat("x", 20)} {
+		if err := parseTree([]byte(bad), 20, func(string, string, string) bool { return true }); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}
 }
 
-func FuzzTreeEntry(f *testing.F) {
-	f.Add([]byte("100644 blob " + oidA + "\tpath"))
+func FuzzParseTree(f *testing.F) {
+	f.Add([]byte("100644 name\x00" + strings.Repeat("\x01", 20)))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if e, err := parseTreeEntry(b); err == nil && (e.path == "" || !isHex([]byte(e.oid))) {
-			t.Fatalf("accepted %+v", e)
-		}
+		parseTree(b, 20, func(mode, name, oid string) bool {
+			if mode == "" || name == "" || !isHex([]byte(oid)) {
+				t.Fatalf("accepted %q %q %q", mode, name, oid)
+			}
+			return true
+		})
 	})
 }

@@ -253,28 +253,6 @@ func (r *Repo) IsCommit(ctx context.Context, rev string) bool {
 	return err == nil
 }
 
-// hasHead reports whether HEAD names an object. Only git's quiet "no such
-// revision" (exit status 1, nothing on stderr) says that it does not: an
-// unborn branch, or a bare clone whose HEAD names a branch it lacks. Any
-// other failure is an error: what HEAD holds is then not known.
-func (r *Repo) hasHead(ctx context.Context) (bool, error) {
-	args := []string{"rev-parse", "--verify", "--quiet", "HEAD"}
-	cmd := r.command(ctx, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	_, err := cmd.Output()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return true, nil
-	case ctx.Err() != nil:
-		return false, ctx.Err()
-	case errors.As(err, &ee) && ee.ExitCode() == 1 && len(bytes.TrimSpace(stderr.Bytes())) == 0:
-		return false, nil
-	}
-	return false, fmt.Errorf("reading HEAD: %w", gitError(args, err, stderr.Bytes()))
-}
-
 // whyMissing explains an object cat-file reported missing: absent (a
 // shallow or partial clone), or present but damaged, in git's words.
 func (r *Repo) whyMissing(ctx context.Context, oid string) error {
