@@ -7,7 +7,8 @@
 // database as the store: SQLite in one process, or Postgres shared by any
 // number of workers. Jobs: poll (enqueue a sync of every source), sync a
 // source (list a GitHub organisation or GitLab group), scan a repository
-// or image, verify an incident, re-verify those due, notify.
+// or image, verify an incident, re-verify those due, notify, and for each
+// Twilio account of the fleet file its hardening audit and exposure check.
 package fleet
 
 import (

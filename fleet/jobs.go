@@ -112,6 +112,8 @@ func (f *Fleet) workers() *river.Workers {
 	river.AddWorker(ws, &worker[ScanArgs]{work: func(ctx context.Context, a ScanArgs) error { return f.scan(ctx, a.RepositoryID) }, timeout: f.opts.JobTimeout})
 	river.AddWorker(ws, &worker[VerifyArgs]{work: func(ctx context.Context, a VerifyArgs) error { return f.verify(ctx, a.IncidentID, "") }, timeout: short})
 	river.AddWorker(ws, &worker[ReverifyArgs]{work: func(ctx context.Context, _ ReverifyArgs) error { return f.reverifyDue(ctx) }, timeout: short})
+	river.AddWorker(ws, &worker[TwilioAuditArgs]{work: func(ctx context.Context, a TwilioAuditArgs) error { return f.auditTwilio(ctx, a.SourceID) }, timeout: f.opts.JobTimeout})
+	river.AddWorker(ws, &worker[TwilioExposureArgs]{work: func(ctx context.Context, a TwilioExposureArgs) error { return f.exposeTwilio(ctx, a.SourceID) }, timeout: f.opts.JobTimeout})
 	river.AddWorker(ws, &worker[NotifyArgs]{work: func(ctx context.Context, a NotifyArgs) error { return f.notify(ctx, a) }, timeout: short})
 	return ws
 }
@@ -183,6 +185,9 @@ func (f *Fleet) poll(ctx context.Context) error {
 		}
 	}
 	if err := f.insertMany(ctx, listed); err != nil {
+		return err
+	}
+	if err := f.enqueueTwilio(ctx, srcs); err != nil {
 		return err
 	}
 	return f.syncNamed(ctx, named)

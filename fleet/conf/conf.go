@@ -29,6 +29,7 @@ const DefaultFile = "fleet.toml"
 const (
 	DefaultInterval = 5 * time.Minute
 	DefaultReverify = 24 * time.Hour
+	DefaultAudit    = 24 * time.Hour
 )
 
 // Fleet is the content of a fleet file.
@@ -38,6 +39,9 @@ type Fleet struct {
 	Interval Duration `toml:"interval" json:"interval"`
 	// Reverify is how often each open incident is verified again.
 	Reverify Duration `toml:"reverify" json:"reverify"`
+	// Audit is how often each [[twilio]] account is audited and checked
+	// for exposure (the check covers the time since the last one).
+	Audit Duration `toml:"audit" json:"audit"`
 	// Verify sends each new credential to its provider to ask whether it
 	// is live. It is off unless set: verifying sends the credential.
 	Verify bool `toml:"verify" json:"verify"`
@@ -204,6 +208,9 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	}
 	if f.Reverify == 0 {
 		f.Reverify = Duration(DefaultReverify)
+	}
+	if f.Audit == 0 {
+		f.Audit = Duration(DefaultAudit)
 	}
 	if f.Confidence == 0 {
 		f.Confidence = vigil.Medium
