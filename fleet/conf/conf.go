@@ -176,6 +176,10 @@ func Load(path string) (*Fleet, []*SourceError, error) {
 		return nil, nil, fmt.Errorf("fleet file: %w", err)
 	}
 	f, bad, err := Parse(data)
+	var le *LineError
+	if errors.As(err, &le) {
+		return nil, nil, fmt.Errorf("fleet file %s:%d: %s", path, le.Line, le.Msg)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("fleet file %s: %w", path, err)
 	}
@@ -185,6 +189,14 @@ func Load(path string) (*Fleet, []*SourceError, error) {
 	return f, bad, nil
 }
 
+// LineError is a fleet file that is not valid TOML, at Line (1-based).
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
 // Parse reads a fleet file's content (see Load).
 func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	var f Fleet
@@ -192,7 +204,7 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
+			return nil, nil, &LineError{Line: pe.Position.Line, Msg: pe.Message}
 		}
 		return nil, nil, err
 	}
