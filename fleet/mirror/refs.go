@@ -66,12 +66,9 @@ func (m *Mirror) existing(ctx context.Context, oids []string) ([]string, error) 
 	if len(oids) == 0 {
 		return nil, nil
 	}
-	cmd := exec.CommandContext(ctx, "git", "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	cmd.Dir = m.Dir
-	cmd.Stdin = strings.NewReader(strings.Join(oids, "\n") + "\n")
-	out, err := cmd.Output()
+	out, err := m.catFile(ctx, "--batch-check=%(objectname) %(objecttype)", oids)
 	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
+		return nil, err
 	}
 	var have []string
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -92,6 +89,18 @@ func (m *Mirror) ReadBlob(ctx context.Context, oid string) ([]byte, error) {
 	return m.git(ctx, false, "cat-file", "blob", oid)
 }
 
+// catFile runs 'git cat-file MODE' on the objects, one per line.
+func (m *Mirror) catFile(ctx context.Context, mode string, oids []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", "cat-file", mode)
+	cmd.Dir = m.Dir
+	cmd.Stdin = strings.NewReader(strings.Join(oids, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	return out, nil
+}
+
 // ReadBlobs returns the content of blobs, read by one 'git cat-file
 // --batch'; a blob the mirror does not have is left out.
 func (m *Mirror) ReadBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
@@ -107,12 +116,9 @@ func (m *Mirror) ReadBlobs(ctx context.Context, oids []string) (map[string][]byt
 	if len(ask) == 0 {
 		return out, nil
 	}
-	cmd := exec.CommandContext(ctx, "git", "cat-file", "--batch")
-	cmd.Dir = m.Dir
-	cmd.Stdin = strings.NewReader(strings.Join(ask, "\n") + "\n")
-	raw, err := cmd.Output()
+	raw, err := m.catFile(ctx, "--batch", ask)
 	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
+		return nil, err
 	}
 	r := bufio.NewReader(bytes.NewReader(raw))
 	for range ask {
