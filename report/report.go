@@ -42,6 +42,9 @@ type Report struct {
 	// a Redactor with a matcher hides what it finds as well. Nil means one
 	// without a matcher.
 	Redactor *vigil.Redactor
+	// Checks are other checks whose results the SARIF log carries beside
+	// the findings (vigil scan --twilio-sdk).
+	Checks []SARIFSection
 }
 
 // view is what a reporter may print of a report: its findings and the

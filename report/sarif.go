@@ -45,7 +45,19 @@ func SARIF(w io.Writer, r *Report) error {
 		loc := sarifLocation(sk.Origin, r.Root)
 		log.Notify("error", "not scanned: "+sk.String(), &loc)
 	}
+	for _, c := range r.Checks {
+		if err := c.AddSARIF(log, sarifout.SrcRoot); err != nil {
+			return err
+		}
+	}
 	return log.Write(w)
+}
+
+// SARIFSection is another check whose results go into a scan's SARIF log:
+// it adds its rules, results and notifications, locating files relative
+// to base.
+type SARIFSection interface {
+	AddSARIF(log *sarifout.Log, base string) error
 }
 
 func sarifRule(f vigil.Finding, ri RuleInfo) sarifout.Rule {

@@ -9,9 +9,6 @@ import (
 	"strings"
 )
 
-// param is one decoded form parameter.
-type param struct{ name, value string }
-
 // formParams is a form body parsed for signing: the string appended to
 // the URL, both ways, and the AccountSid parameter.
 type formParams struct {
@@ -32,19 +29,19 @@ func (fp *formParams) suffixes() [][]byte {
 
 // parseForm decodes a form-encoded body with the rules of url.ParseQuery
 // (semicolons refused, '+' is a space, strict percent-encoding) and builds
-// the string to sign from it. All decoded names and values share one
-// string, so a typical webhook costs a handful of allocations, not two per
-// parameter.
+// the string to sign from it. Decoding never lengthens text, so one buffer
+// twice the body's size holds every decoded name and value in its first
+// half and the string to sign in its second: a typical webhook costs two
+// allocations, not two per parameter.
 func parseForm(body []byte, maxParams int) (formParams, error) {
 	n := bytes.Count(body, []byte("&")) + 1
 	if n > maxParams {
 		return formParams{}, fmt.Errorf("%w: %d form parameters, at most %d allowed", ErrMalformed, n, maxParams)
 	}
-	// Decoding never lengthens text, so one buffer of the body's size
-	// holds every name and value, each at the offsets recorded in spans.
-	arena := make([]byte, 0, len(body))
-	var room [64][4]int32 // on the stack for up to 64 parameters
-	spans := room[:0]
+	buf := make([]byte, 0, 2*len(body))
+	arena := buf[:0:len(body)]
+	var room [64]span // on the stack for up to 64 parameters
+	params := room[:0]
 	for q := body; len(q) > 0; {
 		var kv []byte
 		kv, q, _ = bytes.Cut(q, []byte("&"))
@@ -55,49 +52,61 @@ func parseForm(body []byte, maxParams int) (formParams, error) {
 			continue
 		}
 		k, v, _ := bytes.Cut(kv, []byte("="))
-		var sp [4]int32
+		var sp span
 		var err error
-		sp[0] = int32(len(arena))
+		sp.name = int32(len(arena))
 		if arena, err = appendUnescaped(arena, k); err != nil {
 			return formParams{}, fmt.Errorf("%w: form body: %w", ErrMalformed, err)
 		}
-		sp[1], sp[2] = int32(len(arena)), int32(len(arena))
+		sp.value = int32(len(arena))
 		if arena, err = appendUnescaped(arena, v); err != nil {
 			return formParams{}, fmt.Errorf("%w: form body: %w", ErrMalformed, err)
 		}
-		sp[3] = int32(len(arena))
-		spans = append(spans, sp)
+		sp.end = int32(len(arena))
+		params = append(params, sp)
 	}
-	text := string(arena)
-	params := make([]param, len(spans))
 	var fp formParams
-	for i, sp := range spans {
-		params[i] = param{text[sp[0]:sp[1]], text[sp[2]:sp[3]]}
-		if params[i].name == "AccountSid" && fp.accountSid == "" {
-			fp.accountSid = params[i].value
+	for _, sp := range params {
+		if string(sp.nameOf(arena)) == "AccountSid" {
+			fp.accountSid = string(sp.valueOf(arena))
+			break
 		}
 	}
 	// Sorting the pairs by name, then value, is Twilio's order: names in
 	// byte order, a repeated name's values in byte order.
-	slices.SortFunc(params, func(a, b param) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
+	slices.SortFunc(params, func(a, b span) int {
+		if c := bytes.Compare(a.nameOf(arena), b.nameOf(arena)); c != 0 {
 			return c
 		}
-		return strings.Compare(a.value, b.value)
+		return bytes.Compare(a.valueOf(arena), b.valueOf(arena))
 	})
-	fp.suffix = arena[:0] // the arena's bytes live on in text; reuse its room
+	fp.suffix = buf[len(body):len(body)]
 	repeats := false
-	for i, p := range params {
-		fp.suffix = append(append(fp.suffix, p.name...), p.value...)
-		repeats = repeats || i > 0 && p == params[i-1]
+	for i, sp := range params {
+		fp.suffix = append(fp.suffix, arena[sp.name:sp.end]...)
+		repeats = repeats || i > 0 && sp.sameAs(params[i-1], arena)
 	}
 	if repeats {
 		fp.distinct = make([]byte, 0, len(fp.suffix))
-		for _, p := range slices.Compact(params) {
-			fp.distinct = append(append(fp.distinct, p.name...), p.value...)
+		for i, sp := range params {
+			if i == 0 || !sp.sameAs(params[i-1], arena) {
+				fp.distinct = append(fp.distinct, arena[sp.name:sp.end]...)
+			}
 		}
 	}
 	return fp, nil
+}
+
+// span locates one decoded parameter in parseForm's buffer: its name at
+// [name:value), its value at [value:end).
+type span struct{ name, value, end int32 }
+
+func (s span) nameOf(b []byte) []byte  { return b[s.name:s.value] }
+func (s span) valueOf(b []byte) []byte { return b[s.value:s.end] }
+
+// sameAs reports whether s and o hold the same name and value.
+func (s span) sameAs(o span, b []byte) bool {
+	return bytes.Equal(s.nameOf(b), o.nameOf(b)) && bytes.Equal(s.valueOf(b), o.valueOf(b))
 }
 
 // errEscape is url.QueryUnescape's complaint, without the offending text

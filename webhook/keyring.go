@@ -3,9 +3,11 @@ package webhook
 import (
 	"crypto/hmac"
 	"crypto/sha1"
+	"encoding/base64"
 	"hash"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vigilsec/vigil"
@@ -30,11 +32,21 @@ type Keyring struct {
 
 // keyedMAC is a token and HMAC-SHA1 keyed with it, the key's padded blocks
 // already hashed (FIPS 198-1 §6 allows this precomputation), so that a
-// request costs a clone of that state rather than hmac.New and two extra
-// SHA-1 blocks. The state is as secret as the token and is never printed.
+// request costs a reset to that state rather than hmac.New and two extra
+// SHA-1 blocks. Keyed states are kept in a pool between requests. The
+// state is as secret as the token and is never printed.
 type keyedMAC struct {
 	token vigil.Secret
 	mac   hash.Cloner
+	pool  sync.Pool // of *macState
+}
+
+// macState is a keyed HMAC-SHA1 with scratch room for the message and
+// the sum, taken from a keyedMAC's pool for one check.
+type macState struct {
+	h   hash.Hash
+	msg []byte
+	sum []byte
 }
 
 func newKeyedMAC(token string) *keyedMAC {
@@ -55,6 +67,23 @@ func (k *keyedMAC) new() hash.Hash {
 		}
 	}
 	return hmac.New(sha1.New, []byte(k.token.Reveal()))
+}
+
+// signs reports, in constant time, whether want is the Base64
+// HMAC-SHA1 of u followed by suffix under the token.
+func (k *keyedMAC) signs(u string, suffix, want []byte) bool {
+	st, _ := k.pool.Get().(*macState)
+	if st == nil {
+		st = &macState{h: k.new(), sum: make([]byte, 0, sha1.Size)}
+	}
+	defer k.pool.Put(st)
+	st.msg = append(append(st.msg[:0], u...), suffix...)
+	var enc [28]byte
+	st.h.Reset() // back to the keyed state
+	st.h.Write(st.msg)
+	st.sum = st.h.Sum(st.sum[:0])
+	base64.StdEncoding.Encode(enc[:], st.sum)
+	return hmac.Equal(enc[:], want)
 }
 
 // NewKeyring returns a keyring holding the given account tokens, current

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -10,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"mime"
@@ -255,19 +253,12 @@ func matchSignature(macs []*keyedMAC, rawURL string, suffixes [][]byte, sig stri
 	if len(sig) != base64.StdEncoding.EncodedLen(sha1.Size) {
 		return 0, "", false
 	}
-	want := []byte(sig)
-	hs := make([]hash.Hash, len(macs))
-	for i, k := range macs {
-		hs[i] = k.new()
-	}
-	// Room for the longest variant (a port added) without growing.
-	msg := make([]byte, 0, len(rawURL)+len(suffixes[0])+8)
-	sum := make([]byte, 0, sha1.Size)
+	var want [28]byte
+	copy(want[:], sig)
 	try := func(u string) (int, bool) {
 		for _, suffix := range suffixes {
-			msg = append(append(msg[:0], u...), suffix...)
-			for i, h := range hs {
-				if signatureIs(h, msg, sum, want) {
+			for i, k := range macs {
+				if k.signs(u, suffix, want[:]) {
 					return i, true
 				}
 			}
@@ -283,17 +274,6 @@ func matchSignature(macs []*keyedMAC, rawURL string, suffixes [][]byte, sig stri
 		}
 	}
 	return 0, "", false
-}
-
-// signatureIs reports, in constant time, whether want is the Base64
-// HMAC-SHA1 of msg under h's key.
-// sum is scratch room for the MAC.
-func signatureIs(h hash.Hash, msg, sum, want []byte) bool {
-	var enc [28]byte
-	h.Reset()
-	h.Write(msg)
-	base64.StdEncoding.Encode(enc[:], h.Sum(sum[:0]))
-	return hmac.Equal(enc[:], want)
 }
 
 // bodyHashMatches compares the hex SHA-256 of body with want in constant

@@ -215,14 +215,14 @@ func run(ctx context.Context, o options) (bool, error) {
 	}
 	fmt.Fprintf(w, "throughput: %d connections, as fast as answers come, %s × %d rounds per target\n", o.conns, o.duration, o.rounds)
 	thr := map[string][]result{}
-	cpu := map[string]float64{} // proxy CPU seconds per request
+	cpu := map[string][]float64{} // proxy CPU seconds per request, round by round
 	for round := range o.rounds {
 		for i := range targets {
 			t := targets[(i+round)%len(targets)]
 			c0 := cpuSeconds(t.pid)
 			r := load(t.addr, s, o.conns, 0, o.duration)
-			if t.pid != 0 {
-				cpu[t.name] += (cpuSeconds(t.pid) - c0) / float64(r.requests) / float64(o.rounds)
+			if t.pid != 0 && r.requests > 0 {
+				cpu[t.name] = append(cpu[t.name], (cpuSeconds(t.pid)-c0)/float64(r.requests))
 			}
 			thr[t.name] = append(thr[t.name], r)
 		}
@@ -263,8 +263,13 @@ func run(ctx context.Context, o options) (bool, error) {
 	fmt.Fprintf(w, "\nratios and targets\n")
 	for _, t := range targets {
 		if t.pid != 0 {
-			fmt.Fprintf(w, "  %-15s CPU per request       %.1fµs (user+system, all its processes)\n", t.name, cpu[t.name]*1e6)
+			fmt.Fprintf(w, "  %-15s CPU per request       %.1fµs (user+system, all its processes; median of the rounds: %s)\n",
+				t.name, median(cpu[t.name])*1e6, formatMicros(cpu[t.name]))
 		}
+	}
+	if _, has := cpu["vigil before"]; has {
+		r, each := pairRatio(cpu["vigil proxy"], cpu["vigil before"])
+		fmt.Fprintf(w, "  vigil / vigil before CPU per request  %.2f× (median of the rounds: %s)\n", r, formatRatios(each))
 	}
 	if len(targets) < 2 || !o.checks {
 		fmt.Fprintf(w, "\nresult: partial run (-only or -checks=false), no verdict\n")
@@ -370,14 +375,40 @@ func statusLine(m map[int]int64) string {
 // run back to back, so the machine's drift over a run (other tenants,
 // heat) touches both alike. It returns the median ratio and each round's.
 func roundRatio(a, b []result) (median float64, each []float64) {
+	ra, rb := make([]float64, len(a)), make([]float64, len(b))
+	for i := range a {
+		ra[i] = a[i].rps()
+	}
+	for i := range b {
+		rb[i] = b[i].rps()
+	}
+	return pairRatio(ra, rb)
+}
+
+// pairRatio is a[i]/b[i] for each round and the median of those ratios.
+func pairRatio(a, b []float64) (m float64, each []float64) {
 	for i := range min(len(a), len(b)) {
-		each = append(each, a[i].rps()/b[i].rps())
+		each = append(each, a[i]/b[i])
 	}
-	if len(each) == 0 {
-		return 0, nil
+	return median(each), each
+}
+
+// median is the middle value of xs (the upper one of an even count), 0
+// for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
 	}
-	sorted := slices.Sorted(slices.Values(each))
-	return sorted[len(sorted)/2], each
+	sorted := slices.Sorted(slices.Values(xs))
+	return sorted[len(sorted)/2]
+}
+
+func formatMicros(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.0f", x*1e6)
+	}
+	return strings.Join(parts, " ")
 }
 
 func formatDurations(ds []time.Duration) string {

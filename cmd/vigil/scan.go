@@ -45,6 +45,8 @@ type scanFlags struct {
 	ignoreGitleaksAllow bool
 	// gitleaks holds gitleaks' spellings of these flags.
 	gitleaks gitleaksFlags
+	// sdk adds the Twilio helper-library check to SARIF (scan_sdk.go).
+	sdk sdkScan
 }
 
 // git returns the git mode.
@@ -119,6 +121,7 @@ read everything it was asked to (it lists what), 130 interrupted.`,
 	}
 	f.verify.register(a, fl)
 	f.archive.register(fl)
+	f.sdk.register(fl)
 	return cmd
 }
 
@@ -128,6 +131,9 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	}
 	if !slices.Contains([]string{"text", "json", "sarif"}, f.format) {
 		return usageError(fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
+	}
+	if err := f.sdk.validate(f.format); err != nil {
+		return err
 	}
 	if len(args) == 0 {
 		args = []string{"."}
@@ -155,6 +161,10 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 		Redactor: a.redactor, Root: setup.root(ctx),
 	}
 	f.verify.annotate(rep)
+	sdk, err := f.sdk.run(ctx, a, args, rep)
+	if err != nil {
+		return err
+	}
 	if f.writeBaseline != "" {
 		if err := report.NewBaseline(res.findings, started).Write(f.writeBaseline); err != nil {
 			return runtimeError(fmt.Errorf("write baseline: %w", err), "")
@@ -172,7 +182,7 @@ func runScan(ctx context.Context, a *app, f scanFlags, args []string) error {
 	if rep.Stats.Items == 0 && len(rep.Stats.Incomplete()) == 0 && emptyIsClean(setup.mode) {
 		return nil // nothing staged or pushed: nothing to block
 	}
-	return scanExit(rep, false, f.findingsExit)
+	return sdk.exit(scanExit(rep, false, f.findingsExit), f.findingsExit)
 }
 
 // scanExit maps a finished scan to its exit code: an incomplete scan (or

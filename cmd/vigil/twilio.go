@@ -7,7 +7,7 @@ import "github.com/spf13/cobra"
 func newTwilioCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "twilio",
-		Short: "Twilio credentials: tokens, rotation, exposure, audit, emulator",
+		Short: "Twilio credentials: tokens, rotation, exposure, audit, TLS, SDK versions, emulator",
 	}
 	a.allowEndpointFlag(cmd.PersistentFlags())
 	cmd.AddCommand(newTwilioEmulatorCmd(a))
@@ -15,5 +15,7 @@ func newTwilioCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newTwilioRotateCmd(a))
 	cmd.AddCommand(newTwilioExposureCmd(a))
 	cmd.AddCommand(newTwilioAuditCmd(a))
+	cmd.AddCommand(newTwilioTLSCmd(a))
+	cmd.AddCommand(newTwilioSDKCmd(a))
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/vigilsec/vigil/internal/atomicfile"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -21,7 +22,9 @@ import (
 type auditFlags struct {
 	level, attest, attestMaxAge, format, output, maxKeyAge string
 	skip                                                   []string
-	probe                                                  bool
+	probe, checkTLS                                        bool
+	tlsWithin, ca                                          string
+	project                                                string
 	concurrency                                            int
 }
 
@@ -47,7 +50,11 @@ attestation file (--attest); 'vigil twilio audit controls' lists the
 controls and what each attestation holds.
 
 --probe-webhooks sends an unsigned POST to every webhook URL and expects
-a refusal (4xx): it contacts your servers, so it is off unless asked.
+a refusal (4xx); --check-tls examines the certificate of every https
+webhook host as 'vigil twilio tls' does (HOOK-01). Both contact your
+servers, so they are off unless asked. --project PATH judges the Twilio
+helper libraries the app's manifests and lock files name, as 'vigil
+twilio sdk PATH' does (CODE-01, skipped without it).
 
 Exit codes: 0 no control at or below --level failed, 1 one did,
 2 bad flags or attestation file, 3 Twilio refused the credentials or some
@@ -68,6 +75,10 @@ evidence could not be read.`,
 	fl.StringSliceVar(&f.skip, "skip", nil, "control IDs not to evaluate, comma-separated (e.g. HOOK-03,AUTH-03)")
 	fl.StringVar(&f.maxKeyAge, "max-key-age", "90d", "oldest acceptable API key and Auth Token (e.g. 90d, 12w)")
 	fl.BoolVar(&f.probe, "probe-webhooks", false, "send an unsigned request to every webhook URL and expect it refused")
+	fl.BoolVar(&f.checkTLS, "check-tls", false, "examine each https webhook host's certificate (chain, TLS 1.2+, expiry)")
+	fl.StringVar(&f.tlsWithin, "expiry-within", "30d", "with --check-tls, fail a certificate that expires sooner than this")
+	fl.StringVar(&f.ca, "ca", "", "with --check-tls, a PEM file of extra trusted root certificates")
+	fl.StringVar(&f.project, "project", "", "the app's directory: check the Twilio helper libraries it uses (CODE-01)")
 	fl.IntVar(&f.concurrency, "concurrency", audit.DefaultConcurrency, "requests to Twilio at a time")
 	cmd.AddCommand(newTwilioAuditControlsCmd(a))
 	return cmd
@@ -93,6 +104,21 @@ func (a *app) auditOptions(f auditFlags) (audit.Options, error) {
 	}
 	if f.concurrency < 1 || f.concurrency > 64 {
 		return o, usageError(fmt.Errorf("--concurrency %d: want 1 to 64", f.concurrency))
+	}
+	if f.checkTLS {
+		tlsOpts, err := a.tlsOptions(tlsFlags{within: f.tlsWithin, ca: f.ca, format: "text", concurrency: f.concurrency})
+		if err != nil {
+			return o, err
+		}
+		o.TLS = &tlsOpts
+	} else if f.ca != "" {
+		return o, usageError(errors.New("--ca is for --check-tls"))
+	}
+	if f.project != "" {
+		if _, err := os.Stat(f.project); err != nil {
+			return o, withHint(usageError(fmt.Errorf("--project: %w", err)), "give the app's directory or one of its manifest files")
+		}
+		o.Project = f.project
 	}
 	if o.Skip, err = cat.CheckSkip(f.skip); err != nil {
 		return o, withHint(usageError(fmt.Errorf("--skip: %w", err)), "'vigil twilio audit controls' lists the controls")
@@ -145,6 +171,8 @@ func (a *app) twilioAudit(cmd *cobra.Command, f auditFlags) error {
 	}
 	rep, err := audit.Run(cmd.Context(), o)
 	switch {
+	case errors.Is(err, audit.ErrAttestation):
+		return withHint(usageError(err), "name an Account SID the audit covers, or leave account out (or *) for every account")
 	case errors.Is(err, audit.ErrCredentials):
 		return runtimeError(err, "check TWILIO_ACCOUNT_SID and its token or key; the account may be suspended")
 	case err != nil:

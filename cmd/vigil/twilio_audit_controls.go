@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,12 +36,15 @@ func writeControls(a *app, cat *audit.Catalogue) error {
 	b := bufio.NewWriter(a.stdout)
 	for _, c := range cat.Controls {
 		fmt.Fprintf(b, "%-8s %s  %-5s %s\n", c.ID, c.Level, c.Scope, c.Title)
-		fmt.Fprintf(b, "         CIS %s · NIST %s · SOC 2 %s\n", strings.Join(c.Frameworks.CIS, ", "),
-			strings.Join(c.Frameworks.NIST, ", "), strings.Join(c.Frameworks.SOC2, ", "))
+		fmt.Fprintf(b, "         %s\n", c.MappingText())
 		if c.Attest != nil {
 			fmt.Fprintf(b, "         attest value (%s): %s\n", c.Attest.Value, c.Attest.Meaning)
 		}
 	}
+	fmt.Fprintf(b, `
+Levels and the guide's mappings follow the %s %s; "vigil:" marks
+vigil's own mappings beside them, "vigil addition" a control beyond it.
+`, cat.Guide.Name, cat.Guide.Version)
 	fmt.Fprintf(b, `
 Attestation file (--attest):
 

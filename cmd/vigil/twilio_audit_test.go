@@ -61,6 +61,23 @@ func TestTwilioAuditHardened(t *testing.T) {
 	}
 }
 
+// TestTwilioAuditProject: --project judges the app's helper libraries
+// (CODE-01); a current project keeps a hardened account passing, one on
+// an unsupported major fails it.
+func TestTwilioAuditProject(t *testing.T) {
+	_, env := auditEmulator(t, "hardened", "")
+	current := sdkProject(t, nil)
+	code, out, errOut := peopleRun(t, "", env, "twilio", "audit", "--attest", attestAll(t), "--project", current)
+	if code != exitClean || !strings.Contains(out, "PASS     CODE-01") {
+		t.Errorf("current: exit %d\n%s\n%s", code, out, errOut)
+	}
+	old := sdkProject(t, map[string]string{"web/package-lock.json": `{"packages": {"node_modules/twilio": {"version": "4.23.0"}}}`})
+	code, out, errOut = peopleRun(t, "", env, "twilio", "audit", "--attest", attestAll(t), "--project", old)
+	if code != exitFindings || !strings.Contains(out, "FAIL     CODE-01") || !strings.Contains(out, "on an unsupported major (1)") {
+		t.Errorf("old: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestTwilioAuditNeglected(t *testing.T) {
 	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<Response/>") }))
 	defer hooks.Close()
@@ -131,6 +148,8 @@ func TestTwilioAuditSubaccountError(t *testing.T) {
 func TestTwilioAuditBadInput(t *testing.T) {
 	_, env := auditEmulator(t, "hardened", "")
 	badAttest := writePeopleFile(t, "bad.yaml", "attestations:\n  - control: AUTH-01\n    by: Jo\n    date: 2026-01-02\n    evidence: e\n    value: perhaps\n")
+	elsewhere := writePeopleFile(t, "elsewhere.yaml", "attestations:\n  - {control: AUTH-01, by: Jo, date: 2026-01-02, evidence: e, value: true}\n  - {control: AUTH-02, account: AC"+strings.Repeat("9", 32)+", by: Jo, date: 2026-01-02, evidence: e, value: true}\n")
+	conflicting := writePeopleFile(t, "conflict.yaml", "attestations:\n  - {control: AUTH-01, by: Jo, date: 2026-01-02, evidence: e, value: true}\n  - {control: AUTH-01, by: Al, date: 2026-01-03, evidence: e, value: false}\n")
 	noCreds := map[string]string{"TWILIO_ACCOUNT_SID": env["TWILIO_ACCOUNT_SID"]}
 	wrong := map[string]string{"TWILIO_ACCOUNT_SID": env["TWILIO_ACCOUNT_SID"], "TWILIO_AUTH_TOKEN": strings.Repeat("0", 32), rest.BaseURLEnv: env[rest.BaseURLEnv]}
 	for _, tt := range []struct {
@@ -142,10 +161,13 @@ func TestTwilioAuditBadInput(t *testing.T) {
 		{env, []string{"--skip", "CRED-03,NOPE-01"}, exitUsage, `--skip: unknown control "NOPE-01"`},
 		{env, []string{"--attest", badAttest}, exitUsage, badAttest + ":6: field value: AUTH-01 wants true or false"},
 		{env, []string{"--attest", "missing.yaml"}, exitUsage, "missing.yaml"},
+		{env, []string{"--attest", elsewhere}, exitUsage, elsewhere + ":3: AUTH-02 names account AC9999"},
+		{env, []string{"--attest", conflicting}, exitUsage, conflicting + ":3: AUTH-01 for every account is attested with value false here and true at line 2"},
 		{env, []string{"--level", "L4"}, exitUsage, `level "L4"`},
 		{env, []string{"--format", "pdf"}, exitUsage, `--format "pdf"`},
 		{env, []string{"--max-key-age", "ninety"}, exitUsage, "--max-key-age"},
 		{env, []string{"--concurrency", "0"}, exitUsage, "--concurrency 0"},
+		{env, []string{"--project", "no/such/app"}, exitUsage, "--project: stat no/such/app"},
 		{noCreds, nil, exitUsage, "no Twilio credential in the environment"},
 		{map[string]string{}, nil, exitUsage, "TWILIO_ACCOUNT_SID is not set"},
 		{wrong, nil, exitRuntime, "twilio refused the credentials"},
@@ -159,7 +181,9 @@ func TestTwilioAuditBadInput(t *testing.T) {
 
 func TestTwilioAuditControls(t *testing.T) {
 	code, out, _ := peopleRun(t, "", nil, "twilio", "audit", "controls")
-	if code != 0 || !strings.Contains(out, "AUTH-01  L1  main") || !strings.Contains(out, "attest value (max)") {
+	if code != 0 || !strings.Contains(out, "AUTH-01  L1  main") || !strings.Contains(out, "attest value (max)") ||
+		!strings.Contains(out, "guide 3.1: CIS 3.11; NIST SC-12; SOC 2 CC6.7 · vigil: CIS 6.8; NIST AC-6, AC-6(10); SOC 2 CC6.3") ||
+		!strings.Contains(out, "FRAUD-01 L1  every Voice geo permissions keep high-risk and toll-fraud destinations off\n         vigil addition: CIS 4.8;") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }

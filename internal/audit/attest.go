@@ -147,9 +147,90 @@ func ParseAttestations(data []byte, cat *Catalogue, now time.Time) (*Attestation
 		if err != nil {
 			return nil, err
 		}
+		if err := conflict(out.Entries, e); err != nil {
+			return nil, err
+		}
 		out.Entries = append(out.Entries, e)
 	}
 	return out, nil
+}
+
+// conflict refuses a second attestation of a control for the same
+// accounts with a different value: the audit cannot know which to believe.
+// The same value again (a newer review, say) is not a conflict; the newest
+// is used.
+func conflict(prev []Attestation, e Attestation) error {
+	for _, p := range prev {
+		if p.Control != e.Control || p.Account != e.Account || valueKey(p.Value) == valueKey(e.Value) {
+			continue
+		}
+		who := "every account"
+		if e.Account != "" {
+			who = e.Account
+		}
+		return &lineError{line: e.Line, msg: fmt.Sprintf("%s for %s is attested with value %s here and %s at line %d: the two conflict; keep one",
+			e.Control, who, valueShown(e.Value), valueShown(p.Value), p.Line)}
+	}
+	return nil
+}
+
+// valueKey is a canonical text of an attestation's value: lists compare
+// as sets, ignoring case and order.
+func valueKey(v any) string {
+	switch x := v.(type) {
+	case []string:
+		set := make([]string, 0, len(x))
+		for _, s := range x {
+			if s = strings.ToUpper(s); !slices.Contains(set, s) {
+				set = append(set, s)
+			}
+		}
+		slices.Sort(set)
+		return "[" + strings.Join(set, ", ") + "]"
+	case time.Time:
+		return x.Format(time.DateOnly)
+	}
+	return fmt.Sprint(v)
+}
+
+// valueShown is an attestation's value as the file wrote it.
+func valueShown(v any) string {
+	switch x := v.(type) {
+	case []string:
+		return "[" + strings.Join(x, ", ") + "]"
+	case time.Time:
+		return x.Format(time.DateOnly)
+	}
+	return fmt.Sprint(v)
+}
+
+// ErrAttestation is what an attestation that does not fit the audit is
+// (errors.Is): one naming an account the audit does not cover.
+var ErrAttestation = errors.New("attestation does not fit the audit")
+
+// CheckAccounts reports the first attestation that names an account
+// outside audited, as "file:line: …".
+func (a *Attestations) CheckAccounts(audited []string) error {
+	if a == nil {
+		return nil
+	}
+	for _, e := range a.Entries {
+		if e.Account == "" || slices.Contains(audited, e.Account) {
+			continue
+		}
+		return fmt.Errorf("%w: %s: %s names account %s, which is not in this audit (it covers %s)",
+			ErrAttestation, e.Where(), e.Control, e.Account, strings.Join(audited, ", "))
+	}
+	return nil
+}
+
+// Where is "file:line" (or "line N" for an attestation not read from a
+// file).
+func (e *Attestation) Where() string {
+	if e.File == "" {
+		return fmt.Sprintf("line %d", e.Line)
+	}
+	return fmt.Sprintf("%s:%d", e.File, e.Line)
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+): `)

@@ -1,11 +1,16 @@
 package audit
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
 
 func TestParseAttestationsErrors(t *testing.T) {
@@ -55,7 +60,7 @@ func TestLoadAttestationsNamesFileAndLine(t *testing.T) {
 
 func TestAttestationsFor(t *testing.T) {
 	a, err := ParseAttestations([]byte(`attestations:
-  - {control: CRED-02, by: A, date: 2026-01-01, evidence: e, value: SKx}
+  - {control: CRED-02, by: A, date: 2026-01-01, evidence: e, value: [skz, SKy]}
   - {control: CRED-02, by: B, date: 2026-02-01, evidence: e, value: [SKy, SKz]}
   - {control: CRED-02, account: `+sid('a')+`, by: C, date: 2025-01-01, evidence: e, value: []}
   - {control: CRED-04, by: D, date: 2026-01-01, evidence: e, value: 2025-12-24}
@@ -83,6 +88,37 @@ func TestAttestationsFor(t *testing.T) {
 	}
 	if v, _ := a.For("ACC-02", "").Value.(int); v != 3 {
 		t.Errorf("int value = %v", v)
+	}
+}
+
+// TestConflictingAttestations: two attestations of one control for the
+// same accounts with different values are an error naming both lines; the
+// same value twice, or different accounts, are not.
+func TestConflictingAttestations(t *testing.T) {
+	for _, tt := range []struct{ name, second, want string }{
+		{"bool", "{control: AUTH-01, by: B, date: 2026-02-01, evidence: e, value: false}",
+			"3: AUTH-01 for every account is attested with value false here and true at line 2: the two conflict; keep one"},
+		{"list", "{control: CRED-02, by: B, date: 2026-02-01, evidence: e, value: [SK2]}", "3: CRED-02 for every account is attested with value [SK2] here and [SK1] at line 2"},
+		{"same account", "{control: AUTH-01, by: B, date: 2026-02-01, evidence: e, value: true}", ""},
+		{"other account", "{control: AUTH-01, account: " + sid('a') + ", by: B, date: 2026-02-01, evidence: e, value: false}", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := "attestations:\n  - {control: AUTH-01, by: A, date: 2026-01-01, evidence: e, value: true}\n  - " + tt.second + "\n"
+			if tt.name == "list" {
+				doc = "attestations:\n  - {control: CRED-02, by: A, date: 2026-01-01, evidence: e, value: [SK1]}\n  - " + tt.second + "\n"
+			}
+			_, err := ParseAttestations([]byte(doc), Builtin(), testNow)
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.HasPrefix(err.Error(), tt.want)) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	p := filepath.Join(t.TempDir(), "a.yaml")
+	if err := os.WriteFile(p, []byte("attestations:\n  - {control: HOOK-03, by: A, date: 2026-01-01, evidence: e, value: true}\n  - {control: HOOK-03, by: A, date: 2026-01-02, evidence: e, value: false}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadAttestations(p, Builtin(), testNow); err == nil || !strings.HasPrefix(err.Error(), p+":3: HOOK-03") {
+		t.Errorf("err = %v, want it to name %s:3", err, p)
 	}
 }
 
@@ -131,4 +167,44 @@ func FuzzParseAttestations(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAttestationForAnAccountOutsideTheAudit: an attestation naming an
+// Account SID the audit does not cover is an error naming file:line (a
+// typo would otherwise leave the intended account unattested in silence);
+// when the account list cannot be read, a notice says it was not checked.
+func TestAttestationForAnAccountOutsideTheAudit(t *testing.T) {
+	f := newFixture(t, "mixed", "")
+	p := filepath.Join(t.TempDir(), "attest.yaml")
+	doc := "attestations:\n  - {control: AUTH-01, by: A, date: 2026-01-01, evidence: e, value: true}\n" +
+		"  - {control: HOOK-03, account: " + sid('9') + ", by: A, date: 2026-01-01, evidence: e, value: true}\n"
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := f.options(t)
+	o.Attestations = loadAttestFile(t, p)
+	_, err := Run(context.Background(), o)
+	if !errors.Is(err, ErrAttestation) || !strings.Contains(err.Error(), p+":3: HOOK-03 names account "+sid('9')+", which is not in this audit") {
+		t.Fatalf("err = %v", err)
+	}
+	key, err := f.srv.AddKey(sid('f'), twiliotest.KeySeed{FriendlyName: "auditor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Twilio.Username, o.Twilio.Password = key.SID, key.Secret
+	rep := mustRun(t, o)
+	if !slices.ContainsFunc(rep.Notices, func(n string) bool {
+		return strings.Contains(n, "were not checked: the account list could not be read")
+	}) {
+		t.Errorf("notices %q", rep.Notices)
+	}
+}
+
+func loadAttestFile(t *testing.T, path string) *Attestations {
+	t.Helper()
+	a, err := LoadAttestations(path, Builtin(), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

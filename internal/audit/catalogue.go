@@ -115,18 +115,42 @@ type AttestSpec struct {
 
 // Control is one entry of the baseline.
 type Control struct {
-	ID          string            `yaml:"id" json:"id"`
-	Title       string            `yaml:"title" json:"title"`
-	Area        string            `yaml:"area" json:"area"`
-	Level       Level             `yaml:"level" json:"level"`
-	Scope       Scope             `yaml:"scope" json:"scope"`
-	Check       string            `yaml:"check" json:"check"`
-	Frameworks  Frameworks        `yaml:"frameworks" json:"frameworks"`
+	ID    string `yaml:"id" json:"id"`
+	Title string `yaml:"title" json:"title"`
+	Area  string `yaml:"area" json:"area"`
+	Level Level  `yaml:"level" json:"level"`
+	Scope Scope  `yaml:"scope" json:"scope"`
+	Check string `yaml:"check" json:"check"`
+	// Guide is the section of the Hardening Guide the control implements
+	// ("3.1"), or GuideAddition for a control vigil adds beyond the guide.
+	Guide string `yaml:"guide" json:"guide"`
+	// Own are vigil's own mappings, beside the guide's.
+	Own Frameworks `yaml:"vigil_frameworks" json:"vigil_frameworks"`
+	// Frameworks are all the control's mappings: the guide section's,
+	// then vigil's own (set by ParseCatalogue).
+	Frameworks Frameworks `yaml:"-" json:"frameworks"`
+	// Section is the guide section (nil for an addition).
+	Section     *GuideSection     `yaml:"-" json:"guide_section,omitempty"`
 	Rationale   string            `yaml:"rationale" json:"rationale"`
 	Evidence    string            `yaml:"evidence" json:"evidence"`
 	Remediation string            `yaml:"remediation" json:"remediation"`
 	Attest      *AttestSpec       `yaml:"attest" json:"attest,omitempty"`
 	Params      map[string]string `yaml:"params" json:"params,omitempty"`
+}
+
+// GuideAddition marks a control vigil adds beyond the Hardening Guide.
+const GuideAddition = "addition"
+
+// IsAddition reports whether the control is vigil's, beyond the guide.
+func (c *Control) IsAddition() bool { return c.Section == nil }
+
+// GuideFrameworks are the mappings the guide gives the control (none for
+// an addition).
+func (c *Control) GuideFrameworks() Frameworks {
+	if c.Section == nil {
+		return Frameworks{}
+	}
+	return c.Section.Frameworks
 }
 
 // Applies reports whether the control is evaluated on an account.
@@ -140,8 +164,9 @@ func (c *Control) Applies(sub bool) bool {
 	return true
 }
 
-// Catalogue is the ordered list of controls.
+// Catalogue is the ordered list of controls, and the guide they follow.
 type Catalogue struct {
+	Guide    Guide      `yaml:"guide" json:"guide"`
 	Controls []*Control `yaml:"controls" json:"controls"`
 }
 
@@ -177,13 +202,18 @@ var idRE = regexp.MustCompile(`^[A-Z]+-[0-9]{2}$`)
 
 // ParseCatalogue reads a catalogue in the controls.yaml format and checks
 // every entry: unknown fields, missing texts, unknown checks, levels,
-// scopes, attestation kinds and parameters are errors.
+// scopes, attestation kinds and parameters are errors, and so are a
+// control whose level differs from its guide section's and a guide
+// section no control implements.
 func ParseCatalogue(data []byte) (*Catalogue, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var c Catalogue
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("catalogue: %w", err)
+	}
+	if err := checkGuide(&c.Guide); err != nil {
+		return nil, err
 	}
 	checks := checkTable()
 	seen := map[string]bool{}
@@ -204,6 +234,9 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			return nil, fmt.Errorf("%s: unknown check %q", where, ctl.Check)
 		}
 		seen[ctl.ID] = true
+		if err := resolveGuide(ctl, &c.Guide); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
 		if a := ctl.Attest; a != nil && !slices.Contains([]AttestKind{AttestBool, AttestMax, AttestList, AttestDate}, a.Value) {
 			return nil, fmt.Errorf("%s: attest.value must be bool, max, list or date", where)
 		}
@@ -219,6 +252,11 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			if _, err := ParseAge(v); err != nil && k != "max" {
 				return nil, fmt.Errorf("%s: params.%s: %w", where, k, err)
 			}
+		}
+	}
+	for _, s := range c.Guide.Sections {
+		if !slices.ContainsFunc(c.Controls, func(ctl *Control) bool { return ctl.Section == s }) {
+			return nil, fmt.Errorf("catalogue: guide section %s (%s): no control implements it", s.Section, s.Title)
 		}
 	}
 	return &c, nil

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestCatalogueCoversTheIssue(t *testing.T) {
 
 func TestParseCatalogueErrors(t *testing.T) {
 	const good = `controls:
-  - {id: X-01, title: T, area: a, level: L1, scope: main, check: attested, rationale: r, evidence: e, remediation: m, attest: {value: bool, meaning: m}}
+  - {id: X-01, title: T, area: a, level: L1, scope: main, check: attested, guide: addition, rationale: r, evidence: e, remediation: m, attest: {value: bool, meaning: m}}
 `
 	if _, err := ParseCatalogue([]byte(good)); err != nil {
 		t.Fatal(err)
@@ -47,6 +48,8 @@ func TestParseCatalogueErrors(t *testing.T) {
 		{"title: T, ", ""},
 		{"attest: {value: bool, meaning: m}", "attest: {value: maybe, meaning: m}"},
 		{"remediation: m,", "remediation: m, colour: red,"},
+		{"guide: addition", "guide: \"9.9\""},
+		{"guide: addition, ", ""},
 	} {
 		bad := strings.Replace(good, tt.edit, tt.want, 1)
 		if _, err := ParseCatalogue([]byte(bad)); err == nil {
@@ -82,4 +85,35 @@ func FuzzParseAge(f *testing.F) {
 			t.Errorf("ParseAge(%q) = %v", s, d)
 		}
 	})
+}
+
+func TestParseCatalogueGuideErrors(t *testing.T) {
+	const good = `guide:
+  name: G
+  sections:
+    - {section: "1.1", title: SSO, level: L1, frameworks: {cis: ["6.3"], nist: ["IA-2"]}}
+controls:
+  - {id: X-01, title: T, area: a, level: L1, scope: main, check: attested, guide: "1.1", vigil_frameworks: {cis: ["6.7"]}, rationale: r, evidence: e, remediation: m, attest: {value: bool, meaning: m}}
+`
+	cat, err := ParseCatalogue([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cat.Controls[0]
+	if !slices.Equal(c.Frameworks.CIS, []string{"6.3", "6.7"}) || !c.IsOwn(FrameworkCIS, "6.7") || c.IsOwn(FrameworkCIS, "6.3") ||
+		c.MappingText() != "guide 1.1: CIS 6.3; NIST IA-2 · vigil: CIS 6.7" {
+		t.Errorf("control %+v, mappings %q", c.Frameworks, c.MappingText())
+	}
+	for _, tt := range []struct{ edit, want, err string }{
+		{"level: L1, scope", "level: L2, scope", "the guide puts section 1.1 (SSO) at L1"},
+		{`cis: ["6.7"]`, `cis: ["6.3"]`, "CIS Controls v8 6.3 is already the guide's mapping"},
+		{`guide: "1.1"`, `guide: "1.2"`, `guide "1.2": want a section of G`},
+		{`guide: "1.1"`, `guide: addition`, "guide section 1.1 (SSO): no control implements it"},
+		{`section: "1.1", title: SSO, level: L1`, `section: "1.1", title: SSO, level: L5`, "level"},
+	} {
+		_, err := ParseCatalogue([]byte(strings.Replace(good, tt.edit, tt.want, 1)))
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%s → %s: err = %v, want %q", tt.edit, tt.want, err, tt.err)
+		}
+	}
 }

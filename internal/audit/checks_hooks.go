@@ -1,10 +1,13 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/vigilsec/vigil/internal/tlscheck"
 	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
@@ -12,31 +15,81 @@ func hookEvidence(w Webhook, note string) Evidence {
 	return Evidence{Resource: w.Resource, Field: w.Field, Value: redactURL(w.URL), Note: strings.TrimSpace(w.Kind + " " + w.Name + " " + note)}
 }
 
-// checkHTTPS (HOOK-01): every configured URL is https. A plain-http URL
-// fails even when part of the configuration could not be read.
+// checkHTTPS (HOOK-01): every configured URL is https and, when
+// certificates are checked, its host presents a chain valid for its name
+// over TLS 1.2 or newer with no certificate expiring soon. A plain-http
+// URL or a bad certificate fails even when part of the configuration could
+// not be read; a host that could not be reached leaves the control
+// unknown.
 func checkHTTPS(c *Control, s *Snapshot, e *env) Result {
-	var bad []Evidence
+	var bad, unclear, good []Evidence
+	plain := 0
 	for _, w := range s.Webhooks.Value {
-		if u, err := url.Parse(w.URL); err != nil || !strings.EqualFold(u.Scheme, "https") {
+		u, err := url.Parse(w.URL)
+		if err != nil || !strings.EqualFold(u.Scheme, "https") {
 			bad = append(bad, hookEvidence(w, ""))
+			plain++
+			continue
+		}
+		tr, checked := e.tls[w.URL]
+		switch {
+		case !checked:
+			good = append(good, hookEvidence(w, ""))
+		case tr.Err != "":
+			unclear = append(unclear, hookEvidence(w, "certificate not checked: "+tr.Err))
+		case !tr.OK():
+			bad = append(bad, hookEvidence(w, "certificate: "+problemText(tr)))
+		default:
+			good = append(good, hookEvidence(w, certNote(tr)))
 		}
 	}
+	n := len(s.Webhooks.Value)
 	switch {
 	case len(bad) > 0:
-		r := result(Fail, "%d of %d webhook URLs do not use HTTPS", len(bad), len(s.Webhooks.Value))
+		r := result(Fail, "%d of %d webhook URLs do not use HTTPS with a valid certificate (%d plain http, %d bad certificates)", len(bad), n, plain, len(bad)-plain)
+		if plain == len(bad) {
+			r.Summary = fmt.Sprintf("%d of %d webhook URLs do not use HTTPS", len(bad), n)
+		}
 		if s.Webhooks.Gap != nil {
 			r.Summary += "; " + s.Webhooks.Gap.String()
 		}
-		r.Evidence = bad
+		r.Evidence = append(bad, unclear...)
 		return r
 	case s.Webhooks.Gap != nil:
 		return gapResult(s.Webhooks.Gap)
+	case len(unclear) > 0:
+		r := result(Unknown, "%d of %d webhook URLs use HTTPS, but the certificate of %d could not be checked", n, n, len(unclear))
+		r.Evidence = append(unclear, good...)
+		return r
 	}
-	r := result(Pass, "%d webhook URLs, all HTTPS", len(s.Webhooks.Value))
-	for _, w := range s.Webhooks.Value {
-		r.Evidence = append(r.Evidence, hookEvidence(w, ""))
+	r := result(Pass, "%d webhook URLs, all HTTPS", n)
+	switch {
+	case n == 0:
+	case e.tls == nil:
+		r.Summary += " (certificates not checked: --check-tls checks them)"
+	default:
+		r.Summary += fmt.Sprintf(", each with a chain valid for its host, TLS 1.2 or newer, no certificate expiring within %s", FormatAge(cmp.Or(e.tlsWithin, tlscheck.DefaultExpiryWithin)))
 	}
+	r.Evidence = good
 	return r
+}
+
+// problemText joins a TLS check's problems.
+func problemText(r tlscheck.Result) string {
+	parts := make([]string, len(r.Problems))
+	for i, p := range r.Problems {
+		parts[i] = p.Detail
+	}
+	return strings.Join(parts, "; ")
+}
+
+// certNote is a good certificate's leaf fingerprint and expiry.
+func certNote(r tlscheck.Result) string {
+	leaf := r.Leaf()
+	if leaf == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s, certificate SHA-256 %s, expires %s", r.Version, leaf.SHA256, leaf.NotAfter.Format(time.DateOnly))
 }
 
 // checkSignature (HOOK-02): with probes, an endpoint that accepts an

@@ -1,25 +1,23 @@
 package audit
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // checkTokenRotation (CRED-04): the newest promotion in Monitor is within
 // the maximum age; an account younger than that passes; an attested date
-// stands in for events Monitor no longer keeps.
+// stands in for events Monitor no longer keeps. Without a promotion it
+// fails only when Monitor shows the whole window: a window reaching past
+// Monitor's retention is unknown, and the result says which days could not
+// be seen.
 func checkTokenRotation(c *Control, s *Snapshot, e *env) Result {
 	since := e.now.Add(-e.maxKeyAge)
 	var ev []Evidence
-	if s.Token.Gap == nil {
-		h := s.Token.Value
-		if !h.Promoted.IsZero() {
-			ev = append(ev, Evidence{Resource: h.PromotedSID, Field: "account-auth-token.promoted", Value: age(e.now, h.Promoted) + " ago", Date: h.Promoted})
-			if h.Promoted.After(since) {
-				r := result(Pass, "the Auth Token was rotated on %s, %s ago", day(h.Promoted), age(e.now, h.Promoted))
-				r.Evidence = ev
-				return r
-			}
+	h := s.Token.Value
+	if s.Token.Gap == nil && !h.Promoted.IsZero() {
+		ev = append(ev, Evidence{Resource: h.PromotedSID, Field: "account-auth-token.promoted", Value: age(e.now, h.Promoted) + " ago", Date: h.Promoted})
+		if h.Promoted.After(since) {
+			r := result(Pass, "the Auth Token was rotated on %s, %s ago", day(h.Promoted), age(e.now, h.Promoted))
+			r.Evidence = ev
+			return r
 		}
 	}
 	if acct := s.Account; !acct.Created.IsZero() && acct.Created.After(since) {
@@ -39,11 +37,20 @@ func checkTokenRotation(c *Control, s *Snapshot, e *env) Result {
 	if s.Token.Gap != nil {
 		return gapResult(s.Token.Gap)
 	}
-	r := result(Fail, "no Auth Token rotation in Monitor since %s (Monitor keeps 30 days of events on some plans: attest an older rotation's date if Monitor no longer shows it)", day(since))
-	if !s.Token.Value.Promoted.IsZero() {
-		r.Summary = fmt.Sprintf("the Auth Token was last rotated on %s, %s ago: more than %s", day(s.Token.Value.Promoted), age(e.now, s.Token.Value.Promoted), FormatAge(e.maxKeyAge))
+	if !h.Promoted.IsZero() {
+		r := result(Fail, "the Auth Token was last rotated on %s, %s ago: more than %s", day(h.Promoted), age(e.now, h.Promoted), FormatAge(e.maxKeyAge))
+		r.Evidence = ev
+		return r
 	}
-	r.Evidence = ev
+	shown := Evidence{Resource: s.Account.SID, Field: "Monitor retention", Value: "events shown since " + day(h.Shown.Since), Note: h.Shown.Why}
+	if !h.Shown.Since.IsZero() && h.Shown.Since.After(since) {
+		r := result(Unknown, "no Auth Token rotation in the last %s, all Monitor is known to show (since %s); the %s window reaches back to %s, and a rotation between %s and %s cannot be seen: attest its date if there was one",
+			age(e.now, h.Shown.Since), day(h.Shown.Since), FormatAge(e.maxKeyAge), day(since), day(since), day(h.Shown.Since))
+		r.Evidence = []Evidence{shown}
+		return r
+	}
+	r := result(Fail, "no Auth Token rotation in Monitor since %s, and Monitor shows that whole window", day(since))
+	r.Evidence = []Evidence{shown}
 	return r
 }
 

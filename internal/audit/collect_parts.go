@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,6 @@ func (c *collector) snapshot(ctx context.Context, t target, subs Part[[]Account]
 		return s
 	}
 	old := t.v2010().Services(ctx)
-	var numbers, apps, services Part[[]Webhook]
 	v1 := func(part func(*rest.Services)) func() {
 		return func() {
 			if t.own != nil {
@@ -54,27 +54,47 @@ func (c *collector) snapshot(ctx context.Context, t target, subs Part[[]Account]
 		}
 	}
 	parallel(
+		func() { s.Webhooks, s.Triggers = c.webhooks(ctx, t) },
 		func() { s.Keys = c.keys(ctx, old, sid, t.keyCred) },
-		func() { numbers = c.numbers(ctx, old, sid) },
-		func() { apps = c.apps(ctx, old, sid) },
-		func() { s.Triggers = c.triggers(ctx, old, sid) },
 		func() {
 			if t.acct.IsSub() {
 				s.Activity = c.activity(ctx, old, sid)
 			}
 		},
-		v1(func(svc *rest.Services) { services = c.services(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Countries = c.countries(ctx, svc, t.acct.IsSub()) }),
 		v1(func(svc *rest.Services) { s.PublicKeys = c.publicKeys(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Events = c.events(ctx, svc) }),
 		v1(func(svc *rest.Services) { s.Token = c.token(ctx, svc) }),
 	)
 	if t.own == nil {
-		services.Gap, s.Countries.Gap, s.PublicKeys.Gap = errNoOwnCredential, errNoOwnCredential, errNoOwnCredential
+		s.Countries.Gap, s.PublicKeys.Gap = errNoOwnCredential, errNoOwnCredential
 		s.Events.Gap, s.Token.Gap = errNoOwnCredential, errNoOwnCredential
 	}
-	s.Webhooks = joinHooks(numbers, apps, services, triggerHooks(s.Triggers))
 	return s
+}
+
+// webhooks reads every webhook URL of an account: its phone numbers',
+// TwiML applications', Messaging Services' and usage triggers' (the
+// triggers are returned too, for FRAUD-02).
+func (c *collector) webhooks(ctx context.Context, t target) (Part[[]Webhook], Part[[]Trigger]) {
+	old := t.v2010().Services(ctx)
+	sid := t.acct.SID
+	var numbers, apps, services Part[[]Webhook]
+	var triggers Part[[]Trigger]
+	parallel(
+		func() { numbers = c.numbers(ctx, old, sid) },
+		func() { apps = c.apps(ctx, old, sid) },
+		func() { triggers = c.triggers(ctx, old, sid) },
+		func() {
+			if t.own != nil {
+				services = c.services(ctx, t.own.Services(ctx))
+			}
+		},
+	)
+	if t.own == nil {
+		services.Gap = errNoOwnCredential
+	}
+	return joinHooks(numbers, apps, services, triggerHooks(triggers)), triggers
 }
 
 func (c *collector) keys(ctx context.Context, svc *rest.Services, sid string, keyCred bool) Part[[]Key] {
@@ -318,13 +338,14 @@ func (c *collector) token(ctx context.Context, svc *rest.Services) Part[TokenHis
 		}
 		return event(list[0]), nil
 	}
-	var errs [3]*rest.Error
+	var errs [4]*rest.Error
 	var evs [3]Event
 	types := []string{"account-auth-token.promoted", "account-auth-token.secondary-created", "account-auth-token.secondary-deleted"}
 	parallel(
 		func() { evs[0], errs[0] = newest(types[0]) },
 		func() { evs[1], errs[1] = newest(types[1]) },
 		func() { evs[2], errs[2] = newest(types[2]) },
+		func() { h.Shown, errs[3] = c.retention(ctx, svc) },
 	)
 	for _, err := range errs {
 		if err != nil {
@@ -335,6 +356,36 @@ func (c *collector) token(ctx context.Context, svc *rest.Services) Part[TokenHis
 	h.SecondaryCreated, h.SecondaryCreatedSID = evs[1].Date, evs[1].SID
 	h.SecondaryDeleted = evs[2].Date
 	return Part[TokenHistory]{Value: h}
+}
+
+// Monitor's documented retention: 30 days on every plan, 13 months with
+// the Administration, Security or Enterprise Edition.
+const (
+	monitorShortRetention = 30 * 24 * time.Hour
+	monitorLongMonths     = 13
+)
+
+// retention finds how far back Monitor shows the account's events: it
+// asks for the newest event older than the short retention. One means the
+// account keeps events for 13 months; none means only the last 30 days
+// are known to be shown (or nothing older happened, which Monitor cannot
+// tell apart).
+func (c *collector) retention(ctx context.Context, svc *rest.Services) (Retention, *rest.Error) {
+	short := c.now.Add(-monitorShortRetention)
+	var list []monitor.MonitorV1Event
+	err := c.call(ctx, "list Monitor events older than 30 days", func() (err error) {
+		list, err = svc.MonitorV1.ListEvent(&monitor.ListEventParams{EndDate: &short, PageSize: ptr(1), Limit: ptr(1)})
+		return err
+	})
+	if err != nil {
+		return Retention{}, err
+	}
+	if len(list) == 0 {
+		return Retention{Since: short, Why: "Monitor returned no event older than 30 days, the retention of every plan"}, nil
+	}
+	old := event(list[0])
+	return Retention{Since: c.now.AddDate(0, -monitorLongMonths, 0),
+		Why: fmt.Sprintf("Monitor returned an event from %s, so the account keeps events 13 months", old.Date.Format(time.DateOnly))}, nil
 }
 
 // activity sums a subaccount's traffic in the inactivity window. Standing

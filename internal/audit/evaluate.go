@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/tlscheck"
 	"github.com/vigilsec/vigil/internal/webhookprobe"
 )
 
@@ -17,6 +18,9 @@ type env struct {
 	attestMaxAge time.Duration
 	attest       *Attestations
 	probes       map[string]webhookprobe.Result // nil: webhooks were not probed
+	tls          map[string]tlscheck.Result     // by webhook URL; nil: certificates not checked
+	tlsWithin    time.Duration
+	project      *projectCheck // nil: no --project
 }
 
 // checkFunc decides one control on one account.
@@ -40,6 +44,7 @@ func checkTable() map[string]checkFunc {
 		"geo-permissions":       checkGeo,
 		"usage-triggers":        checkTriggers,
 		"public-keys":           checkPublicKeys,
+		"sdk-current":           checkSDK,
 	}
 }
 

@@ -33,12 +33,19 @@ func newFixture(t *testing.T, name, hooks string) *fixture {
 	if hooks != "" {
 		data = []byte(strings.ReplaceAll(string(data), "https://hooks.example", hooks))
 	}
-	seed, err := twiliotest.ParseSeed(data)
+	return seededFixture(t, string(data))
+}
+
+// seededFixture is an emulator on the test clock seeded with seed (the
+// twiliotest seed format).
+func seededFixture(t *testing.T, seed string) *fixture {
+	t.Helper()
+	parsed, err := twiliotest.ParseSeed([]byte(seed))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := twiliotest.NewServer(t, twiliotest.Options{Clock: twiliotest.NewClock(testNow).Now})
-	infos, err := srv.Apply(seed)
+	infos, err := srv.Apply(parsed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/tlscheck"
+	"github.com/vigilsec/vigil/internal/twiliosdk"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -43,6 +45,16 @@ type Options struct {
 	// ProbeWebhooks sends an unsigned request to every webhook URL.
 	ProbeWebhooks bool
 	ProbeClient   *http.Client
+	// TLS, when not nil, checks the certificate of every https webhook
+	// URL's host with these options (HOOK-01); nil leaves certificates
+	// unchecked, and HOOK-01 says so.
+	TLS *tlscheck.Options
+	// Project is the app's directory (or one manifest) whose Twilio helper
+	// libraries CODE-01 judges; empty skips CODE-01.
+	Project string
+	// SDKTable is the release table CODE-01 judges against; nil means the
+	// embedded one.
+	SDKTable *twiliosdk.Table
 	// Concurrency bounds simultaneous requests to Twilio (and probes).
 	// Zero means DefaultConcurrency.
 	Concurrency int
@@ -106,6 +118,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Notices = notices
+	if n, err := checkAttestedAccounts(o.Attestations, targets, subs); err != nil {
+		return nil, err
+	} else if n != "" {
+		rep.Notices = append(rep.Notices, n)
+	}
 	snaps := make([]*Snapshot, len(targets))
 	fs := make([]func(), len(targets))
 	for i, t := range targets {
@@ -123,12 +140,35 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if o.ProbeWebhooks {
 		e.probes = Probe(ctx, o.ProbeClient, webhookURLs(snaps), o.Concurrency)
 	}
+	if o.TLS != nil {
+		e.tls = checkCertificates(ctx, webhookURLs(snaps), *o.TLS, o.Concurrency)
+		e.tlsWithin = o.TLS.ExpiryWithin
+	}
+	e.project = checkProject(ctx, o.Project, o.SDKTable)
 	for _, s := range snaps {
 		rep.Accounts = append(rep.Accounts, assess(o, s, e))
 	}
 	rep.Notices = append(rep.Notices, rightsNotices(snaps)...)
 	rep.Finished = o.Now().UTC()
 	return rep, nil
+}
+
+// checkAttestedAccounts refuses attestations for accounts the audit does
+// not cover. When the account list could not be read, the subaccounts are
+// not known, and a notice says the check was not made.
+func checkAttestedAccounts(a *Attestations, targets []target, subs Part[[]Account]) (string, error) {
+	if a == nil {
+		return "", nil
+	}
+	audited := make([]string, len(targets))
+	for i, t := range targets {
+		audited[i] = t.acct.SID
+	}
+	err := a.CheckAccounts(audited)
+	if err != nil && subs.Gap != nil {
+		return "attestations naming other accounts than " + strings.Join(audited, ", ") + " were not checked: the account list could not be read", nil
+	}
+	return "", err
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -100,6 +100,17 @@ type Event struct {
 type TokenHistory struct {
 	Promoted, SecondaryCreated, SecondaryDeleted time.Time
 	PromotedSID, SecondaryCreatedSID             string
+	// Shown is how far back Monitor is known to show this account's
+	// events: 30 days on every plan, 13 months when it returned an event
+	// older than 30 days (Twilio keeps 13 months with the Administration,
+	// Security and Enterprise editions).
+	Shown Retention
+}
+
+// Retention is the span of history Monitor shows an account.
+type Retention struct {
+	Since time.Time // the oldest moment Monitor is known to show
+	Why   string    // how that is known
 }
 
 // Activity is usage in a window.

@@ -58,13 +58,18 @@ func (h *Handler) outbound(r *http.Request, body []byte, public string) *http.Re
 		hdr[k] = vs // shared, not copied: nothing changes them
 	}
 	removeHopHeaders(hdr, isSetUpstream)
-	hdr["X-Forwarded-For"] = []string{forwardedFor(r)}
+	added := make([]string, 0, 4) // one array for the values set here
+	set := func(k, v string) {
+		added = append(added, v)
+		hdr[k] = added[len(added)-1 : len(added) : len(added)]
+	}
+	set("X-Forwarded-For", forwardedFor(r))
 	if scheme, host, ok := publicSchemeHost(public); ok {
-		hdr["X-Forwarded-Proto"] = []string{scheme}
-		hdr["X-Forwarded-Host"] = []string{host}
+		set("X-Forwarded-Proto", scheme)
+		set("X-Forwarded-Host", host)
 	}
 	if _, ok := hdr["User-Agent"]; !ok {
-		hdr["User-Agent"] = []string{""} // not Go's own
+		set("User-Agent", "") // not Go's own
 	}
 	out := &http.Request{
 		Method:     r.Method,
@@ -77,6 +82,10 @@ func (h *Handler) outbound(r *http.Request, body []byte, public string) *http.Re
 	}
 	if len(body) > 0 {
 		out.ContentLength = int64(len(body))
+		// io.NopCloser over a *bytes.Reader, which the Transport knows
+		// to be in memory: it writes the head and body in one system
+		// call, where for a body of any other type it flushes the head
+		// first (two writes, each waking the upstream).
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
@@ -194,30 +203,31 @@ func (h *Handler) relay(w http.ResponseWriter, resp *http.Response, closeAfter b
 	w.WriteHeader(resp.StatusCode)
 	buf := h.buffers.Get()
 	defer h.buffers.Put(buf)
-	var err error
-	if resp.ContentLength < 0 {
-		err = copyFlushing(w, resp.Body, *buf)
-	} else {
-		_, err = io.CopyBuffer(writerOnly{w}, resp.Body, *buf)
-	}
+	err := copyBody(w, resp.Body, *buf, resp.ContentLength < 0)
 	for k, vs := range resp.Trailer {
 		dst[http.TrailerPrefix+k] = vs
 	}
 	return err
 }
 
-// copyFlushing copies a body of unknown length, flushing each piece to
-// the client, so that a streamed response streams through the proxy.
-func copyFlushing(w http.ResponseWriter, r io.Reader, buf []byte) error {
-	rc := http.NewResponseController(w)
+// copyBody copies a response body to the client through buf. With
+// flush, each piece is flushed as it comes, so that a streamed response
+// of unknown length streams through the proxy.
+func copyBody(w http.ResponseWriter, r io.Reader, buf []byte, flush bool) error {
+	var rc *http.ResponseController
+	if flush {
+		rc = http.NewResponseController(w)
+	}
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return werr
 			}
-			if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
-				return ferr
+			if flush {
+				if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
+					return ferr
+				}
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -228,9 +238,6 @@ func copyFlushing(w http.ResponseWriter, r io.Reader, buf []byte) error {
 		}
 	}
 }
-
-// writerOnly hides ReadFrom, so that the pooled buffer is used.
-type writerOnly struct{ io.Writer }
 
 func isTimeout(err error) bool {
 	var ne net.Error

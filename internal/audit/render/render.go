@@ -66,19 +66,9 @@ func countsLine(c audit.Counts) string {
 	return strings.Join(parts, ", ")
 }
 
-// mappings is "CIS 5.5; NIST IA-5, SC-12; SOC 2 CC6.1".
-func mappings(c *audit.Control) string {
-	var parts []string
-	for _, f := range []struct {
-		short string
-		ids   []string
-	}{{"CIS", c.Frameworks.CIS}, {"NIST", c.Frameworks.NIST}, {"SOC 2", c.Frameworks.SOC2}} {
-		if len(f.ids) > 0 {
-			parts = append(parts, f.short+" "+strings.Join(f.ids, ", "))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
+// mappings names the control's guide section, or that it is vigil's,
+// and its mappings with their origin (see audit.Control.MappingText).
+func mappings(c *audit.Control) string { return c.MappingText() }
 
 // evidenceLine is one piece of evidence as a line of text.
 func evidenceLine(e audit.Evidence) string {

@@ -25,6 +25,12 @@ var testNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 // attestations, without probing, on a fixed clock.
 func neglectedReport(t *testing.T) *audit.Report {
 	t.Helper()
+	return neglectedReportAt(t, audit.L3)
+}
+
+// neglectedReportAt is neglectedReport at another level.
+func neglectedReportAt(t *testing.T, level audit.Level) *audit.Report {
+	t.Helper()
 	seed, err := twiliotest.LoadSeed("../testdata/neglected.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +50,7 @@ func neglectedReport(t *testing.T) *audit.Report {
 	}
 	rep, err := audit.Run(context.Background(), audit.Options{
 		Twilio:       rest.Config{AccountSID: infos[0].SID, Password: infos[0].AuthToken, BaseURL: srv.URL},
-		Level:        audit.L3,
+		Level:        level,
 		Attestations: att,
 		Now:          func() time.Time { return testNow },
 		Version:      "test",
@@ -175,6 +181,44 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	for _, want := range []string{"Summary by profile level", "CIS Controls v8", "NIST 800-53 rev 5", "SOC 2", "@media print", "CRED-03", "Remediation."} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
+// TestTextGivesEveryReason: each SKIPPED and UNKNOWN line of the text
+// report is followed by why, whatever made it so (--skip, the level, a
+// suspended account, a missing attestation, missing rights).
+func TestTextGivesEveryReason(t *testing.T) {
+	rep := neglectedReportAt(t, audit.L1)
+	rep.Accounts[0].Results = append(rep.Accounts[0].Results,
+		audit.Result{Control: rep.Controls[0], ControlID: rep.Controls[0].ID, Status: audit.Skipped, Summary: "skipped with --skip"},
+		audit.Result{Control: rep.Controls[1], ControlID: rep.Controls[1].ID, Status: audit.Unknown})
+	var buf bytes.Buffer
+	if err := Text(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	n := 0
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) == 0 || (f[0] != "SKIPPED" && f[0] != "UNKNOWN") {
+			continue
+		}
+		n++
+		next := ""
+		if i+1 < len(lines) {
+			next = lines[i+1]
+		}
+		if !strings.HasPrefix(next, "           ") || strings.TrimSpace(next) == "" {
+			t.Errorf("%q has no reason after it (next line %q)", l, next)
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d SKIPPED/UNKNOWN lines in\n%s", n, buf.String())
+	}
+	for _, want := range []string{"skipped with --skip", "above the chosen level L1", "unknown: the evidence could not be had, and no reason was recorded"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("missing %q", want)
 		}
 	}
 }

@@ -50,10 +50,14 @@ func Text(w io.Writer, r *audit.Report) error {
 func textResult(b *bufio.Writer, res audit.Result) {
 	c := res.Control
 	fmt.Fprintf(b, "  %-8s %-8s %s  %s\n", strings.ToUpper(res.Status.String()), c.ID, c.Level, c.Title)
-	if res.Status == audit.Pass || res.Status == audit.Skipped {
+	switch res.Status {
+	case audit.Pass:
+		return
+	case audit.Skipped:
+		fmt.Fprintf(b, "           %s\n", reason(res))
 		return
 	}
-	fmt.Fprintf(b, "           %s\n", res.Summary)
+	fmt.Fprintf(b, "           %s\n", reason(res))
 	for i, e := range res.Evidence {
 		if i == maxTextEvidence {
 			fmt.Fprintf(b, "           - … and %d more\n", len(res.Evidence)-i)
@@ -67,4 +71,19 @@ func textResult(b *bufio.Writer, res audit.Result) {
 	if res.Status == audit.Fail {
 		fmt.Fprintf(b, "           fix: %s\n", c.Remediation)
 	}
+}
+
+// reason is a result's summary, or, should a check ever leave it empty,
+// what the status means: no SKIPPED or UNKNOWN line goes without a why.
+func reason(res audit.Result) string {
+	if s := strings.TrimSpace(res.Summary); s != "" {
+		return s
+	}
+	switch res.Status {
+	case audit.Skipped:
+		return "skipped: no reason was recorded"
+	case audit.Unknown:
+		return "unknown: the evidence could not be had, and no reason was recorded"
+	}
+	return res.Status.String()
 }
