@@ -7,7 +7,8 @@
 // database as the store: SQLite in one process, or Postgres shared by any
 // number of workers. Jobs: poll (enqueue a sync of every source), sync a
 // source (list a GitHub organisation or GitLab group), scan a repository
-// or image, verify an incident, re-verify those due, notify.
+// or image, verify an incident, re-verify those due, notify, and for each
+// Twilio account of the fleet file its hardening audit and exposure check.
 package fleet
 
 import (
@@ -71,6 +72,7 @@ type Options struct {
 // driver's transaction type.
 type jobClient interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -144,11 +145,16 @@ func TestIncremental(t *testing.T) {
 	repos, _ := w.conn.Repositories(context.Background(), 0, false)
 	scans := repos[0].Scans
 
-	// Nothing new: no scan recorded.
+	// Nothing new: the remote's refs are the ones scanned, so nothing is
+	// fetched (no scan job even runs) and no scan is recorded.
+	mark := w.lastJob()
 	w.pass(toml)
 	repos, _ = w.conn.Repositories(context.Background(), 0, false)
 	if repos[0].Scans != scans {
 		t.Errorf("a pass with nothing new scanned again (%d → %d)", scans, repos[0].Scans)
+	}
+	if got := w.scanJobsSince(mark); len(got) != 0 {
+		t.Errorf("a pass with nothing new ran scan jobs for repositories %v", got)
 	}
 
 	// Force-push: the last commit is replaced by one with another secret
@@ -233,6 +239,53 @@ token_env = "LOCKED_TOKEN"
 	if len(ins) != 1 || ins[0].OccurrenceCount != 2 {
 		t.Fatalf("after fixing the token: %+v", ins)
 	}
+	// With nothing new, the private repository is asked for its refs
+	// with the token and not scanned; those that failed are tried again.
+	mark := w.lastJob()
+	w.pass(toml)
+	ids := map[int64]bool{}
+	for _, id := range w.scanJobsSince(mark) {
+		ids[id] = true
+	}
+	for _, r := range repos {
+		if want := r.URL != locked.URLOf("private"); ids[r.ID] != want {
+			t.Errorf("%s: scanned %v, want %v", r.URL, ids[r.ID], want)
+		}
+	}
+}
+
+// lastJob is the id of the last job enqueued.
+func (w *world) lastJob() int64 {
+	w.t.Helper()
+	var id int64
+	if err := w.conn.DB().QueryRow("SELECT COALESCE(MAX(id), 0) FROM river_job").Scan(&id); err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}
+
+// scanJobsSince lists the repositories of the scan jobs enqueued after
+// job id.
+func (w *world) scanJobsSince(id int64) []int64 {
+	w.t.Helper()
+	rows, err := w.conn.DB().Query("SELECT json(args) FROM river_job WHERE kind = 'vigil_fleet_scan' AND id > ? ORDER BY id", id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var raw []byte
+		var a ScanArgs
+		if err := rows.Scan(&raw); err != nil {
+			w.t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &a); err != nil {
+			w.t.Fatal(err)
+		}
+		out = append(out, a.RepositoryID)
+	}
+	return out
 }
 
 func TestMain(m *testing.M) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"github.com/vigilsec/vigil/fleet/store"
 )
 
 // Queues.
@@ -111,6 +112,8 @@ func (f *Fleet) workers() *river.Workers {
 	river.AddWorker(ws, &worker[ScanArgs]{work: func(ctx context.Context, a ScanArgs) error { return f.scan(ctx, a.RepositoryID) }, timeout: f.opts.JobTimeout})
 	river.AddWorker(ws, &worker[VerifyArgs]{work: func(ctx context.Context, a VerifyArgs) error { return f.verify(ctx, a.IncidentID, "") }, timeout: short})
 	river.AddWorker(ws, &worker[ReverifyArgs]{work: func(ctx context.Context, _ ReverifyArgs) error { return f.reverifyDue(ctx) }, timeout: short})
+	river.AddWorker(ws, &worker[TwilioAuditArgs]{work: func(ctx context.Context, a TwilioAuditArgs) error { return f.auditTwilio(ctx, a.SourceID) }, timeout: f.opts.JobTimeout})
+	river.AddWorker(ws, &worker[TwilioExposureArgs]{work: func(ctx context.Context, a TwilioExposureArgs) error { return f.exposeTwilio(ctx, a.SourceID) }, timeout: f.opts.JobTimeout})
 	river.AddWorker(ws, &worker[NotifyArgs]{work: func(ctx context.Context, a NotifyArgs) error { return f.notify(ctx, a) }, timeout: short})
 	return ws
 }
@@ -120,6 +123,18 @@ func (f *Fleet) workers() *river.Workers {
 func (f *Fleet) insert(ctx context.Context, args river.JobArgs) error {
 	if _, err := f.jobs.Insert(ctx, args, nil); err != nil {
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// insertMany enqueues jobs in one statement; duplicates of jobs waiting or
+// running are skipped, as by insert.
+func (f *Fleet) insertMany(ctx context.Context, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	if _, err := f.jobs.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("enqueue %d %s: %w", len(params), params[0].Args.Kind(), err)
 	}
 	return nil
 }
@@ -148,18 +163,34 @@ func (f *Fleet) ReverifyNow(ctx context.Context, incidentID int64, actor string)
 	return f.store.AddEvent(ctx, storeEvent(incidentID, actor, "reverify_requested"))
 }
 
-// poll enqueues a sync of every enabled source.
+// poll syncs every enabled source: a GitHub organisation or GitLab group
+// is listed by a job of its own; repositories and images named in the
+// fleet file are brought up to date here, all at once, and the scans of
+// those that may have something new enqueued.
 func (f *Fleet) poll(ctx context.Context) error {
 	srcs, err := f.store.Sources(ctx)
 	if err != nil {
 		return err
 	}
+	var named []store.Source
+	var listed []river.InsertManyParams
 	for _, s := range srcs {
-		if err := f.insert(ctx, SyncSourceArgs{SourceID: s.ID}); err != nil {
-			return err
+		switch s.Kind {
+		case "github", "gitlab":
+			listed = append(listed, river.InsertManyParams{Args: SyncSourceArgs{SourceID: s.ID}})
+		case "twilio":
+			// audited by its own jobs
+		default:
+			named = append(named, s)
 		}
 	}
-	return nil
+	if err := f.insertMany(ctx, listed); err != nil {
+		return err
+	}
+	if err := f.enqueueTwilio(ctx, srcs); err != nil {
+		return err
+	}
+	return f.syncNamed(ctx, named)
 }
 
 // Idle reports whether no job is waiting or running.

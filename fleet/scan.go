@@ -177,6 +177,14 @@ func (f *Fleet) scanHistory(ctx context.Context, m *mirror.Mirror, revs []string
 	if err != nil {
 		return nil, err
 	}
+	oids := make([]string, 0, len(fs))
+	for i := range fs {
+		oids = append(oids, fs[i].Origin.Blob)
+	}
+	blobs, err := m.ReadBlobs(ctx, oids)
+	if err != nil {
+		f.log.Warn("secrets not located in their blobs", "mirror", m.URL, "err", err)
+	}
 	out := make([]store.Found, 0, len(fs))
 	for i := range fs {
 		fd := &fs[i]
@@ -184,10 +192,8 @@ func (f *Fleet) scanHistory(ctx context.Context, m *mirror.Mirror, revs []string
 		if c := fd.Origin.Commit; c != nil {
 			occ.Commit, occ.Author, occ.AuthorEmail, occ.Date = c.SHA, c.Author, c.Email, c.Date
 		}
-		if fd.Origin.Blob != "" {
-			if data, err := m.ReadBlob(ctx, fd.Origin.Blob); err == nil {
-				occ.SpanStart = locate(data, fd.Origin.Line, fd.Origin.Column, fd.Secret.Reveal())
-			}
+		if data, ok := blobs[fd.Origin.Blob]; ok {
+			occ.SpanStart = locate(data, fd.Origin.Line, fd.Origin.Column, fd.Secret.Reveal())
 		}
 		out = append(out, toFound(fd, occ))
 	}

@@ -91,17 +91,15 @@ func (f *Fleet) syncSource(ctx context.Context, id int64) error {
 		}
 		return err
 	}
-	var keep []int64
-	for _, r := range repos {
-		r.SourceID = id
-		rid, err := f.store.UpsertRepository(ctx, r)
-		if err != nil {
-			return err
-		}
-		keep = append(keep, rid)
-		if err := f.insert(ctx, ScanArgs{RepositoryID: rid}); err != nil {
-			return err
-		}
+	for i := range repos {
+		repos[i].SourceID, repos[i].Enabled = id, true
+	}
+	keep, err := f.store.UpsertRepositories(ctx, repos)
+	if err != nil {
+		return err
+	}
+	for i := range repos {
+		repos[i].ID = keep[i]
 	}
 	if src.Kind == "github" || src.Kind == "gitlab" {
 		n, err := f.store.MarkMissing(ctx, id, keep)
@@ -112,7 +110,57 @@ func (f *Fleet) syncSource(ctx context.Context, id int64) error {
 			f.log.Warn("repositories no longer listed: kept, marked gone", "source", src.Name, "count", n)
 		}
 	}
-	return nil
+	return f.enqueueScans(ctx, repos)
+}
+
+// syncNamed brings the repositories and images the fleet file names
+// itself up to date (a repository's row is written only when new or
+// changed) and enqueues the scans of those that may have something new.
+func (f *Fleet) syncNamed(ctx context.Context, srcs []store.Source) error {
+	if len(srcs) == 0 {
+		return nil
+	}
+	known, err := f.store.Repositories(ctx, 0, true)
+	if err != nil {
+		return err
+	}
+	byURL := make(map[string]store.Repository, len(known))
+	for _, r := range known {
+		byURL[r.URL] = r
+	}
+	var polled []int64
+	var watch, write []store.Repository
+	for _, src := range srcs {
+		repos, err := f.listSource(ctx, src)
+		if err != nil {
+			f.log.Warn("source failed", "source", src.Name, "err", err)
+			if perr := f.store.SourcePolled(ctx, src.ID, err.Error()); perr != nil {
+				return perr
+			}
+			continue
+		}
+		polled = append(polled, src.ID)
+		for _, r := range repos {
+			r.SourceID, r.Enabled = src.ID, true
+			k, ok := byURL[r.URL]
+			if ok && k.SourceID == r.SourceID && k.Name == r.Name && k.Kind == r.Kind && k.TokenEnv == r.TokenEnv && k.Enabled {
+				watch = append(watch, k)
+				continue
+			}
+			write = append(write, r)
+		}
+	}
+	ids, err := f.store.UpsertRepositories(ctx, write)
+	if err != nil {
+		return err
+	}
+	for i := range write {
+		write[i].ID = ids[i]
+	}
+	if err := f.store.SourcesPolled(ctx, polled); err != nil {
+		return err
+	}
+	return f.enqueueScans(ctx, append(watch, write...))
 }
 
 var errBadSpec = errors.New("bad source")

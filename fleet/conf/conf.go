@@ -29,6 +29,7 @@ const DefaultFile = "fleet.toml"
 const (
 	DefaultInterval = 5 * time.Minute
 	DefaultReverify = 24 * time.Hour
+	DefaultAudit    = 24 * time.Hour
 )
 
 // Fleet is the content of a fleet file.
@@ -38,6 +39,9 @@ type Fleet struct {
 	Interval Duration `toml:"interval" json:"interval"`
 	// Reverify is how often each open incident is verified again.
 	Reverify Duration `toml:"reverify" json:"reverify"`
+	// Audit is how often each [[twilio]] account is audited and checked
+	// for exposure (the check covers the time since the last one).
+	Audit Duration `toml:"audit" json:"audit"`
 	// Verify sends each new credential to its provider to ask whether it
 	// is live. It is off unless set: verifying sends the credential.
 	Verify bool `toml:"verify" json:"verify"`
@@ -172,6 +176,10 @@ func Load(path string) (*Fleet, []*SourceError, error) {
 		return nil, nil, fmt.Errorf("fleet file: %w", err)
 	}
 	f, bad, err := Parse(data)
+	var le *LineError
+	if errors.As(err, &le) {
+		return nil, nil, fmt.Errorf("fleet file %s:%d: %s", path, le.Line, le.Msg)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("fleet file %s: %w", path, err)
 	}
@@ -181,6 +189,14 @@ func Load(path string) (*Fleet, []*SourceError, error) {
 	return f, bad, nil
 }
 
+// LineError is a fleet file that is not valid TOML, at Line (1-based).
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
 // Parse reads a fleet file's content (see Load).
 func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	var f Fleet
@@ -188,7 +204,7 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, fmt.Errorf("line %d: %s", pe.Position.Line, pe.Message)
+			return nil, nil, &LineError{Line: pe.Position.Line, Msg: pe.Message}
 		}
 		return nil, nil, err
 	}
@@ -204,6 +220,9 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	}
 	if f.Reverify == 0 {
 		f.Reverify = Duration(DefaultReverify)
+	}
+	if f.Audit == 0 {
+		f.Audit = Duration(DefaultAudit)
 	}
 	if f.Confidence == 0 {
 		f.Confidence = vigil.Medium

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -17,14 +19,7 @@ func (m *Mirror) Refs(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	refs := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		oid, ref, ok := strings.Cut(line, " ")
-		if ok {
-			refs[ref] = oid
-		}
-	}
-	return refs, nil
+	return parseRefs(string(out), " "), nil
 }
 
 // NewRevs returns the revisions of what a scan has not seen: the tips of
@@ -71,12 +66,9 @@ func (m *Mirror) existing(ctx context.Context, oids []string) ([]string, error) 
 	if len(oids) == 0 {
 		return nil, nil
 	}
-	cmd := exec.CommandContext(ctx, "git", "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	cmd.Dir = m.Dir
-	cmd.Stdin = strings.NewReader(strings.Join(oids, "\n") + "\n")
-	out, err := cmd.Output()
+	out, err := m.catFile(ctx, "--batch-check=%(objectname) %(objecttype)", oids)
 	if err != nil {
-		return nil, fmt.Errorf("git cat-file: %w", err)
+		return nil, err
 	}
 	var have []string
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -95,6 +87,62 @@ func (m *Mirror) ReadBlob(ctx context.Context, oid string) ([]byte, error) {
 		return nil, fmt.Errorf("%q is not an object id", oid)
 	}
 	return m.git(ctx, false, "cat-file", "blob", oid)
+}
+
+// catFile runs 'git cat-file MODE' on the objects, one per line.
+func (m *Mirror) catFile(ctx context.Context, mode string, oids []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", "cat-file", mode)
+	cmd.Dir = m.Dir
+	cmd.Stdin = strings.NewReader(strings.Join(oids, "\n") + "\n")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	return out, nil
+}
+
+// ReadBlobs returns the content of blobs, read by one 'git cat-file
+// --batch'; a blob the mirror does not have is left out.
+func (m *Mirror) ReadBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	seen := map[string]bool{}
+	var ask []string
+	for _, oid := range oids {
+		if !seen[oid] && isHex(oid) {
+			seen[oid] = true
+			ask = append(ask, oid)
+		}
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	raw, err := m.catFile(ctx, "--batch", ask)
+	if err != nil {
+		return nil, err
+	}
+	r := bufio.NewReader(bytes.NewReader(raw))
+	for range ask {
+		head, err := r.ReadString('\n')
+		if err != nil {
+			return nil, fmt.Errorf("git cat-file: %w", err)
+		}
+		f := strings.Fields(head)
+		if len(f) != 3 {
+			continue // "OID missing"
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return nil, fmt.Errorf("git cat-file: bad header %q", head)
+		}
+		data := make([]byte, n+1) // content and its newline
+		if _, err := io.ReadFull(r, data); err != nil {
+			return nil, fmt.Errorf("git cat-file: %w", err)
+		}
+		if f[1] == "blob" {
+			out[f[0]] = data[:n]
+		}
+	}
+	return out, nil
 }
 
 // HeadBlob returns the content of path at HEAD, or nil when HEAD has no

@@ -29,12 +29,15 @@ type Migration struct {
 }
 
 // Migrations returns the schema's versions for a dialect, oldest first.
-func Migrations(d Dialect) ([]Migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+func Migrations(d Dialect) ([]Migration, error) { return migrationsIn(migrationFiles, d) }
+
+func migrationsIn(files fs.FS, d Dialect) ([]Migration, error) {
+	names, err := fs.Glob(files, "migrations/*.sql")
 	if err != nil {
 		return nil, err
 	}
 	byVersion := map[int]Migration{}
+	shared := map[int]string{}
 	for _, n := range names {
 		base := path.Base(n)
 		num, rest, ok := strings.Cut(base, "_")
@@ -47,10 +50,18 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if specific && only != string(d) {
 			continue
 		}
+		if !specific {
+			if other, dup := shared[v]; dup {
+				// Two features numbered their tables alike (branches
+				// merged): one would be silently left out.
+				return nil, fmt.Errorf("migrations %s and %s have the same version: renumber one", other, base)
+			}
+			shared[v] = base
+		}
 		if _, dup := byVersion[v]; dup && !specific {
 			continue // a dialect's own file wins over the shared one
 		}
-		data, err := migrationFiles.ReadFile(n)
+		data, err := fs.ReadFile(files, n)
 		if err != nil {
 			return nil, err
 		}

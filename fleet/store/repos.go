@@ -99,14 +99,18 @@ func (s *Store) SourcePolled(ctx context.Context, id int64, errMsg string) error
 // UpsertRepository adds a repository (by URL) or updates its name, source
 // and token variable; a repository seen again is no longer gone.
 func (s *Store) UpsertRepository(ctx context.Context, r Repository) (int64, error) {
+	return s.upsertRepository(ctx, s.db, r, s.nowMS())
+}
+
+func (s *Store) upsertRepository(ctx context.Context, q querier, r Repository, now int64) (int64, error) {
 	var id int64
 	var src any
 	if r.SourceID != 0 {
 		src = r.SourceID
 	}
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO fleet_repositories (source_id, name, url, kind, token_env, enabled, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)
+	err := q.QueryRowContext(ctx, s.q(`INSERT INTO fleet_repositories (source_id, name, url, kind, token_env, enabled, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)
 ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, name = excluded.name, kind = excluded.kind, token_env = excluded.token_env, enabled = TRUE, gone = FALSE
-RETURNING id`), src, r.Name, r.URL, r.Kind, r.TokenEnv, s.nowMS()).Scan(&id)
+RETURNING id`), src, r.Name, r.URL, r.Kind, r.TokenEnv, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store repository %s: %w", r.URL, err)
 	}

@@ -19,6 +19,10 @@ func Vigil() []Rule {
 			From: public,
 			To:   Internal,
 			Except: []string{
+				// The fleet runs the same audit and exposure check as
+				// the commands, as jobs; it is run by cmd/vigil.
+				"./fleet -> ./internal/audit",
+				"./fleet -> ./internal/exposure",
 				"./fleet/enumerate -> ./internal/ctxtime",
 				"./passphrase -> ./passphrase/internal/guess",
 				"./report -> ./internal/atomicfile",
