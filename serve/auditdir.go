@@ -13,7 +13,7 @@ import (
 
 // DirAudits reads audit runs from a directory of JSON reports written by
 // 'vigil twilio audit --format json --output DIR/NAME.json' (one file per
-// run). It stands in until the fleet stores audit runs itself.
+// run), for audits run outside the fleet.
 type DirAudits struct {
 	Dir string
 }

@@ -58,7 +58,7 @@ anywhere else. No page ever shows a secret.`,
 	fl.StringVar(&f.key, "tls-key", "", "the certificate's private key (PEM)")
 	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (behind a proxy that terminates TLS; implied by --tls-cert)")
 	fl.StringVar(&f.journals, "journals", "", "directory of the journals of rotations started from the console (default: rotations/ beside the database)")
-	fl.StringVar(&f.audits, "audits", "", "directory of Twilio audit reports ('vigil twilio audit --format json') to show")
+	fl.StringVar(&f.audits, "audits", "", "show Twilio audit reports ('vigil twilio audit --format json') from `DIR` instead of the runs the fleet stored")
 	cmd.AddCommand(newServeUserCmd(a), newServeTokenCmd(a))
 	return cmd
 }
@@ -84,6 +84,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if opts.Twilio.JournalDir == "" {
 		opts.Twilio.JournalDir = a.defaultJournals(c)
 	}
+	opts.Audits = serve.StoreAudits{Store: c.Store}
 	if f.audits != "" {
 		opts.Audits = serve.DirAudits{Dir: f.audits}
 	}
