@@ -25,10 +25,9 @@ var cheap = password.Params{Memory: 64, Time: 1, Threads: 1}
 
 // fakeJobs records what the console asked the fleet to do.
 type fakeJobs struct {
-	mu        sync.Mutex
-	reverify  []int64
-	scans     []int64
-	failAfter bool
+	mu       sync.Mutex
+	reverify []int64
+	scans    []int64
 }
 
 func (j *fakeJobs) ReverifyNow(_ context.Context, id int64, _ string) error {

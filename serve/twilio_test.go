@@ -120,7 +120,7 @@ func TestRotateFromConsole(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.StatusCode)
 	}
-	body = tf.await(page, "finish")
+	tf.await(page, "finish")
 	newSID, newSecret := tf.field("TWILIO_API_KEY"), tf.field("TWILIO_API_SECRET")
 	k, ok := tf.emu.Key(newSID)
 	if !ok || newSID == tf.old.SID || k.Secret.Reveal() != newSecret {

@@ -194,7 +194,7 @@ func TestActionConfig(t *testing.T) {
 func TestFirstTag(t *testing.T) {
 	root := repoRoot(t)
 	readme := readFile(t, filepath.Join(root, "README.md"))
-	m := regexp.MustCompile("(?m)^git tag (v\\d+\\.\\d+\\.\\d+) && git push origin (v\\d+\\.\\d+\\.\\d+)$").FindStringSubmatch(readme)
+	m := regexp.MustCompile(`(?m)^git tag (v\d+\.\d+\.\d+) && git push origin (v\d+\.\d+\.\d+)$`).FindStringSubmatch(readme)
 	if m == nil || m[1] != m[2] {
 		t.Fatal("the README has no one-line first tag (git tag vX.Y.Z && git push origin vX.Y.Z)")
 	}
