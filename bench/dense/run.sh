@@ -26,11 +26,12 @@ if [ -n "${BASE:-}" ]; then
 	tools+=(vigil-base)
 fi
 
-# name → the unit repeated on one line.
+# name → the unit repeated on one line (the names say the unit in words,
+# so that the figures quoted in bench/README do not read as assignments).
 declare -A units=(
-	[password=]='password='
-	[auth:]='auth:'
-	[password=\;]='password=;'
+	[password-eq]='password='
+	[auth-colon]='auth:'
+	[password-eq-semi]='password=;'
 	[url-user@]='a://b@'
 	[tail-or]='key= || '
 	[quoted]='password = "x" '
