@@ -78,6 +78,19 @@ func (f *fleetFlags) open(ctx context.Context, a *app) (*store.Conn, error) {
 	return c, nil
 }
 
+// openMigrated opens the store and brings its schema up to date.
+func (f *fleetFlags) openMigrated(ctx context.Context, a *app) (*store.Conn, error) {
+	c, err := f.open(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Migrate(ctx); err != nil {
+		c.Close()
+		return nil, runtimeError(err, "")
+	}
+	return c, nil
+}
+
 // load reads the fleet file; bad entries are reported and left out.
 func (f *fleetFlags) load(a *app) (*conf.Fleet, int, error) {
 	fl, bad, err := conf.Load(f.file)

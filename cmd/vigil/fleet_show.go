@@ -18,14 +18,11 @@ func newFleetStatusCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := f.open(ctx, a)
+			c, err := f.openMigrated(ctx, a)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if _, err := c.Migrate(ctx); err != nil {
-				return runtimeError(err, "")
-			}
 			repos, err := c.Repositories(ctx, 0, true)
 			if err != nil {
 				return runtimeError(err, "")
@@ -100,14 +97,11 @@ func newFleetIncidentsCmd(a *app) *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageError(fmt.Errorf("--format %q: want text or json", format))
 			}
-			c, err := f.open(ctx, a)
+			c, err := f.openMigrated(ctx, a)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if _, err := c.Migrate(ctx); err != nil {
-				return runtimeError(err, "")
-			}
 			page, err := c.ListIncidents(ctx, filter)
 			if err != nil {
 				return runtimeError(err, "")

@@ -51,14 +51,11 @@ func newServeUserAddCmd(a *app) *cobra.Command {
 			if err := password.Check(pw); err != nil {
 				return usageError(err)
 			}
-			c, err := f.open(ctx, a)
+			c, err := f.openMigrated(ctx, a)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if _, err := c.Migrate(ctx); err != nil {
-				return runtimeError(err, "")
-			}
 			u, err := serve.AddUser(ctx, c.Store, password.Default(), name, role, pw)
 			if errors.Is(err, store.ErrExists) {
 				return usageError(fmt.Errorf("user %q already exists", name))
@@ -87,14 +84,11 @@ func newServeUserListCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := f.open(ctx, a)
+			c, err := f.openMigrated(ctx, a)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if _, err := c.Migrate(ctx); err != nil {
-				return runtimeError(err, "")
-			}
 			us, err := c.Users(ctx)
 			if err != nil {
 				return runtimeError(err, "")
@@ -127,14 +121,11 @@ func newServeTokenCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			c, err := f.open(ctx, a)
+			c, err := f.openMigrated(ctx, a)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if _, err := c.Migrate(ctx); err != nil {
-				return runtimeError(err, "")
-			}
 			u, err := c.UserByName(ctx, user)
 			if errors.Is(err, store.ErrNotFound) {
 				return withHint(usageError(fmt.Errorf("no user %q", user)), "create it first with 'vigil serve user add'")
