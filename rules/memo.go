@@ -92,21 +92,37 @@ func (vc *valueCursors) reset(n int) {
 }
 
 // literalCursor finds, for one lower-case literal, its next occurrence
-// (ignoring ASCII case) at or after offsets asked in increasing order.
+// (ignoring ASCII case) in windows asked in increasing order. It searches
+// only as far as a window reaches, so a chunk of which only a few windows
+// are asked about (the regions around a history's edits) is not read to
+// its end for every literal, and it never searches a byte range twice.
 type literalCursor struct {
-	from int // the offset last asked about
-	at   int // the first occurrence at or after from, or -1 for none
+	from int // the start of the range last searched
+	to   int // its end: occurrences ending at or before to are known
+	at   int // the first occurrence in [from, to), or -1 for none
 }
 
-// next returns the first occurrence of lit at or after pos, or -1.
-func (lc *literalCursor) next(data []byte, lit []byte, pos int) int {
-	if pos >= lc.from && (lc.at < 0 || pos <= lc.at) {
-		lc.from = pos
-		return lc.at
+// next returns the first occurrence of lit at or after pos that ends at or
+// before end, or, when it knows of one further on, that one (the caller
+// checks the bound); -1 when there is none before end.
+func (lc *literalCursor) next(data []byte, lit []byte, pos, end int) int {
+	start := pos
+	if pos >= lc.from {
+		switch {
+		case lc.at >= pos:
+			return lc.at
+		case lc.at < 0 && end <= lc.to:
+			return -1
+		case lc.at < 0:
+			start = max(pos, lc.to-len(lit)+1)
+		}
 	}
-	lc.from, lc.at = pos, indexFold(data[pos:], lit)
-	if lc.at >= 0 {
-		lc.at += pos
+	end = min(end, len(data))
+	lc.from, lc.to, lc.at = pos, end, -1
+	if start < end {
+		if i := indexFold(data[start:end], lit); i >= 0 {
+			lc.at = start + i
+		}
 	}
 	return lc.at
 }
@@ -123,7 +139,7 @@ func (s *scratch) literalsIn(data []byte, lits [][]byte, key literalKey, a, b in
 	if cur == nil {
 		cur = make([]literalCursor, len(lits))
 		for i := range cur {
-			cur[i] = literalCursor{from: len(data) + 1}
+			cur[i] = literalCursor{from: len(data) + 1, at: -1}
 		}
 		s.literals[key] = cur
 	}
@@ -131,7 +147,7 @@ func (s *scratch) literalsIn(data []byte, lits [][]byte, key literalKey, a, b in
 		if len(lit) == 0 {
 			continue
 		}
-		if at := cur[i].next(data, lit, a); at >= 0 && at+len(lit) <= b {
+		if at := cur[i].next(data, lit, a, b); at >= 0 && at+len(lit) <= b {
 			return true
 		}
 	}
