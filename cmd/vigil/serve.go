@@ -67,14 +67,11 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if (f.certFile == "") != (f.key == "") {
 		return usageError(errors.New("give both --tls-cert and --tls-key, or neither"))
 	}
-	c, err := f.fleet.open(ctx, a)
+	c, err := f.fleet.openMigrated(ctx, a)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if _, err := c.Migrate(ctx); err != nil {
-		return runtimeError(err, "")
-	}
 	jobs, err := fleet.New(ctx, fleet.Options{Conn: c, InsertOnly: true, Logger: a.logger})
 	if err != nil {
 		return runtimeError(err, "")
