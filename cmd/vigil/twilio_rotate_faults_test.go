@@ -270,6 +270,8 @@ func setupExecStore(t *testing.T, e *rotEnv) (string, func(func())) {
 
 func setupVault(t *testing.T, e *rotEnv) (string, func(func())) {
 	v := vaulttest.New(t, "vault-token")
+	v.Lock() // the fake serves already; vigil runs in another process
+	defer v.Unlock()
 	v.Versions["twilio/prod"] = []map[string]any{{"OTHER": "kept", "TWILIO_API_KEY": e.old.SID, "TWILIO_API_SECRET": e.old.Secret.Reveal()}}
 	e.env["VAULT_TOKEN"] = "vault-token"
 	return "vault://" + strings.TrimPrefix(v.URL, "http://") + "/secret/twilio/prod?scheme=http", nil
@@ -277,6 +279,8 @@ func setupVault(t *testing.T, e *rotEnv) (string, func(func())) {
 
 func setupAWS(t *testing.T, e *rotEnv) (string, func(func())) {
 	sm := awssmtest.New(t)
+	sm.Lock() // the fake serves already; vigil runs in another process
+	defer sm.Unlock()
 	b, _ := json.Marshal(map[string]string{"OTHER": "kept", "TWILIO_API_KEY": e.old.SID, "TWILIO_API_SECRET": e.old.Secret.Reveal()})
 	sm.Secrets["prod/twilio"] = []string{string(b)}
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret-access-key",
@@ -289,14 +293,18 @@ func setupAWS(t *testing.T, e *rotEnv) (string, func(func())) {
 func setupConjur(t *testing.T, e *rotEnv) (string, func(func())) {
 	c := conjurtest.New(t, "myorg")
 	apiKey := fakecred.New(5).MustExpand("{alnum:40}")
-	c.Hosts["host/vigil"] = apiKey
 	c.Declare("prod/twilio/TWILIO_API_KEY", "prod/twilio/TWILIO_API_SECRET")
+	c.Lock() // the fake serves already; vigil runs in another process
+	c.Hosts["host/vigil"] = apiKey
 	c.Variables["prod/twilio/TWILIO_API_KEY"] = []string{e.old.SID}
 	c.Variables["prod/twilio/TWILIO_API_SECRET"] = []string{e.old.Secret.Reveal()}
+	c.Unlock()
 	e.env["CONJUR_AUTHN_LOGIN"] = "host/vigil"
 	e.env["CONJUR_AUTHN_API_KEY"] = apiKey
 	arm := func(kill func()) {
 		fired := false
+		c.Lock()
+		defer c.Unlock()
 		c.AfterWrite = func(id string) {
 			if id == "prod/twilio/TWILIO_API_KEY" && !fired {
 				fired = true

@@ -165,16 +165,37 @@ type walkRun struct {
 	startErr error
 	// A run no Chunks has taken when its context ends is abandoned: its
 	// cat-file is closed then, as Chunks would have.
-	mu    sync.Mutex
-	taken bool
+	mu        sync.Mutex
+	taken     bool
+	abandoned bool
 }
 
 // take makes the caller the owner of the run's cat-file, to close when
-// done: the run no longer closes it when its context ends.
-func (run *walkRun) take() {
+// done: the run no longer closes it when its context ends. It returns
+// the context's error when the run was abandoned first (its context ended
+// before anyone took it, and it is closing or closed): the caller must
+// not read from it.
+func (run *walkRun) take() error {
 	run.mu.Lock()
 	defer run.mu.Unlock()
+	if run.abandoned {
+		return run.ctx.Err()
+	}
 	run.taken = true
+	return nil
+}
+
+// abandon is called when the run's context ends: it reports whether no
+// one has taken the run, which is then marked abandoned and must be
+// closed by the caller.
+func (run *walkRun) abandon() bool {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if run.taken {
+		return false
+	}
+	run.abandoned = true
+	return true
 }
 
 // Start begins the walk in the background, so that git works while the
@@ -212,9 +233,7 @@ func (h *History) startWalk(parent context.Context) *walkRun {
 		return run
 	}
 	context.AfterFunc(ctx, func() {
-		run.mu.Lock()
-		defer run.mu.Unlock()
-		if !run.taken {
+		if run.abandon() {
 			run.cf.closeWith()
 		}
 	})
@@ -246,7 +265,10 @@ func (h *History) chunks(parent context.Context, workers int, concurrent bool, y
 	if run.objs != nil {
 		return h.chunksInproc(parent, run, workers, concurrent, yield)
 	}
-	run.take()
+	if err := run.take(); err != nil {
+		<-run.done
+		return err
+	}
 	ctx, cancel, cf, queue, w, idx, packed := run.ctx, run.cancel, run.cf, run.queue, run.w, h.idx, run.packed
 	defer cancel()
 	defer context.AfterFunc(parent, cancel)()

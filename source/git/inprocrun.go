@@ -17,9 +17,7 @@ func (h *History) startInproc(run *walkRun, objs *objectStore) *walkRun {
 	// A run no Chunks took when its context ends is abandoned: its packs
 	// are closed once the walk and the reading of their headers stop.
 	context.AfterFunc(run.ctx, func() {
-		run.mu.Lock()
-		defer run.mu.Unlock()
-		if !run.taken {
+		if run.abandon() {
 			go func() {
 				<-run.done
 				objs.close()
@@ -61,7 +59,10 @@ func (s *objectStore) readForests(ctx context.Context) error {
 
 // chunksInproc is chunks for a run that reads the packs in-process.
 func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int, concurrent bool, yield func(vigil.Chunk) error) error {
-	run.take()
+	if err := run.take(); err != nil {
+		// Abandoned: the run closes its packs once its walk stops.
+		return err
+	}
 	ctx, cancel := run.ctx, run.cancel
 	defer cancel()
 	defer context.AfterFunc(parent, cancel)()
@@ -70,6 +71,11 @@ func (h *History) chunksInproc(parent context.Context, run *walkRun, workers int
 		run.objs.close()
 		if parent.Err() != nil {
 			return parent.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			// Cancelled by the context Start was given: git was killed,
+			// whatever it said.
+			return err
 		}
 		return run.err
 	}
