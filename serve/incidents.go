@@ -87,8 +87,8 @@ func parseFilter(q url.Values, now time.Time) (store.Filter, error) {
 		}
 	}
 	f.Search = strings.TrimSpace(q.Get("q"))
-	if len(f.Search) > 200 {
-		return f, badRequest("the search is longer than 200 characters")
+	if err := store.CheckSearch(f.Search); err != nil {
+		return f, badRequest("q: %v", err)
 	}
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -76,7 +76,7 @@ func (s *Server) problemFor(r *http.Request, err error) *problem {
 		return &problem{Status: http.StatusConflict, Title: "Changed by someone else meanwhile",
 			Detail: "Someone changed this incident after you opened it, so your change was not applied. Look at it as it is now, then decide again: your entry is kept below.",
 			Back:   back, Draft: dr}
-	case errors.Is(err, store.ErrTransition), errors.Is(err, store.ErrExists):
+	case errors.Is(err, store.ErrTransition), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrSearch):
 		return &problem{Status: http.StatusBadRequest, Title: "Not accepted", Detail: err.Error(), Back: back, Draft: dr}
 	case unavailable(err):
 		s.log.Error("request failed: database unavailable", "path", r.URL.Path, "err", err)

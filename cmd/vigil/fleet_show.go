@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -86,13 +87,16 @@ func newFleetIncidentsCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			filter := store.Filter{Provider: provider, RepositoryName: repo, Verdict: verdict, Search: search, Limit: limit}
+			filter := store.Filter{Provider: provider, RepositoryName: repo, Verdict: verdict, Search: strings.TrimSpace(search), Limit: limit}
 			for _, s := range statuses {
 				st, err := store.ParseStatus(s)
 				if err != nil {
 					return usageError(fmt.Errorf("--status: %w", err))
 				}
 				filter.Statuses = append(filter.Statuses, st)
+			}
+			if err := store.CheckSearch(filter.Search); err != nil {
+				return usageError(fmt.Errorf("--search: %w", err))
 			}
 			if format != "text" && format != "json" {
 				return usageError(fmt.Errorf("--format %q: want text or json", format))
@@ -133,7 +137,7 @@ func newFleetIncidentsCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&provider, "provider", "", "only incidents of this provider")
 	cmd.Flags().StringVar(&repo, "repository", "", "only incidents with an occurrence in this repository (name or URL)")
 	cmd.Flags().StringVar(&verdict, "verdict", "", "only incidents with this verdict (live, invalid, unknown, not_verified)")
-	cmd.Flags().StringVar(&search, "search", "", "only incidents whose rule, provider, preview or path contains this")
+	cmd.Flags().StringVar(&search, "search", "", "only this incident id, or incidents whose rule, provider, preview, path or repository name contains this (3 to 200 characters)")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most `N` incidents")
 	return cmd
 }

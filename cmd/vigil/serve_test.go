@@ -139,7 +139,8 @@ func TestServeAPIMatchesFleetIncidents(t *testing.T) {
 	}{
 		{"", nil},
 		{"?provider=github", []string{"--provider", "github"}},
-		{"?status=open&q=fb", []string{"--status", "open", "--search", "fb"}},
+		{"?status=open&q=TWILIO", []string{"--status", "open", "--search", "TWILIO"}},
+		{"?q=%233", []string{"--search", "#3"}},
 		{"?repository=acme%2Fapi&verdict=not_verified&limit=2", []string{"--repository", "acme/api", "--verdict", "not_verified", "--limit", "2"}},
 	} {
 		code, cli, errs := runWith(t, "", append([]string{"fleet", "incidents", "--format", "json", "--db", db}, tc.flags...)...)

@@ -26,8 +26,11 @@ type Filter struct {
 	MinConfidence string
 	// SeenAfter and SeenBefore bound when the incident was first seen.
 	SeenAfter, SeenBefore time.Time
-	// Search matches the rule, provider, description, secret preview, or
-	// the path of an occurrence (case-insensitive substring).
+	// Search matches the incident id (digits, "#" before them allowed),
+	// or a case-insensitive substring of the rule, the provider, the
+	// redacted preview, an occurrence's path or the name of a repository
+	// the incident occurs in: MinSearch to MaxSearch characters, checked
+	// by CheckSearch. Indexed on both databases.
 	Search string
 	// Limit caps the page (default 100, at most 1000); BeforeID is the
 	// cursor: only incidents with a smaller id (the NextBefore of the
@@ -99,12 +102,9 @@ func (s *Store) where(f Filter) (string, []any) {
 		args = append(args, f.RepositoryName, f.RepositoryName)
 	}
 	if f.Search != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(LOWER(i.rule) LIKE ? ESCAPE '\' OR LOWER(i.provider) LIKE ? ESCAPE '\' OR LOWER(i.description) LIKE ? ESCAPE '\' OR LOWER(i.secret_preview) LIKE ? ESCAPE '\'
-	OR EXISTS (SELECT 1 FROM fleet_occurrences o WHERE o.incident_id = i.id AND LOWER(o.path) LIKE ? ESCAPE '\'))`)
-		for range 5 {
-			args = append(args, like)
-		}
+		cond, a := s.searchCondition(f.Search)
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if f.BeforeID > 0 {
 		add("i.id < ?", f.BeforeID)
@@ -127,6 +127,9 @@ func (s *Store) ListIncidents(ctx context.Context, f Filter) (Page, error) {
 		limit = 100
 	}
 	limit = min(limit, 1000)
+	if err := CheckSearch(f.Search); err != nil {
+		return Page{}, err
+	}
 	where, args := s.where(f)
 	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+incidentColumns+" FROM fleet_incidents i"+where+" ORDER BY i.id DESC LIMIT ?"), append(args, limit+1)...)
 	if err != nil {
@@ -155,6 +158,9 @@ func (s *Store) ListIncidents(ctx context.Context, f Filter) (Page, error) {
 // BeforeID are ignored).
 func (s *Store) CountIncidents(ctx context.Context, f Filter) (int, error) {
 	f.BeforeID = 0
+	if err := CheckSearch(f.Search); err != nil {
+		return 0, err
+	}
 	where, args := s.where(f)
 	var n int
 	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM fleet_incidents i"+where), args...).Scan(&n)

@@ -38,6 +38,7 @@ func migrationsIn(files fs.FS, d Dialect) ([]Migration, error) {
 	}
 	byVersion := map[int]Migration{}
 	shared := map[int]string{}
+	named := map[int]string{} // a version's name and the file that gave it
 	for _, n := range names {
 		base := path.Base(n)
 		num, rest, ok := strings.Cut(base, "_")
@@ -47,6 +48,13 @@ func migrationsIn(files fs.FS, d Dialect) ([]Migration, error) {
 		}
 		rest = strings.TrimSuffix(rest, ".sql")
 		name, only, specific := strings.Cut(rest, ".")
+		if other, ok := named[v]; ok && !strings.HasPrefix(other, num+"_"+name+".") {
+			// Two features numbered their tables alike, one of them
+			// per dialect: the dialect's file must not silently
+			// replace the other feature's.
+			return nil, fmt.Errorf("migrations %s and %s have the same version: renumber one", other, base)
+		}
+		named[v] = base
 		if specific && only != string(d) {
 			continue
 		}

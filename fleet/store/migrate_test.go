@@ -18,6 +18,8 @@ func TestMigrationVersions(t *testing.T) {
 	}{
 		{"same version twice", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/0002_b.sql": file("b"), "migrations/0002_c.sql": file("c")},
 			"migrations 0002_b.sql and 0002_c.sql have the same version"},
+		{"same version, one per dialect", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/0002_b.sql": file("b"), "migrations/0002_c.sqlite.sql": file("c")},
+			"migrations 0002_b.sql and 0002_c.sqlite.sql have the same version"},
 		{"dialect file wins", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/0002_b.sql": file("b"), "migrations/0002_b.sqlite.sql": file("b-sqlite")},
 			"b-sqlite"},
 		{"gap", fstest.MapFS{"migrations/0001_a.sql": file("a"), "migrations/0003_c.sql": file("c")}, "migration 2 is missing"},

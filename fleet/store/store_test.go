@@ -264,7 +264,7 @@ func TestListFilters(t *testing.T) {
 			{Filter{RepositoryName: "file:///b.git"}, 12},
 			{Filter{Search: "FILE1"}, 11}, // file1, file10..file19
 			{Filter{Search: "twilio-auth"}, 5},
-			{Filter{Search: "%"}, 0},
+			{Filter{Search: "%%%"}, 0},
 			{Filter{Statuses: []Status{StatusOpen, StatusIgnored}}, 25},
 			{Filter{Statuses: []Status{StatusResolved}}, 0},
 			{Filter{Verdict: VerdictLive}, 0},

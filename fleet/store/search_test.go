@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestSearch: q= finds an incident by id, rule, provider, redacted
+// preview, occurrence path or repository name, case-insensitively, on
+// both databases; LIKE's and FTS5's special characters are only text;
+// what cannot be searched for is refused with ErrSearch, never a
+// database error.
+func TestSearch(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		alpha := addRepo(t, s, "file:///alpha.git")
+		beta := addRepo(t, s, "file:///Beta_Repo.git")
+		var fa, fb []Found
+		for i := range 6 {
+			f := found(fmt.Sprintf("fp%d", i), fmt.Sprintf("src/mod%d/settings.yml", i), i+1)
+			if i == 3 {
+				f.Rule, f.Provider, f.Preview = "twilio-api-key", "twilio", `SK9f****(34) 100%_"x\y'`
+			}
+			if i%2 == 0 {
+				fa = append(fa, f)
+			} else {
+				fb = append(fb, f)
+			}
+		}
+		fb = append(fb, found("fp9", `weird/50%_off\"dir'/a.env`, 1))
+		for repo, fs := range map[int64][]Found{alpha: fa, beta: fb} {
+			if _, err := s.RecordScan(ctx, ScanResult{RepositoryID: repo, Found: fs}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page, err := s.ListIncidents(ctx, Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, in := range page.Incidents {
+			ids[in.Fingerprint] = in.ID
+		}
+		for _, tc := range []struct {
+			q    string
+			want []string
+		}{
+			{"TWILIO", []string{"fp3"}},                         // provider and rule, any case
+			{"api-key", []string{"fp3"}},                        // rule
+			{"sk9f", []string{"fp3"}},                           // redacted preview
+			{"mod4/settings", []string{"fp4"}},                  // path
+			{"beta_repo", []string{"fp1", "fp3", "fp5", "fp9"}}, // repository name
+			{"%_\"", []string{"fp3"}},                           // LIKE and FTS5 characters are text
+			{`50%_off\"dir'`, []string{"fp9"}},
+			{`x\y'`, []string{"fp3"}},
+			{"100%", []string{"fp3"}},
+			{"%%%", nil},
+			{"___", nil},
+			{`\\\`, nil},
+			{`"""`, nil},
+			{"' OR 1=1 --", nil},
+			{"no such thing", nil},
+			{fmt.Sprint(ids["fp2"]), []string{"fp2"}},         // an incident id
+			{fmt.Sprintf("#%d", ids["fp4"]), []string{"fp4"}}, // "#id"
+			{"999999", nil},
+		} {
+			t.Run(tc.q, func(t *testing.T) {
+				page, err := s.ListIncidents(ctx, Filter{Search: tc.q})
+				if err != nil {
+					t.Fatalf("ListIncidents(%q): %v", tc.q, err)
+				}
+				var got []string
+				for _, in := range page.Incidents {
+					got = append(got, in.Fingerprint)
+				}
+				if fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(tc.want)) {
+					t.Errorf("q=%q found %v, want %v", tc.q, got, tc.want)
+				}
+				n, err := s.CountIncidents(ctx, Filter{Search: tc.q})
+				if err != nil || n != len(tc.want) {
+					t.Errorf("CountIncidents(%q) = %d, %v; want %d", tc.q, n, err, len(tc.want))
+				}
+			})
+		}
+		for _, q := range []string{"ab", "%", "a\x00b", "abc\x1b[2J", "\xff\xfeab", strings.Repeat("x", MaxSearch+1), "#", "x#"} {
+			if _, err := s.ListIncidents(ctx, Filter{Search: q}); !errors.Is(err, ErrSearch) {
+				t.Errorf("ListIncidents(%q): %v, want ErrSearch", q, err)
+			}
+			if _, err := s.CountIncidents(ctx, Filter{Search: q}); !errors.Is(err, ErrSearch) {
+				t.Errorf("CountIncidents(%q): %v, want ErrSearch", q, err)
+			}
+		}
+		if _, err := s.ListIncidents(ctx, Filter{Search: strings.Repeat("é", MaxSearch)}); err != nil {
+			t.Errorf("a search of %d characters: %v", MaxSearch, err)
+		}
+	})
+}
+
+// TestSearchUsesIndex: on SQLite the search reads the FTS5 tables and
+// the repository index, never every incident or occurrence (Postgres's
+// plans at 100,000 incidents are in bench/README.md).
+func TestSearchUsesIndex(t *testing.T) {
+	c, err := Open(context.Background(), "sqlite:"+t.TempDir()+"/fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	migrated(t, c.Store)
+	where, args := c.where(Filter{Search: "config"})
+	rows, err := c.DB().Query("EXPLAIN QUERY PLAN SELECT i.id FROM fleet_incidents i"+where+" ORDER BY i.id DESC LIMIT 101", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	text := strings.Join(plan, "\n")
+	for _, full := range []string{"SCAN o\n", "SCAN fleet_occurrences\n"} {
+		if strings.Contains(text+"\n", full) {
+			t.Errorf("the search reads every occurrence:\n%s", text)
+		}
+	}
+	for _, want := range []string{"VIRTUAL TABLE INDEX", "fleet_occurrences_repository"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the plan does not use %s:\n%s", want, text)
+		}
+	}
+	t.Logf("plan:\n%s", text)
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
