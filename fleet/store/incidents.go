@@ -62,8 +62,9 @@ func scanIncident(row interface{ Scan(...any) error }) (Incident, error) {
 	return in, err
 }
 
-// where builds the filter's WHERE clause.
-func (s *Store) where(f Filter) (string, []any) {
+// where builds the filter's WHERE clause. With a search, it selects the
+// ids the search finds (the newest limit of them; 0: all).
+func (s *Store) where(f Filter, limit int) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Statuses) > 0 {
@@ -101,13 +102,12 @@ func (s *Store) where(f Filter) (string, []any) {
 		conds = append(conds, "EXISTS (SELECT 1 FROM fleet_occurrences o JOIN fleet_repositories r ON r.id = o.repository_id WHERE o.incident_id = i.id AND (r.name = ? OR r.url = ?))")
 		args = append(args, f.RepositoryName, f.RepositoryName)
 	}
-	if f.Search != "" {
-		cond, a := s.searchCondition(f.Search)
-		conds = append(conds, cond)
-		args = append(args, a...)
-	}
 	if f.BeforeID > 0 {
 		add("i.id < ?", f.BeforeID)
+	}
+	if f.Search != "" {
+		ids, a := s.searchIDs(conds, args, f.Search, limit)
+		return " WHERE i.id IN (" + ids + ")", a
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -130,7 +130,7 @@ func (s *Store) ListIncidents(ctx context.Context, f Filter) (Page, error) {
 	if err := CheckSearch(f.Search); err != nil {
 		return Page{}, err
 	}
-	where, args := s.where(f)
+	where, args := s.where(f, limit+1)
 	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+incidentColumns+" FROM fleet_incidents i"+where+" ORDER BY i.id DESC LIMIT ?"), append(args, limit+1)...)
 	if err != nil {
 		return Page{}, fmt.Errorf("list incidents: %w", err)
@@ -161,7 +161,7 @@ func (s *Store) CountIncidents(ctx context.Context, f Filter) (int, error) {
 	if err := CheckSearch(f.Search); err != nil {
 		return 0, err
 	}
-	where, args := s.where(f)
+	where, args := s.where(f, 0)
 	var n int
 	err := s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM fleet_incidents i"+where), args...).Scan(&n)
 	return n, err

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -51,40 +52,55 @@ func searchID(q string) (int64, bool) {
 	return id, err == nil && id > 0 && !strings.ContainsAny(q, "+-")
 }
 
-// searchCondition is the WHERE condition of a Filter.Search: the incident
-// id, or a case-insensitive substring of the incident's rule, provider or
-// redacted preview, of an occurrence's path, or of the name of a
-// repository it occurs in. Each part is answered by an index (trigram
-// FTS5 tables on SQLite, pg_trgm GIN indexes on Postgres: migration 4),
-// never by reading every incident.
-func (s *Store) searchCondition(q string) (string, []any) {
+// searchIDs is a query of the ids of the incidents a search finds among
+// those the other conditions (conds, with args) select: the incident id
+// ("#" before the digits: only the id), or a case-insensitive substring
+// of the incident's rule, provider or redacted preview, of an
+// occurrence's path, or of the name of a repository it occurs in. Each
+// part is answered by an index (trigram FTS5 tables on SQLite, pg_trgm
+// GIN indexes on Postgres: migration 4), never by reading every incident.
+//
+// With a limit, each part keeps only its newest limit ids, so a search
+// that matches most incidents reads a page's worth, not all of them; the
+// caller's ORDER BY id DESC LIMIT then picks the page from their union.
+func (s *Store) searchIDs(conds []string, args []any, q string, limit int) (string, []any) {
 	var parts []string
-	var args []any
+	var partArgs [][]any
 	id, isID := searchID(q)
 	if isID {
-		parts = append(parts, "SELECT CAST(? AS BIGINT)")
-		args = append(args, id)
+		parts = append(parts, "i.id = ?")
+		partArgs = append(partArgs, []any{id})
 	}
-	if utf8.RuneCountInString(q) >= MinSearch {
+	if !(isID && strings.HasPrefix(q, "#")) && utf8.RuneCountInString(q) >= MinSearch {
 		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		repos := `SELECT incident_id FROM fleet_occurrences WHERE repository_id IN (SELECT id FROM fleet_repositories WHERE LOWER(name) LIKE ? ESCAPE '\')`
+		repos := `i.id IN (SELECT incident_id FROM fleet_occurrences WHERE repository_id IN (SELECT id FROM fleet_repositories WHERE LOWER(name) LIKE ? ESCAPE '\'))`
 		if s.dialect == Postgres {
 			parts = append(parts,
-				`SELECT id FROM fleet_incidents WHERE rule ILIKE ? ESCAPE '\' OR provider ILIKE ? ESCAPE '\' OR secret_preview ILIKE ? ESCAPE '\'`,
-				`SELECT incident_id FROM fleet_occurrences WHERE path ILIKE ? ESCAPE '\'`,
+				`(i.rule ILIKE ? ESCAPE '\' OR i.provider ILIKE ? ESCAPE '\' OR i.secret_preview ILIKE ? ESCAPE '\')`,
+				`i.id IN (SELECT incident_id FROM fleet_occurrences WHERE path ILIKE ? ESCAPE '\')`,
 				strings.ReplaceAll(repos, "LOWER(name) LIKE", "name ILIKE"))
-			args = append(args, like, like, like, like, like)
+			partArgs = append(partArgs, []any{like, like, like}, []any{like}, []any{like})
 		} else {
 			phrase := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
 			parts = append(parts,
-				`SELECT rowid FROM fleet_incidents_search WHERE fleet_incidents_search MATCH ?`,
-				`SELECT o.incident_id FROM fleet_occurrences_search f JOIN fleet_occurrences o ON o.id = f.rowid WHERE fleet_occurrences_search MATCH ?`,
+				`i.id IN (SELECT rowid FROM fleet_incidents_search WHERE fleet_incidents_search MATCH ?)`,
+				`i.id IN (SELECT o.incident_id FROM fleet_occurrences_search f JOIN fleet_occurrences o ON o.id = f.rowid WHERE fleet_occurrences_search MATCH ?)`,
 				repos)
-			args = append(args, phrase, phrase, like)
+			partArgs = append(partArgs, []any{phrase}, []any{phrase}, []any{like})
 		}
 	}
-	if len(parts) == 0 {
-		return "1 = 0", nil
+	var selects []string
+	var all []any
+	for n, part := range parts {
+		sel := "SELECT i.id FROM fleet_incidents i WHERE " + strings.Join(append(slices.Clone(conds), part), " AND ")
+		if limit > 0 {
+			sel = fmt.Sprintf("SELECT id FROM (%s ORDER BY i.id DESC LIMIT %d) part%d", sel, limit, n)
+		}
+		selects = append(selects, sel)
+		all = append(append(all, args...), partArgs[n]...)
 	}
-	return "i.id IN (" + strings.Join(parts, " UNION ") + ")", args
+	if len(selects) == 0 {
+		return "SELECT 0 WHERE 1 = 0", nil // CheckSearch refuses such a search
+	}
+	return strings.Join(selects, " UNION "), all
 }

@@ -66,6 +66,8 @@ func TestSearch(t *testing.T) {
 			{fmt.Sprint(ids["fp2"]), []string{"fp2"}},         // an incident id
 			{fmt.Sprintf("#%d", ids["fp4"]), []string{"fp4"}}, // "#id"
 			{"999999", nil},
+			{"#mod4", nil}, // "#" and not an id: text
+			{"s#mod", nil},
 		} {
 			t.Run(tc.q, func(t *testing.T) {
 				page, err := s.ListIncidents(ctx, Filter{Search: tc.q})
@@ -93,6 +95,34 @@ func TestSearch(t *testing.T) {
 				t.Errorf("CountIncidents(%q): %v, want ErrSearch", q, err)
 			}
 		}
+		// Pages of a search, with other filters, cover every match once:
+		// each part of the search keeps only a page's worth of ids.
+		for _, f := range []Filter{{Search: "settings", Limit: 2}, {Search: "file:///", Limit: 1}, {Search: "github", Provider: "github", Limit: 2},
+			{Search: "settings", Statuses: []Status{StatusOpen}, RepositoryID: alpha, Limit: 1}} {
+			want, err := s.CountIncidents(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[int64]bool{}
+			for pages := 0; pages < 20; pages++ {
+				p, err := s.ListIncidents(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, in := range p.Incidents {
+					if seen[in.ID] {
+						t.Errorf("%q: incident %d on two pages", f.Search, in.ID)
+					}
+					seen[in.ID] = true
+				}
+				if f.BeforeID = p.NextBefore; f.BeforeID == 0 {
+					break
+				}
+			}
+			if len(seen) != want || want == 0 {
+				t.Errorf("pages of %+v held %d incidents, the count is %d", f, len(seen), want)
+			}
+		}
 		if _, err := s.ListIncidents(ctx, Filter{Search: strings.Repeat("é", MaxSearch)}); err != nil {
 			t.Errorf("a search of %d characters: %v", MaxSearch, err)
 		}
@@ -109,20 +139,9 @@ func TestSearchUsesIndex(t *testing.T) {
 	}
 	defer c.Close()
 	migrated(t, c.Store)
-	where, args := c.where(Filter{Search: "config"})
-	rows, err := c.DB().Query("EXPLAIN QUERY PLAN SELECT i.id FROM fleet_incidents i"+where+" ORDER BY i.id DESC LIMIT 101", args...)
+	plan, err := c.ExplainList(context.Background(), Filter{Search: "config"})
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
 	}
 	text := strings.Join(plan, "\n")
 	for _, full := range []string{"SCAN o\n", "SCAN fleet_occurrences\n"} {
