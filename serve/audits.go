@@ -44,11 +44,15 @@ type levelCount struct {
 // controlRow is one control of an account's latest audit, with its
 // result in the run before.
 type controlRow struct {
-	Control  *audit.Control
-	Status   audit.Status
+	Control *audit.Control
+	// Status is nil when Dropped.
+	Status   *audit.Status `json:",omitempty"`
 	Summary  string
 	Previous string // "" when there was no previous run or result
 	Changed  bool
+	// Dropped: the run before evaluated the control, the latest did not
+	// (Status and Summary are then empty).
+	Dropped bool `json:",omitempty"`
 }
 
 type auditData struct {
@@ -65,12 +69,7 @@ func accountResults(run *AuditRun) (audit.AccountReport, bool) {
 	if run == nil || run.Report == nil {
 		return audit.AccountReport{}, false
 	}
-	for _, a := range run.Report.Accounts {
-		if a.Account.SID == run.Account {
-			return a, true
-		}
-	}
-	return audit.AccountReport{}, false
+	return run.Report.Account(run.Account)
 }
 
 func controlIndex(rep *audit.Report) map[string]*audit.Control {
@@ -148,22 +147,24 @@ func (s *Server) twilioAccount(r *http.Request, _ *rc) (view, error) {
 	}
 	ctl := controlIndex(latest.Report)
 	d := auditData{Run: latest, Previous: prev, Name: ar.Account.FriendlyName, Levels: levels(ar, ctl), Frameworks: audit.FrameworkNames()}
-	before := map[string]audit.Status{}
-	if par, ok := accountResults(prev); ok {
-		for _, res := range par.Results {
-			before[res.ControlID] = res.Status
-		}
-	}
-	for _, res := range ar.Results {
-		row := controlRow{Control: ctl[res.ControlID], Status: res.Status, Summary: res.Summary}
+	par, _ := accountResults(prev)
+	compared := prev != nil
+	for _, ch := range audit.Diff(par, ar) {
+		row := controlRow{Control: ctl[ch.ControlID]}
 		if row.Control == nil {
-			row.Control = &audit.Control{ID: res.ControlID, Title: res.ControlID}
+			row.Control = &audit.Control{ID: ch.ControlID, Title: ch.ControlID}
 		}
-		if p, ok := before[res.ControlID]; ok {
-			row.Previous = p.String()
-			row.Changed = p != res.Status
-		} else if prev != nil {
-			row.Previous, row.Changed = "new", true
+		if ch.After != nil {
+			row.Status, row.Summary = &ch.After.Status, ch.After.Summary
+		} else {
+			row.Dropped = true
+		}
+		if compared {
+			row.Changed = ch.Changed()
+			row.Previous = "new"
+			if ch.Before != nil {
+				row.Previous = ch.Before.Status.String()
+			}
 		}
 		if row.Changed {
 			d.Changed++

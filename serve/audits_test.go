@@ -89,3 +89,58 @@ func (d deferredAudits) Latest(ctx context.Context) ([]AuditRun, error) { return
 func (d deferredAudits) Account(ctx context.Context, account string) (*AuditRun, *AuditRun, error) {
 	return (*d.a).Account(ctx, account)
 }
+
+// TestAuditChanges: an account's page compares its latest run with the
+// one before, control by control (audit.Diff): a status that changed, one
+// that did not, a control new in the latest run and one it no longer
+// evaluates; the API answers the same rows.
+func TestAuditChanges(t *testing.T) {
+	const sid = "AC0123456789abcdef0123456789abcdef"
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	res := func(id string, st audit.Status) audit.Result {
+		return audit.Result{ControlID: id, Status: st, Summary: "summary of " + id}
+	}
+	for i, results := range [][]audit.Result{
+		{res("CRED-01", audit.Fail), res("CRED-02", audit.Pass), res("ACC-01", audit.Unknown)},
+		{res("CRED-01", audit.Pass), res("CRED-02", audit.Pass), res("HOOK-01", audit.Fail)},
+	} {
+		rep := audit.Report{Level: audit.L3, MaxKeyAge: audit.Duration(90 * 24 * time.Hour), AttestMaxAge: audit.Duration(90 * 24 * time.Hour), Finished: t0.Add(time.Duration(i) * 24 * time.Hour), Accounts: []audit.AccountReport{{Account: audit.Account{SID: sid, FriendlyName: "Shop"}, Results: results}}}
+		data, _ := json.Marshal(rep)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("run%d.json", i)), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := newFixture(t, func(o *Options) { o.Audits = DirAudits{Dir: dir} })
+	res0, body := f.login("vic", "viewer").get("/twilio/" + sid)
+	if res0.StatusCode != http.StatusOK {
+		t.Fatalf("account page: %d %s", res0.StatusCode, body)
+	}
+	mustContain(t, body, "<strong>3</strong> controls changed", "no longer evaluated", "summary of HOOK-01")
+	code, js := f.api("GET", "/api/twilio/"+sid, f.token("vic", "viewer"), nil)
+	var got struct {
+		Changed int
+		Rows    []struct {
+			Control  struct{ ID string }
+			Status   *string
+			Previous string
+			Changed  bool
+			Dropped  bool
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &got); code != http.StatusOK || err != nil {
+		t.Fatalf("API: %d %v %.200s", code, err, js)
+	}
+	var rows []string
+	for _, r := range got.Rows {
+		st := "-"
+		if r.Status != nil {
+			st = *r.Status
+		}
+		rows = append(rows, fmt.Sprintf("%s %s←%s %v %v", r.Control.ID, st, r.Previous, r.Changed, r.Dropped))
+	}
+	want := []string{"CRED-01 pass←fail true false", "CRED-02 pass←pass false false", "HOOK-01 fail←new true false", "ACC-01 -←unknown true true"}
+	if got.Changed != 3 || strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changed %d, rows:\n%s\nwant\n%s", got.Changed, strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+}

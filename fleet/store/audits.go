@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -183,44 +182,6 @@ func (s *Store) auditResults(ctx context.Context, runID int64) ([]AuditResult, e
 		out = append(out, res)
 	}
 	return out, rows.Err()
-}
-
-// AuditChange is a control whose result differs between two runs.
-type AuditChange struct {
-	Control, Title, Level string
-	// Before is the result in the earlier run ("" when it was not
-	// evaluated then), After in the later one ("" when no longer
-	// evaluated).
-	Before, After string
-}
-
-// DiffAudits lists the controls whose result changed from previous to
-// latest, by control id; every control of latest when previous is nil.
-func DiffAudits(previous, latest *AuditRun) []AuditChange {
-	if latest == nil {
-		return nil
-	}
-	before := map[string]AuditResult{}
-	if previous != nil {
-		for _, r := range previous.Results {
-			before[r.Control] = r
-		}
-	}
-	var out []AuditChange
-	seen := map[string]bool{}
-	for _, r := range latest.Results {
-		seen[r.Control] = true
-		if b, ok := before[r.Control]; !ok || b.Status != r.Status {
-			out = append(out, AuditChange{Control: r.Control, Title: r.Title, Level: r.Level, Before: b.Status, After: r.Status})
-		}
-	}
-	for id, b := range before {
-		if !seen[id] {
-			out = append(out, AuditChange{Control: id, Title: b.Title, Level: b.Level, Before: b.Status})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Control < out[j].Control })
-	return out
 }
 
 func nullID(id int64) any {
