@@ -116,12 +116,16 @@ func (b *browser) waitFor(want string) {
 	b.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		loc := b.location()
-		if strings.Contains(loc, want) && get(b, "ready", chromedp.Evaluate[string]("document.readyState")) == "complete" {
-			return
+		// A read that the navigation under way cuts short ("Inspected
+		// target navigated or closed") is tried again.
+		loc, err := chromedp.Run(b.ctx, chromedp.Location())
+		if err == nil && strings.Contains(loc, want) {
+			if ready, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.readyState")); err == nil && ready == "complete" {
+				return
+			}
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("the browser is at %s, never at …%s…", loc, want)
+			b.t.Fatalf("the browser is at %s (%v), never at …%s…", loc, err, want)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -16,6 +16,8 @@ import (
 type loginData struct {
 	Next, Name, Message, Token string
 	Expired                    bool
+	// OIDC offers single sign-on.
+	OIDC bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +42,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, d
 	http.SetCookie(w, &http.Cookie{Name: loginCookieName, Value: tok, Path: "/login", HttpOnly: true, Secure: s.opts.SecureCookies,
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	d.Token = tok
+	d.OIDC = s.oidc != nil
 	s.write(w, status, "login", pageData{Title: "Sign in", Data: d, Here: "/login", Now: s.now()})
 }
 

@@ -14,6 +14,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
+	if s.oidc != nil {
+		s.mux.HandleFunc("GET /login/oidc", s.oidcStart)
+		s.mux.HandleFunc("GET /login/oidc/callback", s.oidcCallback)
+	}
 	s.mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
 		s.serveHTML(w, r, http.MethodPost, viewer, s.logoutHandler(w))
 	})

@@ -12,6 +12,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -53,6 +54,9 @@ type Options struct {
 	// minutes).
 	LoginFailures int
 	LoginWindow   time.Duration
+	// OIDC adds sign-in through an OpenID Connect provider; nil:
+	// passwords only.
+	OIDC *OIDC
 	// Logger receives request errors; nil discards.
 	Logger *slog.Logger
 	// Now is the clock (nil: time.Now).
@@ -76,6 +80,9 @@ type Server struct {
 	rot  *rotations
 	bg   context.Context
 	stop context.CancelFunc
+
+	// oidc is the single sign-on flow (nil: none).
+	oidc *oidcFlow
 }
 
 // New builds the console.
@@ -106,6 +113,12 @@ func New(opts Options) (*Server, error) {
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
+	}
+	if opts.OIDC != nil {
+		if opts.OIDC.Issuer == "" || opts.OIDC.ClientID == "" || opts.OIDC.RedirectURL == "" {
+			return nil, errors.New("single sign-on needs the provider's issuer, the console's client id and its redirect URL")
+		}
+		s.oidc = &oidcFlow{conf: opts.OIDC}
 	}
 	s.limiter = newLimiter(opts.LoginFailures, opts.LoginWindow, opts.Now)
 	s.mux = http.NewServeMux()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -24,7 +25,17 @@ type serveFlags struct {
 	listen, certFile, key string
 	journals, audits      string
 	secureCookies         bool
+	// oidcIssuer and oidcRedirect turn on single sign-on (the client id
+	// and secret come from the environment).
+	oidcIssuer, oidcRedirect string
 }
+
+// The environment variables that hold the console's registration at an
+// OpenID Connect provider.
+const (
+	oidcClientIDEnv     = "VIGIL_OIDC_CLIENT_ID"
+	oidcClientSecretEnv = "VIGIL_OIDC_CLIENT_SECRET"
+)
 
 func newServeCmd(a *app) *cobra.Command {
 	var f serveFlags
@@ -44,7 +55,13 @@ Create the first admin with 'vigil serve user add NAME --role admin'
 
 The console listens on loopback unless --listen says otherwise; serve it
 over TLS (--tls-cert and --tls-key, or a proxy with --secure-cookies)
-anywhere else. No page ever shows a secret.`,
+anywhere else. No page ever shows a secret.
+
+Single sign-on (OpenID Connect, beside passwords): --oidc-issuer names the
+provider, ` + oidcClientIDEnv + ` and ` + oidcClientSecretEnv + ` the console's
+registration there, --oidc-redirect-url its callback (default: the
+--listen address followed by /login/oidc/callback). The provider's verified
+email must be a console user's name.`,
 		Example: `  printf '%s\n' "$ADMIN_PASSWORD" | vigil serve user add alice --role admin
   vigil serve --db postgres://vigil@db/vigil --listen 127.0.0.1:8080
   vigil serve token create --user ci --name nightly-report`,
@@ -58,6 +75,8 @@ anywhere else. No page ever shows a secret.`,
 	fl.StringVar(&f.key, "tls-key", "", "the certificate's private key (PEM)")
 	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark cookies Secure (behind a proxy that terminates TLS; implied by --tls-cert)")
 	fl.StringVar(&f.journals, "journals", "", "directory of the journals of rotations started from the console (default: rotations/ beside the database)")
+	fl.StringVar(&f.oidcIssuer, "oidc-issuer", "", "offer single sign-on through this OpenID Connect `ISSUER` (client id and secret from "+oidcClientIDEnv+" and "+oidcClientSecretEnv+")")
+	fl.StringVar(&f.oidcRedirect, "oidc-redirect-url", "", "the console's single sign-on callback as registered at the provider (default: http(s)://LISTEN/login/oidc/callback)")
 	fl.StringVar(&f.audits, "audits", "", "show Twilio audit reports ('vigil twilio audit --format json') from `DIR` instead of the runs the fleet stored")
 	cmd.AddCommand(newServeUserCmd(a), newServeTokenCmd(a))
 	return cmd
@@ -66,6 +85,10 @@ anywhere else. No page ever shows a secret.`,
 func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if (f.certFile == "") != (f.key == "") {
 		return usageError(errors.New("give both --tls-cert and --tls-key, or neither"))
+	}
+	sso, err := a.oidcOptions(f)
+	if err != nil {
+		return err
 	}
 	c, err := f.fleet.openMigrated(ctx, a)
 	if err != nil {
@@ -81,6 +104,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if opts.Twilio.JournalDir == "" {
 		opts.Twilio.JournalDir = a.defaultJournals(c)
 	}
+	opts.OIDC = sso
 	opts.Audits = serve.StoreAudits{Store: c.Store}
 	if f.audits != "" {
 		opts.Audits = serve.DirAudits{Dir: f.audits}
@@ -128,6 +152,36 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	defer cancel()
 	_ = hs.Shutdown(sctx)
 	return interrupted(ctx.Err())
+}
+
+// oidcOptions reads the single sign-on settings (nil: none asked for).
+func (a *app) oidcOptions(f serveFlags) (*serve.OIDC, error) {
+	if f.oidcIssuer == "" {
+		if f.oidcRedirect != "" {
+			return nil, usageError(errors.New("--oidc-redirect-url needs --oidc-issuer"))
+		}
+		return nil, nil
+	}
+	if u, err := url.Parse(f.oidcIssuer); err != nil || u.Host == "" || u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return nil, usageError(fmt.Errorf("--oidc-issuer %q: want the provider's https:// issuer URL", f.oidcIssuer))
+	}
+	conf := &serve.OIDC{Issuer: f.oidcIssuer, ClientID: a.getenv(oidcClientIDEnv), ClientSecret: a.getenv(oidcClientSecretEnv), RedirectURL: f.oidcRedirect}
+	if conf.ClientID == "" {
+		return nil, withHint(usageError(fmt.Errorf("--oidc-issuer: %s is not set", oidcClientIDEnv)),
+			"register the console at the provider and set "+oidcClientIDEnv+" and "+oidcClientSecretEnv)
+	}
+	if conf.RedirectURL == "" {
+		scheme := "http"
+		if f.certFile != "" || f.secureCookies {
+			scheme = "https"
+		}
+		conf.RedirectURL = scheme + "://" + f.listen + "/login/oidc/callback"
+	}
+	if u, err := url.Parse(conf.RedirectURL); err != nil || u.Host == "" || strings.HasPrefix(u.Host, ":") || u.Path != "/login/oidc/callback" {
+		return nil, withHint(usageError(fmt.Errorf("--oidc-redirect-url %q: want the console's address followed by /login/oidc/callback", conf.RedirectURL)),
+			"give --oidc-redirect-url https://HOST/login/oidc/callback, as registered at the provider")
+	}
+	return conf, nil
 }
 
 func isLoopback(host string) bool {

@@ -160,3 +160,50 @@ func TestServeAPIMatchesFleetIncidents(t *testing.T) {
 		}
 	}
 }
+
+// TestServeOIDCFlags: single sign-on needs the provider's issuer, the
+// client id from the environment and a callback URL (by default the
+// listen address's); anything missing or malformed is a usage error
+// before the database is opened.
+func TestServeOIDCFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--oidc-issuer", "https://idp.example"}, "VIGIL_OIDC_CLIENT_ID is not set"},
+		{[]string{"--oidc-issuer", "http://idp.example"}, "want the provider's https:// issuer URL"},
+		{[]string{"--oidc-issuer", "not a url"}, "want the provider's https:// issuer URL"},
+		{[]string{"--oidc-redirect-url", "https://console.example/login/oidc/callback"}, "--oidc-redirect-url needs --oidc-issuer"},
+	} {
+		code, _, errs := runWith(t, "", append([]string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "never.db")}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("serve %v: exit %d, %q; want exit 2 saying %q", tc.args, code, errs, tc.want)
+		}
+	}
+	env := map[string]string{oidcClientIDEnv: "console", oidcClientSecretEnv: "s3cret"}
+	a := &app{stdio: stdio{getenv: func(k string) string { return env[k] }}}
+	for _, tc := range []struct {
+		f    serveFlags
+		want string // the redirect URL, or the error
+	}{
+		{serveFlags{listen: "127.0.0.1:8080", oidcIssuer: "http://127.0.0.1:9000"}, "http://127.0.0.1:8080/login/oidc/callback"},
+		{serveFlags{listen: "vigil.example:443", certFile: "c.pem", oidcIssuer: "https://idp.example"}, "https://vigil.example:443/login/oidc/callback"},
+		{serveFlags{listen: ":8080", oidcIssuer: "https://idp.example"}, "want the console's address followed by /login/oidc/callback"},
+		{serveFlags{listen: ":8080", oidcIssuer: "https://idp.example", oidcRedirect: "https://vigil.example/login/oidc/callback"}, "https://vigil.example/login/oidc/callback"},
+		{serveFlags{listen: ":8080", oidcIssuer: "https://idp.example", oidcRedirect: "https://vigil.example/elsewhere"}, "want the console's address"},
+	} {
+		conf, err := a.oidcOptions(tc.f)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = conf.RedirectURL
+			if conf.ClientID != "console" || conf.ClientSecret != "s3cret" || conf.Issuer != tc.f.oidcIssuer {
+				t.Errorf("%+v: %+v", tc.f, conf)
+			}
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.f, got, tc.want)
+		}
+	}
+}
