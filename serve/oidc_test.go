@@ -168,6 +168,15 @@ func ssoStart(t *testing.T, c *client, next string) string {
 	return res.Header.Get("Location")
 }
 
+// withParam sets one query parameter of a URL.
+func withParam(rawURL, key, value string) string {
+	u, _ := url.Parse(rawURL)
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func (c *client) getURL(u string) (*http.Response, string) {
 	c.f.t.Helper()
 	res, err := c.hc.Get(u)
@@ -219,23 +228,11 @@ func TestOIDCSignIn(t *testing.T) {
 			t.Errorf("%s: signed in anyway (/incidents: %d)", name, res.StatusCode)
 		}
 	}
-	refused("forged state", http.StatusForbidden, "not started from this browser", func(c *client) string {
-		u, _ := url.Parse(ssoStart(t, c, ""))
-		q := u.Query()
-		q.Set("state", "forged")
-		u.RawQuery = q.Encode()
-		return u.String()
-	})
+	refused("forged state", http.StatusForbidden, "not started from this browser", func(c *client) string { return withParam(ssoStart(t, c, ""), "state", "forged") })
 	refused("another browser's callback", http.StatusForbidden, "not started from this browser", func(*client) string {
 		return ssoStart(t, f.anon(), "")
 	})
-	refused("a code that is not the provider's", http.StatusUnauthorized, "did not accept", func(c *client) string {
-		u, _ := url.Parse(ssoStart(t, c, ""))
-		q := u.Query()
-		q.Set("code", "made-up")
-		u.RawQuery = q.Encode()
-		return u.String()
-	})
+	refused("a code that is not the provider's", http.StatusUnauthorized, "did not accept", func(c *client) string { return withParam(ssoStart(t, c, ""), "code", "made-up") })
 	refused("the provider's error", http.StatusUnauthorized, "access_denied", func(c *client) string {
 		u, _ := url.Parse(ssoStart(t, c, ""))
 		return u.Scheme + "://" + u.Host + u.Path + "?" + url.Values{"error": {"access_denied"}, "state": {u.Query().Get("state")}}.Encode()
