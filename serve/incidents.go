@@ -14,8 +14,11 @@ import (
 // listData is the incident list page (the API answers store.Page, the
 // JSON of 'vigil fleet incidents --format json').
 type listData struct {
-	Page      store.Page
-	Count     int
+	Page  store.Page
+	Count int
+	// More: more than Count incidents match (counting stops at
+	// countLimit).
+	More      bool
 	Query     url.Values
 	Statuses  []store.Status
 	Providers []string
@@ -23,6 +26,10 @@ type listData struct {
 	// NextURL is the next page's address ("" on the last).
 	NextURL string
 }
+
+// countLimit is as far as the list page counts what matches: a count is
+// a read of every match, a page only of the newest.
+const countLimit = 1000
 
 // ages are the age filters: first seen within, or before, a span.
 func ages() []struct{ Value, Label string } {
@@ -125,7 +132,7 @@ func (s *Server) incidents(r *http.Request, c *rc) (view, error) {
 		return view{JSON: page}, nil
 	}
 	d := listData{Page: page, Query: q, Statuses: store.Statuses()}
-	if d.Count, err = s.st.CountIncidents(ctx, f); err != nil {
+	if d.Count, d.More, err = s.st.CountIncidentsUpTo(ctx, f, countLimit); err != nil {
 		return view{}, err
 	}
 	if d.Providers, err = s.st.Providers(ctx); err != nil {

@@ -167,6 +167,23 @@ func (s *Store) CountIncidents(ctx context.Context, f Filter) (int, error) {
 	return n, err
 }
 
+// CountIncidentsUpTo counts the incidents a filter selects as far as max:
+// with more is true, there are more than max and n is max. A search is
+// then counted from each part's newest max+1 matches only, so a common
+// term costs what a page does, not a count of every incident it names.
+func (s *Store) CountIncidentsUpTo(ctx context.Context, f Filter, max int) (n int, more bool, err error) {
+	f.BeforeID = 0
+	if err := CheckSearch(f.Search); err != nil {
+		return 0, false, err
+	}
+	where, args := s.where(f, max+1)
+	err = s.db.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM (SELECT i.id FROM fleet_incidents i"+where+" LIMIT ?) c"), append(args, max+1)...).Scan(&n)
+	if n > max {
+		return max, true, err
+	}
+	return n, false, err
+}
+
 func (s *Store) attachOccurrences(ctx context.Context, ins []Incident) error {
 	if len(ins) == 0 {
 		return nil

@@ -123,6 +123,29 @@ func TestSearch(t *testing.T) {
 				t.Errorf("pages of %+v held %d incidents, the count is %d", f, len(seen), want)
 			}
 		}
+		// Counting stops past a limit, with a search or without.
+		for _, tc := range []struct {
+			f    Filter
+			max  int
+			n    int
+			more bool
+		}{
+			{Filter{Search: "settings"}, 10, 6, false},
+			{Filter{Search: "settings"}, 6, 6, false},
+			{Filter{Search: "settings"}, 5, 5, true},
+			{Filter{Search: "settings", RepositoryID: alpha}, 2, 2, true},
+			{Filter{Search: "nothing here"}, 1, 0, false},
+			{Filter{}, 3, 3, true},
+			{Filter{Provider: "twilio"}, 3, 1, false},
+		} {
+			n, more, err := s.CountIncidentsUpTo(ctx, tc.f, tc.max)
+			if err != nil || n != tc.n || more != tc.more {
+				t.Errorf("CountIncidentsUpTo(%+v, %d) = %d, %v, %v; want %d, %v", tc.f, tc.max, n, more, err, tc.n, tc.more)
+			}
+		}
+		if _, _, err := s.CountIncidentsUpTo(ctx, Filter{Search: "ab"}, 5); !errors.Is(err, ErrSearch) {
+			t.Errorf("CountIncidentsUpTo of a short search: %v", err)
+		}
 		if _, err := s.ListIncidents(ctx, Filter{Search: strings.Repeat("é", MaxSearch)}); err != nil {
 			t.Errorf("a search of %d characters: %v", MaxSearch, err)
 		}
