@@ -261,7 +261,7 @@ func TestBrowser(t *testing.T) {
 	b.waitFor("done=confirmed")
 	b.await(rot, "finish done")
 	b.shot("07-rotation-done")
-	if in := tf.status(tf.incident); in.Status != store.StatusResolved || in.StatusReason != store.ReasonRotated {
+	if in := tf.awaitResolved(tf.incident); in.Status != store.StatusResolved || in.StatusReason != store.ReasonRotated {
 		t.Errorf("after the rotation: %s (%s)", in.Status, in.StatusReason)
 	}
 	if strings.Contains(b.text(), tf.old.Secret.Reveal()) || strings.Contains(b.text(), tf.field("TWILIO_API_SECRET")) {

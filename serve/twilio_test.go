@@ -107,6 +107,21 @@ func (tf *twilioFixture) await(page, want string) string {
 	}
 }
 
+// awaitResolved waits until the incident is resolved: the rotation's
+// goroutine resolves it just after its journal's last step, which the
+// page may show first.
+func (tf *twilioFixture) awaitResolved(id int64) store.Incident {
+	tf.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		in := tf.status(id)
+		if in.Status == store.StatusResolved || time.Now().After(deadline) {
+			return in
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestRotateFromConsole: the dry run first, then the journal's steps
 // live; after the admin confirms, the store holds a new key that works,
 // the old key is gone, and the incident is resolved as rotated. No page
@@ -129,7 +144,7 @@ func TestRotateFromConsole(t *testing.T) {
 	if _, ok := tf.emu.Key(tf.old.SID); ok {
 		t.Error("the old key still exists")
 	}
-	in := tf.status(tf.incident)
+	in := tf.awaitResolved(tf.incident)
 	if in.Status != store.StatusResolved || in.StatusReason != store.ReasonRotated {
 		t.Errorf("incident after the rotation: %s (%s)", in.Status, in.StatusReason)
 	}
