@@ -149,6 +149,25 @@ func TestSearch(t *testing.T) {
 		if _, err := s.ListIncidents(ctx, Filter{Search: strings.Repeat("é", MaxSearch)}); err != nil {
 			t.Errorf("a search of %d characters: %v", MaxSearch, err)
 		}
+		// Rows deleted upstream (an incident; a repository, its
+		// occurrences with it) leave the search indexes with them.
+		for _, q := range []string{"DELETE FROM fleet_incidents WHERE fingerprint = 'fp4'", "DELETE FROM fleet_repositories WHERE url = 'file:///Beta_Repo.git'"} {
+			if _, err := s.DB().ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for q, want := range map[string]int{"mod4/settings": 0, "mod5/settings": 0, "twilio": 1, "beta_repo": 0, "mod2/settings": 1} {
+			if n, err := s.CountIncidents(ctx, Filter{Search: q}); err != nil || n != want {
+				t.Errorf("after the deletes, %q finds %d (%v), want %d", q, n, err, want)
+			}
+		}
+		if s.Dialect() == SQLite {
+			for _, table := range []string{"fleet_incidents_search", "fleet_occurrences_search"} {
+				if _, err := s.DB().ExecContext(ctx, "INSERT INTO "+table+" ("+table+", rank) VALUES ('integrity-check', 1)"); err != nil {
+					t.Errorf("%s out of step with its table: %v", table, err)
+				}
+			}
+		}
 	})
 }
 
