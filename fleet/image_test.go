@@ -1,0 +1,149 @@
+package fleet
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/vigilsec/vigil/fleet/store"
+	"github.com/vigilsec/vigil/twilio/twiliotest"
+)
+
+// imageTarball writes a docker save tarball of an image with one layer
+// holding files and a config with env, and returns its path.
+func imageTarball(t *testing.T, dir string, files map[string]string, env []string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for n, body := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(tw, body)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.Append(empty.Image, mutate.Addendum{Layer: layer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.DeepCopy()
+	cfg.Config.Env = env
+	cfg.History = []v1.History{{CreatedBy: "COPY app /app"}, {CreatedBy: "ENV TWILIO_AUTH_TOKEN", EmptyLayer: true}}
+	cfg.OS, cfg.Architecture = "linux", "amd64"
+	if img, err = mutate.ConfigFile(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "app.tar")
+	if err := tarball.WriteToFile(p, name.MustParseReference("vigil.test/app:1"), img); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestImageReverify: credentials found in an image (an API key in a
+// layer's file, an Auth Token in the config's ENV) are verified by
+// reading them again from the image: live at first; the key deleted in
+// Twilio → invalid; the image deleted → unknown, saying the image is no
+// longer available. The store never holds either secret.
+func TestImageReverify(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, "")
+	emu := twiliotest.NewServer(t, twiliotest.Options{})
+	acct := emu.AddAccount(twiliotest.AccountSeed{FriendlyName: "Shop", Keys: []twiliotest.KeySeed{{FriendlyName: "app"}}})
+	key := acct.Keys[0]
+	w.verifyBase = map[string]string{"twilio": emu.URL}
+	ref := imageTarball(t, w.dir, map[string]string{
+		"app/.env": fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_API_KEY=%s\nTWILIO_API_SECRET=%s\n", acct.SID, key.SID, key.Secret.Reveal()),
+	}, []string{"PATH=/usr/bin", "TWILIO_ACCOUNT_SID=" + acct.SID, "TWILIO_AUTH_TOKEN=" + acct.AuthToken.Reveal()})
+	toml := fmt.Sprintf("verify = true\n[[image]]\nref = %q\n", ref)
+	w.pass(toml)
+
+	byRule := map[string]store.Incident{}
+	for _, in := range w.incidents() {
+		byRule[in.Rule] = in
+	}
+	keyIn, tokIn := byRule["twilio-api-key"], byRule["twilio-auth-token"]
+	if keyIn.ID == 0 || tokIn.ID == 0 {
+		t.Fatalf("incidents: %+v", w.incidents())
+	}
+	for _, in := range []store.Incident{keyIn, tokIn} {
+		if in.Verdict != store.VerdictLive {
+			t.Errorf("%s: verdict %s (%s), want live", in.Rule, in.Verdict, in.VerdictReason)
+		}
+		o := in.Occurrences[0]
+		if o.ImageRef != ref || !strings.HasPrefix(o.Commit, "sha256:") || !strings.HasPrefix(o.Blob, "sha256:") || o.SpanLen == 0 {
+			t.Errorf("%s: occurrence without its place: %+v", in.Rule, o)
+		}
+		if s := fmt.Sprintf("%+v", in); strings.Contains(s, key.Secret.Reveal()) || strings.Contains(s, acct.AuthToken.Reveal()) {
+			t.Errorf("%s: the store holds the secret in clear", in.Rule)
+		}
+	}
+	if o := keyIn.Occurrences[0]; o.Path != "app/.env" || o.Blob != o.Layer {
+		t.Errorf("key occurrence: %+v", o)
+	}
+	if o := tokIn.Occurrences[0]; o.Path != "@config/env" || o.Blob == keyIn.Occurrences[0].Blob {
+		t.Errorf("token occurrence: %+v (its blob should be the config)", o)
+	}
+
+	// The key is deleted in Twilio: read again from the image, it is
+	// invalid; the Auth Token is still live.
+	req, _ := http.NewRequest("DELETE", emu.URL+"/v1/Keys/"+key.SID, nil)
+	req.Host = twiliotest.HostIAM
+	req.SetBasicAuth(acct.SID, acct.AuthToken.Reveal())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete key: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	verdict := func(id int64) store.Incident {
+		t.Helper()
+		if err := w.fleet.verify(ctx, id, "test"); err != nil {
+			t.Fatal(err)
+		}
+		in, err := w.conn.Incident(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	if in := verdict(keyIn.ID); in.Verdict != store.VerdictInvalid {
+		t.Errorf("deleted key: verdict %s (%s), want invalid", in.Verdict, in.VerdictReason)
+	}
+	if in := verdict(tokIn.ID); in.Verdict != store.VerdictLive {
+		t.Errorf("auth token: verdict %s (%s), want live", in.Verdict, in.VerdictReason)
+	}
+
+	// The image is gone: the verdict says so.
+	if err := os.Remove(ref); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{keyIn.ID, tokIn.ID} {
+		if in := verdict(id); in.Verdict != store.VerdictUnknown || !strings.Contains(in.VerdictReason, "image no longer available") {
+			t.Errorf("image gone: verdict %s (%s), want unknown saying the image is no longer available", in.Verdict, in.VerdictReason)
+		}
+	}
+}
