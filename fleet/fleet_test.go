@@ -28,7 +28,9 @@ type world struct {
 	git   *githttp.Server
 	gen   *fakecred.Gen
 	env   map[string]string
-	fleet *Fleet
+	// environ is the environment of secret store commands (nil: ours).
+	environ []string
+	fleet   *Fleet
 	// verifyBase sends verifiers to local fakes.
 	verifyBase map[string]string
 }
@@ -54,7 +56,11 @@ func (w *world) pass(fleetTOML string) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, VerifyBaseURLs: w.verifyBase, Getenv: func(k string) string { return w.env[k] },
+	var environ func() []string
+	if w.environ != nil {
+		environ = func() []string { return w.environ }
+	}
+	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, VerifyBaseURLs: w.verifyBase, Getenv: func(k string) string { return w.env[k] }, Environ: environ,
 		Logger: slog.New(slog.NewTextHandler(testWriter{w.t}, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		w.t.Fatal(err)
