@@ -22,12 +22,12 @@ import (
 // world is a fleet on SQLite with repositories served by git
 // http-backend on loopback.
 type world struct {
-	t     *testing.T
-	dir   string
-	conn  *store.Conn
-	git   *githttp.Server
-	gen   *fakecred.Gen
-	env   map[string]string
+	t    *testing.T
+	dir  string
+	conn *store.Conn
+	git  *githttp.Server
+	gen  *fakecred.Gen
+	env  map[string]string
 	// environ is the environment of secret store commands (nil: ours).
 	environ []string
 	fleet   *Fleet
