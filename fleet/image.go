@@ -37,7 +37,7 @@ func (f *Fleet) scanImage(ctx context.Context, repo store.Repository, s settings
 		}
 		return nil
 	}
-	if err := f.store.RepositorySynced(ctx, repo.ID); err != nil {
+	if err := f.store.RepositorySynced(ctx, repo.ID, repo.ActivityAt); err != nil {
 		return err
 	}
 	before, err := f.store.RefTips(ctx, repo.ID)

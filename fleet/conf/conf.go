@@ -33,6 +33,8 @@ const (
 	DefaultInterval = 5 * time.Minute
 	DefaultReverify = 24 * time.Hour
 	DefaultAudit    = 24 * time.Hour
+	// DefaultFullCheck is FullCheck's default.
+	DefaultFullCheck = 12
 )
 
 // Fleet is the content of a fleet file.
@@ -51,6 +53,11 @@ type Fleet struct {
 	// Confidence is the lowest confidence that makes an incident
 	// (default medium).
 	Confidence vigil.Confidence `toml:"confidence" json:"confidence"`
+	// FullCheck makes every Nth pass ask the remote of each repository
+	// listed through the GitHub or GitLab API for its refs even when the
+	// listing says nothing was pushed since the last check (default 12:
+	// hourly at the default interval; 1 asks at every pass).
+	FullCheck int `toml:"full_check" json:"full_check,omitempty"`
 	// Mirrors is the directory of the git mirrors (default: the user's
 	// cache directory).
 	Mirrors string `toml:"mirrors" json:"mirrors,omitempty"`
@@ -261,6 +268,12 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	}
 	if f.Confidence == 0 {
 		f.Confidence = vigil.Medium
+	}
+	switch {
+	case f.FullCheck == 0:
+		f.FullCheck = DefaultFullCheck
+	case f.FullCheck < 0:
+		return nil, nil, fmt.Errorf("full_check = %d: want a number of passes, 1 or more", f.FullCheck)
 	}
 	bad := f.check()
 	return &f, bad, nil

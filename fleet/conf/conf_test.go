@@ -71,6 +71,7 @@ func TestParseWholeFileErrors(t *testing.T) {
 		{"intervl = \"5m\"", "unknown keys: intervl"},
 		{"interval = \"five\"", "want a number with a unit"},
 		{"interval = \"-5m\"", "must be positive"},
+		{"full_check = -1", "want a number of passes"},
 		// A malformed secret store URI stops the file, at its line.
 		{"[[twilio]]\nname = \"p\"\nstore = \"pas:twilio/prod\"", "line 3"},
 		{"[[twilio]]\nname = \"p\"\nstore = \"pas:twilio/prod\"", "did you mean pass"},

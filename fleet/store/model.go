@@ -89,6 +89,13 @@ type Repository struct {
 	LastError     string    `json:"last_error,omitempty"`
 	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
 	Scans         int       `json:"scans"`
+	// ActivityAt is when the GitHub or GitLab listing last said the
+	// repository was pushed to (zero for other sources).
+	ActivityAt time.Time `json:"activity_at,omitzero"`
+	// CheckedActivityAt is what the listing said when the remote was last
+	// asked; QuietPasses counts the passes since that skipped asking.
+	CheckedActivityAt time.Time `json:"-"`
+	QuietPasses       int       `json:"-"`
 }
 
 // Incident is one distinct secret across the fleet.
