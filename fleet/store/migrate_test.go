@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -35,5 +38,32 @@ func TestMigrationVersions(t *testing.T) {
 	}
 	if _, err := Migrations(Postgres); err != nil {
 		t.Errorf("the built-in migrations: %v", err)
+	}
+}
+
+// TestMigrateConcurrently: processes that open one new SQLite file at once
+// ('vigil fleet run' and a 'vigil fleet status' beside it) all migrate it,
+// one after the other, rather than one failing with SQLITE_BUSY.
+func TestMigrateConcurrently(t *testing.T) {
+	url := "sqlite:" + filepath.Join(t.TempDir(), "fleet.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			c, err := Open(context.Background(), url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			if _, err := c.Migrate(context.Background()); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
