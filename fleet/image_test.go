@@ -1,68 +1,20 @@
 package fleet
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/vigilsec/vigil/fleet/store"
+	"github.com/vigilsec/vigil/internal/imagetest"
 	"github.com/vigilsec/vigil/twilio/twiliotest"
 )
-
-// imageTarball writes a docker save tarball of an image with one layer
-// holding files and a config with env, and returns its path.
-func imageTarball(t *testing.T, dir string, files map[string]string, env []string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for n, body := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(tw, body)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.Append(empty.Image, mutate.Addendum{Layer: layer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.Config.Env = env
-	cfg.History = []v1.History{{CreatedBy: "COPY app /app"}, {CreatedBy: "ENV TWILIO_AUTH_TOKEN", EmptyLayer: true}}
-	cfg.OS, cfg.Architecture = "linux", "amd64"
-	if img, err = mutate.ConfigFile(img, cfg); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "app.tar")
-	if err := tarball.WriteToFile(p, name.MustParseReference("vigil.test/app:1"), img); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestImageReverify: credentials found in an image (an API key in a
 // layer's file, an Auth Token in the config's ENV) are verified by
@@ -76,9 +28,12 @@ func TestImageReverify(t *testing.T) {
 	acct := emu.AddAccount(twiliotest.AccountSeed{FriendlyName: "Shop", Keys: []twiliotest.KeySeed{{FriendlyName: "app"}}})
 	key := acct.Keys[0]
 	w.verifyBase = map[string]string{"twilio": emu.URL}
-	ref := imageTarball(t, w.dir, map[string]string{
-		"app/.env": fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_API_KEY=%s\nTWILIO_API_SECRET=%s\n", acct.SID, key.SID, key.Secret.Reveal()),
-	}, []string{"PATH=/usr/bin", "TWILIO_ACCOUNT_SID=" + acct.SID, "TWILIO_AUTH_TOKEN=" + acct.AuthToken.Reveal()})
+	ref := filepath.Join(w.dir, "app.tar")
+	imagetest.Save(t, ref, []string{"PATH=/usr/bin", "TWILIO_ACCOUNT_SID=" + acct.SID, "TWILIO_AUTH_TOKEN=" + acct.AuthToken.Reveal()},
+		[]v1.History{{CreatedBy: "COPY app /app"}, {CreatedBy: "ENV TWILIO_AUTH_TOKEN", EmptyLayer: true}},
+		imagetest.Layer(t, map[string]string{
+			"app/.env": fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_API_KEY=%s\nTWILIO_API_SECRET=%s\n", acct.SID, key.SID, key.Secret.Reveal()),
+		}))
 	toml := fmt.Sprintf("verify = true\n[[image]]\nref = %q\n", ref)
 	w.pass(toml)
 
