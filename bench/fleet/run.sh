@@ -71,7 +71,7 @@ pass() {
 			./vigil fleet scan-once --db "$(db "$name")" --scans 1 >/dev/null 2>"$root/err-$name-$w" || [ $? -eq 1 ]; } ; } 2>"$root/time-$name-$w" ) &
 		pids+=($!)
 	done
-	for p in "${pids[@]}"; do wait "$p"; done
+	for p in "${pids[@]}"; do wait "$p" || { tail -n 5 "$root"/err-"$name"-* >&2; exit 1; }; done
 	end=$(date +%s.%N)
 	for w in $(seq 1 "$workers"); do cpu=$(awk -v c="$cpu" '{print c+$1+$2}' "$root/time-$name-$w"); done
 	awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN{printf "%.2f %.2f\n", e-s, c}'
