@@ -2620,6 +2620,7 @@ func builtinRules() []Rule {
 			Keywords:    []string{"curl"},
 			Regex:       precompiled(`\bcurl\b[^\r\n]*?\s(?:-u|--user)(?:\s+|=)["']?(?P<name>[^:\s"'$]+):(?P<secret>[^\s"'@]+)["']?(?:\s|$)`, ``, `name`, `secret`),
 			SecretGroup: 2,
+			Requires:    []string{" -u", "\t-u", "\f-u", "--user"},
 			MinLength:   3,
 			MaxLength:   120,
 			Confidence:  vigil.Medium,

@@ -155,16 +155,55 @@ func (s *scratch) literalsIn(data []byte, lits [][]byte, key literalKey, a, b in
 }
 
 // indexFold returns the first index of the lower-case literal lit in text,
-// ignoring ASCII case, or -1. Its work is at most len(lit) per byte.
+// ignoring ASCII case, or -1. Its work is at most len(lit) per byte: it
+// jumps between the places of the literal's first byte (in either case),
+// found by bytes.IndexByte, and compares the rest only there.
 func indexFold(text, lit []byte) int {
-	for i := 0; i+len(lit) <= len(text); i++ {
-		k := 0
-		for k < len(lit) && foldByte(text[i+k]) == lit[k] {
+	n := len(text) - len(lit) + 1 // the starts that leave room for lit
+	switch {
+	case len(lit) == 0:
+		return 0
+	case n <= 0:
+		return -1
+	}
+	lo, up := lit[0], lit[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	// The next place of each variant at or after i; -1 not yet searched
+	// there, n when there is none.
+	nextLo, nextUp := -1, n
+	if up != lo {
+		nextUp = -1
+	}
+	for i := 0; i < n; {
+		if nextLo < i {
+			nextLo = indexByteFrom(text[:n], lo, i)
+		}
+		if nextUp < i {
+			nextUp = indexByteFrom(text[:n], up, i)
+		}
+		c := min(nextLo, nextUp)
+		if c >= n {
+			return -1
+		}
+		k := 1
+		for k < len(lit) && foldByte(text[c+k]) == lit[k] {
 			k++
 		}
 		if k == len(lit) {
-			return i
+			return c
 		}
+		i = c + 1
 	}
 	return -1
+}
+
+// indexByteFrom returns the first index at or after i of c in text, or
+// len(text).
+func indexByteFrom(text []byte, c byte, i int) int {
+	if j := bytes.IndexByte(text[i:], c); j >= 0 {
+		return i + j
+	}
+	return len(text)
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigilsec/vigil/internal/sarifout/sarifcheck"
+	"github.com/vigilsec/vigil/internal/testenv"
 	"github.com/vigilsec/vigil/internal/twiliosdk"
 	"github.com/vigilsec/vigil/internal/twiliosdk/registrytest"
 )
@@ -38,17 +38,7 @@ func sdkProject(t *testing.T, extra map[string]string) string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	root := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return testenv.WriteTree(t, files)
 }
 
 func TestTwilioSDK(t *testing.T) {

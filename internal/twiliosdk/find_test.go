@@ -7,28 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+	"github.com/vigilsec/vigil/internal/testenv"
+)
 
 // TestFind: a lock file's version wins over its manifest's range in the
 // same directory, installed copies (node_modules, vendor) are not the
 // project's, and a file that does not parse is a Problem, not silence.
 func TestFind(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := testenv.WriteTree(t, map[string]string{
 		"web/package.json":                    `{"dependencies": {"twilio": "^4.0.0"}}`,
 		"web/package-lock.json":               `{"packages": {"node_modules/twilio": {"version": "4.23.0"}}}`,
 		"web/node_modules/x/package.json":     `{"dependencies": {"twilio": "^3.0.0"}}`,
@@ -59,7 +46,7 @@ func TestFind(t *testing.T) {
 }
 
 func TestFindOneFile(t *testing.T) {
-	root := writeTree(t, map[string]string{"Gemfile.lock": "    twilio-ruby (7.11.1)\n", "notes.txt": "x"})
+	root := testenv.WriteTree(t, map[string]string{"Gemfile.lock": "    twilio-ruby (7.11.1)\n", "notes.txt": "x"})
 	f, err := Find(context.Background(), filepath.Join(root, "Gemfile.lock"))
 	if err != nil || len(f.Uses) != 1 || f.Uses[0].File != "Gemfile.lock" {
 		t.Errorf("uses %v, err %v", f.Uses, err)
@@ -71,7 +58,7 @@ func TestFindOneFile(t *testing.T) {
 
 // TestFindSymlinkLoop: a link to a parent directory is not followed.
 func TestFindSymlinkLoop(t *testing.T) {
-	root := writeTree(t, map[string]string{"go.mod": "require github.com/twilio/twilio-go v1.0.0\n"})
+	root := testenv.WriteTree(t, map[string]string{"go.mod": "require github.com/twilio/twilio-go v1.0.0\n"})
 	if err := os.Symlink(root, filepath.Join(root, "loop")); err != nil {
 		t.Skip(err)
 	}

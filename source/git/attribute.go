@@ -69,13 +69,16 @@ type group struct {
 	secret   string
 	present  bool
 	findings []int
+	// values are the secret and the values of its parts (a SID paired
+	// with its token).
+	values []string
 }
 
 func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil.Finding, error) {
 	idx := h.idx
 	if h.opts.NewOnly {
 		var err error
-		fs, err = dropKnown(ctx, newLazyBlobs(h.repo, h.opts), fs, func(f *vigil.Finding) string {
+		fs, err = dropKnown(ctx, newLazyBlobs(h.repo, h.opts, h.newObjectReader()), fs, func(f *vigil.Finding) string {
 			b, _ := parseOID(f.Origin.Blob)
 			if n, ok := idx.blobs[b]; ok {
 				return h.bases[n]
@@ -112,10 +115,16 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 		g := byFP[fp]
 		if g == nil {
 			g = &group{best: i, secret: f.Secret.Reveal()}
+			g.values = []string{g.secret}
 			byFP[fp] = g
 			groups = append(groups, g)
 		}
 		g.findings = append(g.findings, i)
+		for _, p := range f.Parts {
+			if v := p.Value.Reveal(); !slices.Contains(g.values, v) {
+				g.values = append(g.values, v)
+			}
+		}
 		if !slices.Contains(g.blobs, n) {
 			g.blobs = append(g.blobs, n)
 			for _, p := range idx.pathsOf(n) {
@@ -191,22 +200,19 @@ func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint
 	if len(groups) == 0 {
 		return out, nil
 	}
-	cf, err := h.repo.startCatFile(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer cf.closeWith()
+	objs := h.newObjectReader()
+	defer objs.abort()
 	for _, g := range groups {
 		ci := h.idx.refs[blobOf[g.best]].commit
 		if _, done := out[ci]; done {
 			continue
 		}
 		sha := h.idx.commits[ci].hex(h.idx.hashLen)
-		hdr, data, err := cf.read(sha, maxCommitSize)
+		typ, data, missing, err := objs.read(ctx, h.repo, sha, maxCommitSize)
 		if err != nil {
 			return nil, err
 		}
-		if hdr.missing || hdr.typ != "commit" || data == nil {
+		if missing || typ != "commit" || data == nil {
 			return nil, fmt.Errorf("read commit %s: missing or not a commit", sha)
 		}
 		c, err := parseCommit(sha, data)
@@ -215,27 +221,29 @@ func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint
 		}
 		out[ci] = c
 	}
-	return out, cf.close()
+	return out, objs.close()
 }
 
 // markPresent sets group.present for credentials the tip of a selected
 // ref still holds (see tipTrees). A credential is present when a blob it
-// was found in is in a tip's tree, or when a tip holds a later version of
-// such a blob (following the versions a file went through, across renames
-// and copies) or a blob at one of its paths that this scan did not read,
-// and that blob contains the secret. It reports false when there is no
-// tip to look at (an unborn branch).
+// was found in (or, read in-process, that copies it) is in a tip's tree;
+// or, at a branch's tip, when the tip holds a later version of such a
+// blob (following the versions a file went through, across renames and
+// copies) or a blob at one of its paths that this scan did not read, and
+// that blob contains the secret. It reports false when there is no tip to
+// look at (an unborn branch).
 func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error) {
 	if len(groups) == 0 {
 		return true, nil
 	}
-	roots, err := h.tipTrees(ctx)
-	if err != nil || len(roots) == 0 {
+	branches, others, err := h.tipTrees(ctx)
+	if err != nil || len(branches)+len(others) == 0 {
 		return false, err
 	}
 	idx := h.idx
 	byBlob := map[uint32][]*group{}
 	byPath := map[string][]*group{}
+	bySecret := map[string][]*group{}
 	for _, g := range groups {
 		for _, b := range g.blobs {
 			byBlob[b] = append(byBlob[b], g)
@@ -243,6 +251,7 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 		for _, p := range g.paths {
 			byPath[p] = append(byPath[p], g)
 		}
+		bySecret[g.secret] = append(bySecret[g.secret], g)
 	}
 	pending := len(groups)
 	mark := func(g *group) {
@@ -251,16 +260,40 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 			pending--
 		}
 	}
+	// Read in-process, every blob that holds a secret where a rule finds
+	// it is known already: the scan read each byte where it was added
+	// (whole objects, loose ones, what deltas insert, with the lines
+	// around) and withHolders followed the copies of what it found. So the
+	// tips of tags, which are many (one per release) and each hold their
+	// own version of every file, are looked up, not read. Read through
+	// cat-file, a later version of a file may hold a secret it was not
+	// scanned for; and at a branch's tip, a secret may still be there as
+	// text where no rule finds it any more (a file rewritten in another
+	// format): those blobs are read.
+	copied := h.objs != nil && h.where != nil
 	check := map[string][]*group{} // tip blob → groups whose secret it may hold
-	err = h.walkTrees(ctx, roots, func(f treeFile) bool {
+	err = h.walkTrees(ctx, [][]string{branches, others}, func(tips int, f treeFile) bool {
 		b, _ := parseOID(f.oid)
 		n, scanned := idx.blobs[b]
+		read := tips == 0 || !copied
 		if !scanned {
-			check[f.oid] = append(check[f.oid], byPath[f.path]...)
+			if read {
+				check[f.oid] = append(check[f.oid], byPath[f.path]...)
+			}
 			return true
 		}
 		for _, g := range byBlob[n] {
 			mark(g)
+			// A secret found again as a part of another finding (a
+			// token alone, then beside its SID) is held too.
+			for _, v := range g.values {
+				for _, o := range bySecret[v] {
+					mark(o)
+				}
+			}
+		}
+		if !read {
+			return pending > 0
 		}
 		// Earlier versions of this blob's file that hold a secret.
 		for steps, v := 0, idx.refs[n].base; v != 0 && steps < maxVersions; steps, v = steps+1, idx.refs[v-1].base {
@@ -281,7 +314,7 @@ const maxVersions = 100000
 // checkHeadBlobs reads tip blobs that may still hold the secrets of
 // groups not yet known to be present, and looks for them.
 func (h *History) checkHeadBlobs(ctx context.Context, check map[string][]*group) error {
-	blobs := newLazyBlobs(h.repo, h.opts)
+	blobs := newLazyBlobs(h.repo, h.opts, h.newObjectReader())
 	defer blobs.abort()
 	for _, oid := range slices.Sorted(maps.Keys(check)) {
 		var pending []*group

@@ -7,21 +7,21 @@ import (
 	"github.com/vigilsec/vigil"
 )
 
-// lazyBlobs reads whole blobs on demand through one cat-file process,
-// started at the first read.
+// lazyBlobs reads whole blobs on demand, through an objectReader (in
+// process, or one cat-file started at the first read).
 type lazyBlobs struct {
 	repo  *Repo
 	limit int64 // larger blobs read as nil
-	cf    *catFile
+	objs  *objectReader
 	cache map[string][]byte
 }
 
-func newLazyBlobs(repo *Repo, opts Options) *lazyBlobs {
+func newLazyBlobs(repo *Repo, opts Options, objs *objectReader) *lazyBlobs {
 	limit := opts.maxSize()
 	if limit < 0 {
 		limit = maxObjectSize
 	}
-	return &lazyBlobs{repo: repo, limit: limit, cache: map[string][]byte{}}
+	return &lazyBlobs{repo: repo, limit: limit, objs: objs, cache: map[string][]byte{}}
 }
 
 // read returns a blob's content; nil when it is missing or over the limit.
@@ -29,14 +29,7 @@ func (l *lazyBlobs) read(ctx context.Context, oid string) ([]byte, error) {
 	if data, ok := l.cache[oid]; ok {
 		return data, nil
 	}
-	if l.cf == nil {
-		cf, err := l.repo.startCatFile(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l.cf = cf
-	}
-	_, data, err := l.cf.read(oid, l.limit)
+	_, data, _, err := l.objs.read(ctx, l.repo, oid, l.limit)
 	if err != nil {
 		return nil, err
 	}
@@ -45,22 +38,10 @@ func (l *lazyBlobs) read(ctx context.Context, oid string) ([]byte, error) {
 }
 
 // close ends the cat-file process, if one was started.
-func (l *lazyBlobs) close() error {
-	if l.cf == nil {
-		return nil
-	}
-	err := l.cf.close()
-	l.cf = nil
-	return err
-}
+func (l *lazyBlobs) close() error { return l.objs.close() }
 
 // abort ends the process after a failure.
-func (l *lazyBlobs) abort() {
-	if l.cf != nil {
-		l.cf.closeWith()
-		l.cf = nil
-	}
-}
+func (l *lazyBlobs) abort() { l.objs.abort() }
 
 // dropKnown removes the findings whose secret, and every part of it, the
 // previous version of their file (baseOf; "" for none) already held: a

@@ -1,6 +1,7 @@
 package git
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,4 +49,59 @@ func TestHistoryHead(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPresentAtTips checks "still present" where the readers get it in
+// different ways: at a branch's tip, a secret kept as text in a rewritten
+// file (where no rule finds it in the same lines) is present, read in
+// process too; at a tag's tip, a blob the secret was found in is present;
+// once neither holds it, it is not.
+func TestPresentAtTips(t *testing.T) {
+	testenv.NeedProgram(t, "git")
+	g := fakecred.New(43)
+	_, token, env := twilioPair(g)
+	var filler strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&filler, "setting_%d = value number %d\n", i, i)
+	}
+	r := gittest.New(t)
+	r.Commit("one", "", map[string]string{"app.env": filler.String() + env, "README": "app\n"})
+	r.Git("tag", "v1")
+	// The file is rewritten; the token stays, without its name.
+	r.Commit("rewrite", "", map[string]string{"app.env": filler.String() + "\n# formerly:\n#    " + token + "\n"})
+	r.Commit("other", "", map[string]string{"README": "app, again\n"})
+	readers := map[string][]func(*History){"in-process": nil, "cat-file": {referenceReader}}
+	present := func(name string, tune []func(*History)) bool {
+		t.Helper()
+		res := mustScan(t, r.Dir, Options{}, tune...)
+		toks := res.byRule("twilio-auth-token")
+		if len(toks) != 1 || toks[0].Present == nil {
+			t.Fatalf("%s: %d tokens (%v), want 1 with present set", name, len(toks), toks)
+		}
+		return *toks[0].Present
+	}
+	for name, tune := range readers {
+		if !present(name, tune) {
+			t.Errorf("%s: the branch's tip holds the token as text and the tag holds its file: reported removed", name)
+		}
+	}
+	r.Git("tag", "-d", "v1")
+	for name, tune := range readers {
+		if !present(name, tune) {
+			t.Errorf("%s: the branch's tip holds the token as text: reported removed", name)
+		}
+	}
+	r.Commit("forget", "", map[string]string{"app.env": filler.String()})
+	r.Git("tag", "v1", "HEAD~3")
+	for name, tune := range readers {
+		if !present(name, tune) {
+			t.Errorf("%s: the tag's tip holds the file the token was found in: reported removed", name)
+		}
+	}
+	r.Git("tag", "-d", "v1")
+	for name, tune := range readers {
+		if present(name, tune) {
+			t.Errorf("%s: no tip holds the token: reported present", name)
+		}
+	}
 }

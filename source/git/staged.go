@@ -195,5 +195,5 @@ func (s *Staged) Filter(ctx context.Context, fs []vigil.Finding) ([]vigil.Findin
 	if len(fs) == 0 || len(s.olds) == 0 {
 		return fs, nil
 	}
-	return dropKnown(ctx, newLazyBlobs(s.repo, s.opts), fs, func(f *vigil.Finding) string { return s.olds[f.Origin.Path] })
+	return dropKnown(ctx, newLazyBlobs(s.repo, s.opts, &objectReader{}), fs, func(f *vigil.Finding) string { return s.olds[f.Origin.Path] })
 }

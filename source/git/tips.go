@@ -14,31 +14,43 @@ import (
 // removed, while anyone who checks that branch out has it.
 
 // tipTrees returns the root trees of the tips of the selected refs, each
-// once.
-func (h *History) tipTrees(ctx context.Context) ([]string, error) {
-	args := []string{"log", "--no-walk=unsorted", "--format=%T"}
-	if len(h.opts.Revs) == 0 {
-		args = append(args, "--all")
-	} else {
-		tips, err := h.positiveRevs(ctx)
-		if err != nil || len(tips) == 0 {
+// once: those of HEAD and the branches (local and remote-tracking) first,
+// then those of the other refs (tags, notes…). A narrowed scan's tips are
+// all in the first list.
+func (h *History) tipTrees(ctx context.Context) (branches, others []string, err error) {
+	seen := map[string]bool{}
+	trees := func(revs ...string) ([]string, error) {
+		out, err := h.repo.output(ctx, append([]string{"log", "--no-walk=unsorted", "--format=%T"}, revs...)...)
+		if err != nil {
 			return nil, err
 		}
-		args = append(args, tips...)
-	}
-	out, err := h.repo.output(ctx, args...)
-	if err != nil {
-		return nil, err
-	}
-	var trees []string
-	seen := map[string]bool{}
-	for _, t := range strings.Fields(string(out)) {
-		if isHex([]byte(t)) && !seen[t] {
-			seen[t] = true
-			trees = append(trees, t)
+		var trees []string
+		for _, t := range strings.Fields(string(out)) {
+			if isHex([]byte(t)) && !seen[t] {
+				seen[t] = true
+				trees = append(trees, t)
+			}
 		}
+		return trees, nil
 	}
-	return trees, nil
+	if len(h.opts.Revs) > 0 {
+		tips, err := h.positiveRevs(ctx)
+		if err != nil || len(tips) == 0 {
+			return nil, nil, err
+		}
+		branches, err = trees(tips...)
+		return branches, nil, err
+	}
+	// HEAD may be unborn, or detached at a commit no ref names.
+	revs := []string{"--branches", "--remotes"}
+	if _, err := h.repo.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err == nil {
+		revs = append(revs, "HEAD")
+	}
+	if branches, err = trees(revs...); err != nil {
+		return nil, nil, err
+	}
+	others, err = trees("--all")
+	return branches, others, err
 }
 
 // positiveRevs resolves the selection's revisions to the objects it
@@ -61,50 +73,54 @@ func (h *History) positiveRevs(ctx context.Context) ([]string, error) {
 type treeFile struct{ oid, path string }
 
 // walkTrees calls file for every file (blob or symbolic link) in the given
-// root trees, until it returns false. A subtree met again at the same path
-// (the tips of a repository share most of their trees) is walked once.
-func (h *History) walkTrees(ctx context.Context, roots []string, file func(treeFile) bool) error {
-	cf, err := h.repo.startCatFile(ctx)
-	if err != nil {
-		return err
-	}
-	defer cf.closeWith()
+// lists of root trees, with the index of the list, until it returns false.
+// A subtree met again at the same path (the tips of a repository share
+// most of their trees) is walked once, under the first list that has it.
+func (h *History) walkTrees(ctx context.Context, lists [][]string, file func(list int, f treeFile) bool) error {
+	objs := h.newObjectReader()
+	defer objs.abort()
 	type dir struct{ oid, path string }
 	seen := map[dir]bool{}
-	var stack []dir
-	for _, r := range roots {
-		stack = append(stack, dir{r, ""})
-	}
-	for len(stack) > 0 {
-		d := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[d] {
-			continue
+	for list, roots := range lists {
+		var stack []dir
+		for _, r := range roots {
+			stack = append(stack, dir{r, ""})
 		}
-		seen[d] = true
-		hdr, data, err := cf.read(d.oid, maxTreeSize)
-		if err != nil {
-			return err
-		}
-		if hdr.missing || hdr.typ != "tree" || data == nil {
-			return fmt.Errorf("read tree %s: missing, too large or not a tree", d.oid)
-		}
-		err = parseTree(data, len(d.oid)/2, func(mode, name, oid string) bool {
-			p := d.path + name
-			switch mode {
-			case "40000":
-				stack = append(stack, dir{oid, p + "/"})
-			case "160000": // a submodule's commit: not a file here
-			default:
-				return file(treeFile{oid: oid, path: p})
+		for len(stack) > 0 {
+			d := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[d] {
+				continue
 			}
-			return true
-		})
-		if err != nil {
-			return fmt.Errorf("read tree %s: %w", d.oid, err)
+			seen[d] = true
+			typ, data, missing, err := objs.read(ctx, h.repo, d.oid, maxTreeSize)
+			if err != nil {
+				return err
+			}
+			if missing || typ != "tree" || data == nil {
+				return fmt.Errorf("read tree %s: missing, too large or not a tree", d.oid)
+			}
+			more := true
+			err = parseTree(data, len(d.oid)/2, func(mode, name, oid string) bool {
+				p := d.path + name
+				switch mode {
+				case "40000":
+					stack = append(stack, dir{oid, p + "/"})
+				case "160000": // a submodule's commit: not a file here
+				default:
+					more = file(list, treeFile{oid: oid, path: p})
+				}
+				return more
+			})
+			if err != nil {
+				return fmt.Errorf("read tree %s: %w", d.oid, err)
+			}
+			if !more {
+				return objs.close()
+			}
 		}
 	}
-	return cf.close()
+	return objs.close()
 }
 
 // parseTree reads a tree object's entries, "<mode> <name>\0<id>" with ids
