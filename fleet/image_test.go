@@ -29,11 +29,15 @@ func TestImageReverify(t *testing.T) {
 	key := acct.Keys[0]
 	w.verifyBase = map[string]string{"twilio": emu.URL}
 	ref := filepath.Join(w.dir, "app.tar")
-	imagetest.Save(t, ref, []string{"PATH=/usr/bin", "TWILIO_ACCOUNT_SID=" + acct.SID, "TWILIO_AUTH_TOKEN=" + acct.AuthToken.Reveal()},
-		[]v1.History{{CreatedBy: "COPY app /app"}, {CreatedBy: "ENV TWILIO_AUTH_TOKEN", EmptyLayer: true}},
-		imagetest.Layer(t, map[string]string{
-			"app/.env": fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_API_KEY=%s\nTWILIO_API_SECRET=%s\n", acct.SID, key.SID, key.Secret.Reveal()),
-		}))
+	build := func(version string) {
+		imagetest.Save(t, ref, []string{"PATH=/usr/bin", "TWILIO_ACCOUNT_SID=" + acct.SID, "TWILIO_AUTH_TOKEN=" + acct.AuthToken.Reveal()},
+			[]v1.History{{CreatedBy: "COPY app /app"}, {CreatedBy: "ENV TWILIO_AUTH_TOKEN", EmptyLayer: true}},
+			imagetest.Layer(t, map[string]string{
+				"app/.env":    fmt.Sprintf("TWILIO_ACCOUNT_SID=%s\nTWILIO_API_KEY=%s\nTWILIO_API_SECRET=%s\n", acct.SID, key.SID, key.Secret.Reveal()),
+				"app/VERSION": version,
+			}))
+	}
+	build("1")
 	toml := fmt.Sprintf("verify = true\n[[image]]\nref = %q\n", ref)
 	w.pass(toml)
 
@@ -62,6 +66,21 @@ func TestImageReverify(t *testing.T) {
 	}
 	if o := tokIn.Occurrences[0]; o.Path != "@config/env" || o.Blob == keyIn.Occurrences[0].Blob {
 		t.Errorf("token occurrence: %+v (its blob should be the config)", o)
+	}
+
+	// The image is rebuilt (a new digest, new layer) with the secrets
+	// still in it: the occurrences now point at the new image, where a
+	// worker will read them.
+	build("2")
+	w.pass(toml)
+	for _, old := range []store.Incident{keyIn, tokIn} {
+		now, err := w.conn.Incident(ctx, old.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := now.Occurrences[0]; len(now.Occurrences) != 1 || o.Commit == old.Occurrences[0].Commit || old.Rule == "twilio-api-key" && o.Blob == old.Occurrences[0].Blob {
+			t.Errorf("%s after a rebuild: %+v, want the new image's digest and layer", old.Rule, now.Occurrences)
+		}
 	}
 
 	// The key is deleted in Twilio: read again from the image, it is
