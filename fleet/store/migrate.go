@@ -100,8 +100,14 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
-	version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	// Under the lock too: two Postgres sessions creating the same table
+	// at once fail on pg_type's unique index, IF NOT EXISTS or not.
+	err = s.migrationTx(ctx, func(tx querier) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
+	version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	current := 0

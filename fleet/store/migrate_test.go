@@ -41,29 +41,37 @@ func TestMigrationVersions(t *testing.T) {
 	}
 }
 
-// TestMigrateConcurrently: processes that open one new SQLite file at once
-// ('vigil fleet run' and a 'vigil fleet status' beside it) all migrate it,
-// one after the other, rather than one failing with SQLITE_BUSY.
+// TestMigrateConcurrently: processes that open one new database at once
+// ('vigil fleet run' and a 'vigil fleet status' beside it, or workers
+// starting together) all migrate it, one after the other, rather than one
+// failing (SQLite: SQLITE_BUSY; Postgres: a duplicate pg_type row).
 func TestMigrateConcurrently(t *testing.T) {
-	url := "sqlite:" + filepath.Join(t.TempDir(), "fleet.db")
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Go(func() {
-			c, err := Open(context.Background(), url)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer c.Close()
-			if _, err := c.Migrate(context.Background()); err != nil {
-				errs <- err
-			}
-		})
+	run := func(t *testing.T, url string) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 8 {
+			wg.Go(func() {
+				c, err := Open(context.Background(), url)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer c.Close()
+				if _, err := c.Migrate(context.Background()); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	t.Run("sqlite", func(t *testing.T) { run(t, "sqlite:"+filepath.Join(t.TempDir(), "fleet.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		for range 3 {
+			run(t, postgres.Get(t).NewDatabase(t))
+		}
+	})
 }
