@@ -68,6 +68,18 @@ func TestImageReverify(t *testing.T) {
 		t.Errorf("token occurrence: %+v (its blob should be the config)", o)
 	}
 
+	// An occurrence stored before image references were (schema 3) is
+	// read from its repository's image.
+	if _, err := w.conn.DB().Exec("UPDATE fleet_occurrences SET image_ref = ''"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.fleet.verify(ctx, keyIn.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if hist, _ := w.conn.Verifications(ctx, keyIn.ID); len(hist) != 2 || hist[1].Verdict != store.VerdictLive {
+		t.Errorf("an occurrence without its image reference: %+v", hist)
+	}
+
 	// The image is rebuilt (a new digest, new layer) with the secrets
 	// still in it: the occurrences now point at the new image, where a
 	// worker will read them.

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
+	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/vigilsec/vigil"
@@ -28,12 +31,17 @@ func (f *Fleet) reread(ctx context.Context, in store.Incident) (*vigil.Finding, 
 		var hit *vigil.Finding
 		var err error
 		switch {
-		case o.ImageRef != "":
-			hit, err = f.rereadImage(ctx, o, in.Fingerprint)
-		case o.Blob != "" && o.Layer == "":
+		case o.Layer != "" || o.ImageRef != "":
+			if o.ImageRef == "" {
+				o.ImageRef, err = f.imageRefOf(ctx, o)
+			}
+			if err == nil {
+				hit, err = f.rereadImage(ctx, o, in.Fingerprint)
+			}
+		case o.Blob != "":
 			hit, err = f.rereadBlob(ctx, o, in.Fingerprint)
 		default:
-			continue // an image occurrence stored before its place was
+			continue
 		}
 		if hit != nil {
 			return hit, nil
@@ -109,6 +117,24 @@ func (f *Fleet) rereadImage(ctx context.Context, o store.Occurrence, fp string) 
 		return nil, imageErr(o.ImageRef, err)
 	}
 	return nil, fmt.Errorf("%s in %s no longer matches", o.Path, o.ImageRef)
+}
+
+// imageRefOf is the reference to open an image occurrence stored before
+// its reference was (schema version 3 and older): the repository's file,
+// or its registry repository at the occurrence's digest.
+func (f *Fleet) imageRefOf(ctx context.Context, o store.Occurrence) (string, error) {
+	repo, err := f.store.Repository(ctx, o.RepositoryID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(repo.URL); err == nil || strings.HasPrefix(repo.URL, "/") || strings.HasPrefix(repo.URL, ".") {
+		return repo.URL, nil
+	}
+	r, err := name.ParseReference(repo.URL, name.WithDefaultTag(""))
+	if err != nil {
+		return "", fmt.Errorf("%q is not an image reference: %w", repo.URL, err)
+	}
+	return r.Context().Name() + "@" + o.Commit, nil
 }
 
 // imageErr says whether an image could not be read because it is gone (a
