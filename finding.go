@@ -25,9 +25,10 @@ type Origin struct {
 	// Line is 1-based: for a chunk, the line of its first byte; for a
 	// finding, the line where the secret starts.
 	Line int `json:"line"`
-	// Column is the 1-based byte column of the secret in its line; for a
-	// chunk that starts inside a line, the column of its first byte (0
-	// means a chunk starts at a line start).
+	// Column is the 1-based column of the secret in its line, counted in
+	// characters (Unicode code points, see CharCount); for a chunk that
+	// starts inside a line, the column of its first byte (0 means a chunk
+	// starts at a line start).
 	Column int `json:"column,omitempty"`
 	// EndLine is the line where the secret ends, when it spans lines.
 	EndLine int `json:"end_line,omitempty"`

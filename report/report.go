@@ -94,8 +94,9 @@ type RuleInfo struct {
 	Category    string
 }
 
-// Sort orders findings by path, line, column and rule, so reports are
-// stable from run to run.
+// Sort orders findings by path, line, column and rule, then commit, tag
+// and blob (the same message line in several commits), so reports are
+// stable from run to run, and from one history reader to another.
 func Sort(fs []vigil.Finding) {
 	slices.SortStableFunc(fs, func(a, b vigil.Finding) int {
 		return cmp.Or(
@@ -103,8 +104,25 @@ func Sort(fs []vigil.Finding) {
 			cmp.Compare(a.Origin.Line, b.Origin.Line),
 			cmp.Compare(a.Origin.Column, b.Origin.Column),
 			cmp.Compare(a.RuleID, b.RuleID),
+			cmp.Compare(commitOf(a), commitOf(b)),
+			cmp.Compare(tagOf(a), tagOf(b)),
+			cmp.Compare(a.Origin.Blob, b.Origin.Blob),
 		)
 	})
+}
+
+func commitOf(f vigil.Finding) string {
+	if f.Origin.Commit == nil {
+		return ""
+	}
+	return f.Origin.Commit.SHA
+}
+
+func tagOf(f vigil.Finding) string {
+	if f.Origin.Tag == nil {
+		return ""
+	}
+	return f.Origin.Tag.Name
 }
 
 // secretText is a secret as a report shows it.

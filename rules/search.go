@@ -3,6 +3,8 @@ package rules
 import (
 	"bytes"
 	"sort"
+
+	"github.com/vigilsec/vigil"
 )
 
 // window returns the text a rule's regex sees for a hit at pos: the hit's
@@ -320,7 +322,7 @@ func numberLines(data []byte, cands []candidate) {
 		}
 		off = c.start
 		c.line = line
-		c.column = c.start - ls + 1
+		c.column = 1 + vigil.CharCount(data[ls:c.start])
 		c.endLine = line + bytes.Count(data[c.start:c.end], []byte{'\n'})
 	}
 }

@@ -30,18 +30,23 @@ func scanJSON(t *testing.T, path string) (int, []string, string) {
 	return code, at, stderr
 }
 
-// TestScanColumnsOnLongLines: a finding's column is its byte column in
-// the line, however far into a long line it is (past the regex window,
-// past the chunks a long line is cut into).
+// TestScanColumnsOnLongLines: a finding's column counts the characters
+// before it in its line (Unicode code points, as the SARIF run declares),
+// however far into a long line it is (past the regex window, past the
+// chunks a long line is cut into, even where a cut falls inside a
+// character).
 func TestScanColumnsOnLongLines(t *testing.T) {
 	g := fakecred.New(7)
 	dir := t.TempDir()
 	var b strings.Builder
 	var want []string
-	for _, pad := range []int{0, 2047, 2048, 5000, 3 << 20 / 2} {
-		line := strings.Repeat(" ", pad) + "SENDGRID_API_KEY=" + g.MustExpand("SG.{b64url:22}.{b64url:43}")
+	for _, pad := range []struct {
+		s string
+		n int
+	}{{" ", 0}, {" ", 2047}, {" ", 2048}, {" ", 5000}, {" ", 3 << 20 / 2}, {"é", 40}, {"€", 3000}, {"€", 1 << 20 / 2}, {"🔑", 1 << 20 / 3}} {
+		line := strings.Repeat(pad.s, pad.n) + "SENDGRID_API_KEY=" + g.MustExpand("SG.{b64url:22}.{b64url:43}")
 		b.WriteString(line + "\n")
-		want = append(want, fmt.Sprintf("long.txt:%d:%d", len(want)+1, pad+len("SENDGRID_API_KEY=")+1))
+		want = append(want, fmt.Sprintf("long.txt:%d:%d", len(want)+1, pad.n+len("SENDGRID_API_KEY=")+1))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "long.txt"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)

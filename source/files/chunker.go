@@ -98,9 +98,9 @@ func (c *chunkReader) next() (vigil.Chunk, error) {
 	// A chunk cut inside a long line starts inside it too.
 	from := len(data) - len(tail)
 	if nl := bytes.LastIndexByte(data[:from], '\n'); nl >= 0 {
-		c.column = from - nl
+		c.column = 1 + vigil.CharCount(data[nl+1:from])
 	} else {
-		c.column += from
+		c.column += vigil.CharCount(data[:from])
 	}
 	c.overlap = append([]byte(nil), tail...)
 	c.overLines = bytes.Count(c.overlap, []byte{'\n'})

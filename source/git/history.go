@@ -325,7 +325,7 @@ func (h *History) walked(ctx context.Context, w *walker, yield func(vigil.Chunk)
 			return err
 		}
 	}
-	if err := h.scanMessages(ctx, yield); err != nil {
+	if err := h.scanMessages(ctx, w.inproc, yield); err != nil {
 		return err
 	}
 	return h.scanSubmodules(ctx, w.submodules, yield)
@@ -382,6 +382,9 @@ type walker struct {
 	submodules map[string]string // path → a commit it points at
 	// baseAsked holds blobs outside the selection read as bases only.
 	baseAsked map[string]bool
+	// inproc says the commits were walked in the packs, as they are
+	// stored (not through git, which honours replace refs and grafts).
+	inproc bool
 }
 
 // walkPacked walks the whole history first, then requests every blob in

@@ -204,7 +204,7 @@ func (h *History) placeIn(rd *pack.Reader, content map[uint32][]byte, f *vigil.F
 	}
 	span := f.Origin.EndLine - f.Origin.Line
 	f.Origin.Line = 1 + bytes.Count(data[:off], []byte{'\n'})
-	f.Origin.Column = off - (bytes.LastIndexByte(data[:off], '\n') + 1) + 1
+	f.Origin.Column = 1 + vigil.CharCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off])
 	if f.Origin.EndLine != 0 {
 		f.Origin.EndLine = f.Origin.Line + span
 	}

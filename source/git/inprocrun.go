@@ -30,6 +30,7 @@ func (h *History) startInproc(run *walkRun, objs *objectStore) *walkRun {
 		var wg sync.WaitGroup
 		wg.Go(func() { forestErr = objs.readForests(run.ctx) })
 		run.err = run.w.walkInproc(run.ctx, objs)
+		run.w.inproc = run.err == nil
 		if errors.Is(run.err, errWalkByGit) {
 			h.repo.logger().Debug("history walked by git log", "reason", run.err)
 			run.err = run.w.walkAll(run.ctx)

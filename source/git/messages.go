@@ -23,12 +23,19 @@ const (
 // scanMessages yields the message of every commit in the selection, with
 // the commit as its origin, then the message of every annotated tag that
 // points into it (every annotated tag, for the whole history). Commit
-// objects are read whole from cat-file, not through 'git log --format',
-// which stops a message at its first NUL byte: nothing after one goes
-// unscanned.
-func (h *History) scanMessages(parent context.Context, yield func(vigil.Chunk) error) error {
+// objects are read whole, not through 'git log --format', which stops a
+// message at its first NUL byte: nothing after one goes unscanned. They
+// are read from the packs when the walk read them there (inproc), else
+// from cat-file.
+func (h *History) scanMessages(parent context.Context, inproc bool, yield func(vigil.Chunk) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
+	if inproc && h.objs != nil {
+		if err := h.scanCommitMessagesInproc(ctx, yield); err != nil {
+			return err
+		}
+		return h.scanTagMessages(ctx, nil, yield)
+	}
 	cf, err := h.repo.startCatFile(ctx)
 	if err != nil {
 		return err
@@ -59,6 +66,37 @@ func (h *History) scanMessages(parent context.Context, yield func(vigil.Chunk) e
 		return err
 	}
 	return h.scanTagMessages(ctx, seen, yield)
+}
+
+// scanCommitMessagesInproc yields the message of every commit the walk
+// indexed, read from the packs.
+func (h *History) scanCommitMessagesInproc(ctx context.Context, yield func(vigil.Chunk) error) error {
+	objs := h.newObjectReader()
+	defer objs.abort()
+	for _, c := range h.idx.commits {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := c.hex(h.idx.hashLen)
+		typ, data, missing, err := objs.read(ctx, h.repo, id, maxCommitSize)
+		if err != nil {
+			return err
+		}
+		if missing || typ != "commit" {
+			continue
+		}
+		if data == nil {
+			o := vigil.Origin{Source: "git", Path: h.prefix + CommitMessage, Commit: &vigil.Commit{SHA: id}}
+			if err := yield(skipChunk(o, vigil.SkipTooLarge, fmt.Errorf("commit object over %d bytes", maxCommitSize))); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := h.yieldCommitMessage(id, data, yield); err != nil {
+			return err
+		}
+	}
+	return objs.close()
 }
 
 // readCommits reads the commits listed on ids from cf and yields their

@@ -15,8 +15,8 @@ import (
 // TestMessages plants Auth Tokens in commit messages (one after a NUL byte,
 // which 'git log --format' would cut), an annotated tag's message and a
 // stash's subject, and checks that a history scan finds each, located at
-// its commit or tag and line; a selection scans only its own commits and
-// the tags that point at them.
+// its commit or tag and line, read from the packs or through cat-file; a
+// selection scans only its own commits and the tags that point at them.
 func TestMessages(t *testing.T) {
 	g := fakecred.New(11)
 	r := gittest.New(t)
@@ -36,43 +36,47 @@ func TestMessages(t *testing.T) {
 	r.Git("stash", "push", "-q", "-m", "wip TWILIO_AUTH_TOKEN="+tok4)
 	last := r.Commit("unrelated", "", map[string]string{"b.txt": "b\n"})
 
-	res := mustScan(t, r.Dir, Options{})
-	byToken := map[string]vigil.Finding{}
-	for _, f := range res.findings {
-		byToken[f.Secret.Reveal()] = f
-	}
-	for _, tc := range []struct {
-		name, token, path string
-		line              int
-		commit, tag       string
-	}{
-		{"commit message", tok1, CommitMessage, 4, first, ""},
-		{"after a NUL", tok2, CommitMessage, 3, nul, ""},
-		{"tag message", tok3, TagMessage, 4, "", "v1.0"},
-		{"stash subject", tok4, CommitMessage, 1, "", ""},
-	} {
-		f, ok := byToken[tc.token]
-		if !ok {
-			t.Errorf("%s: token not found", tc.name)
-			continue
-		}
-		o := f.Origin
-		if o.Path != tc.path || o.Line != tc.line {
-			t.Errorf("%s: at %s:%d, want %s:%d", tc.name, o.Path, o.Line, tc.path, tc.line)
-		}
-		if tc.commit != "" && (o.Commit == nil || o.Commit.SHA != tc.commit) {
-			t.Errorf("%s: commit %+v, want %s", tc.name, o.Commit, tc.commit)
-		}
-		if tc.tag != "" && (o.Tag == nil || o.Tag.Name != tc.tag || o.Tag.Target != nul || o.Tag.Tagger == "") {
-			t.Errorf("%s: tag %+v", tc.name, o.Tag)
-		}
-	}
-	if c := byToken[tok1].Origin.Commit; c == nil || c.Author != "Alice Example" || c.Message != "configure twilio" {
-		t.Errorf("commit of the first message: %+v", c)
+	for reader, tune := range map[string][]func(*History){"in-process": nil, "cat-file": {referenceReader}} {
+		t.Run(reader, func(t *testing.T) {
+			res := mustScan(t, r.Dir, Options{}, tune...)
+			byToken := map[string]vigil.Finding{}
+			for _, f := range res.findings {
+				byToken[f.Secret.Reveal()] = f
+			}
+			for _, tc := range []struct {
+				name, token, path string
+				line              int
+				commit, tag       string
+			}{
+				{"commit message", tok1, CommitMessage, 4, first, ""},
+				{"after a NUL", tok2, CommitMessage, 3, nul, ""},
+				{"tag message", tok3, TagMessage, 4, "", "v1.0"},
+				{"stash subject", tok4, CommitMessage, 1, "", ""},
+			} {
+				f, ok := byToken[tc.token]
+				if !ok {
+					t.Errorf("%s: token not found", tc.name)
+					continue
+				}
+				o := f.Origin
+				if o.Path != tc.path || o.Line != tc.line {
+					t.Errorf("%s: at %s:%d, want %s:%d", tc.name, o.Path, o.Line, tc.path, tc.line)
+				}
+				if tc.commit != "" && (o.Commit == nil || o.Commit.SHA != tc.commit) {
+					t.Errorf("%s: commit %+v, want %s", tc.name, o.Commit, tc.commit)
+				}
+				if tc.tag != "" && (o.Tag == nil || o.Tag.Name != tc.tag || o.Tag.Target != nul || o.Tag.Tagger == "") {
+					t.Errorf("%s: tag %+v", tc.name, o.Tag)
+				}
+			}
+			if c := byToken[tok1].Origin.Commit; c == nil || c.Author != "Alice Example" || c.Message != "configure twilio" {
+				t.Errorf("commit of the first message: %+v", c)
+			}
+		})
 	}
 
 	// A selection: the last commit only; the tag points elsewhere.
-	res = mustScan(t, r.Dir, Options{Revs: []string{nul + ".." + last}})
+	res := mustScan(t, r.Dir, Options{Revs: []string{nul + ".." + last}})
 	for _, f := range res.findings {
 		if strings.HasPrefix(f.Origin.Path, "@") {
 			t.Errorf("a selection of one commit reports %s at %s", f.RuleID, f.Origin.Path)
