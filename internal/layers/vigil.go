@@ -60,9 +60,9 @@ func Vigil() []Rule {
 			To:   cloudSDK,
 		},
 		{
-			Why:    "the OCI library is heavy: only the image source, and the fleet that lists registries, may import it",
-			From:   func(p Package) bool { return Local(p.ImportPath) },
-			To:     Under("github.com/google/go-containerregistry"),
+			Why:  "the OCI library is heavy: only the image source, and the fleet that lists registries, may import it",
+			From: func(p Package) bool { return Local(p.ImportPath) },
+			To:   Under("github.com/google/go-containerregistry"),
 			// internal/imagetest builds test images; only tests import it.
 			Except: []string{"./source/image", "./fleet", "./cmd/vigil", "./internal/imagetest"},
 		},
