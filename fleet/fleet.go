@@ -43,6 +43,9 @@ type Options struct {
 	// Getenv reads tokens and keys named in the fleet file (default
 	// os.Getenv).
 	Getenv func(string) string
+	// Environ is the environment of the commands secret stores run (pass,
+	// gopass, exec); nil means this process's own.
+	Environ func() []string
 	// ID names this worker (default host-pid).
 	ID string
 	// Scans is how many repositories this process scans at once

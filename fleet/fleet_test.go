@@ -22,13 +22,15 @@ import (
 // world is a fleet on SQLite with repositories served by git
 // http-backend on loopback.
 type world struct {
-	t     *testing.T
-	dir   string
-	conn  *store.Conn
-	git   *githttp.Server
-	gen   *fakecred.Gen
-	env   map[string]string
-	fleet *Fleet
+	t    *testing.T
+	dir  string
+	conn *store.Conn
+	git  *githttp.Server
+	gen  *fakecred.Gen
+	env  map[string]string
+	// environ is the environment of secret store commands (nil: ours).
+	environ []string
+	fleet   *Fleet
 	// verifyBase sends verifiers to local fakes.
 	verifyBase map[string]string
 }
@@ -54,7 +56,11 @@ func (w *world) pass(fleetTOML string) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, VerifyBaseURLs: w.verifyBase, Getenv: func(k string) string { return w.env[k] },
+	var environ func() []string
+	if w.environ != nil {
+		environ = func() []string { return w.environ }
+	}
+	f, err := New(ctx, Options{Conn: w.conn, Mirrors: filepath.Join(w.dir, "mirrors"), Once: true, VerifyBaseURLs: w.verifyBase, Getenv: func(k string) string { return w.env[k] }, Environ: environ,
 		Logger: slog.New(slog.NewTextHandler(testWriter{w.t}, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if err != nil {
 		w.t.Fatal(err)

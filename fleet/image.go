@@ -37,7 +37,7 @@ func (f *Fleet) scanImage(ctx context.Context, repo store.Repository, s settings
 		}
 		return nil
 	}
-	if err := f.store.RepositorySynced(ctx, repo.ID); err != nil {
+	if err := f.store.RepositorySynced(ctx, repo.ID, repo.ActivityAt); err != nil {
 		return err
 	}
 	before, err := f.store.RefTips(ctx, repo.ID)
@@ -90,9 +90,13 @@ func (f *Fleet) scanOneImage(ctx context.Context, t imageTarget, s settings) ([]
 	for i := range fs {
 		fd := &fs[i]
 		src.Annotate(fd)
-		occ := store.Occurrence{Commit: t.digest, Path: fd.Origin.Path, Line: fd.Origin.Line, Column: fd.Origin.Column, SpanStart: -1, SpanLen: fd.Secret.Len(), Present: fd.Present}
+		occ := store.Occurrence{Commit: t.digest, Path: fd.Origin.Path, Line: fd.Origin.Line, Column: fd.Origin.Column, SpanStart: -1, SpanLen: fd.Secret.Len(),
+			Present: fd.Present, ImageRef: t.ref}
 		if l := fd.Origin.Layer; l != nil {
 			occ.Layer, occ.Blob = l.Digest, l.Digest
+		}
+		if strings.HasPrefix(fd.Origin.Path, "@config/") {
+			occ.Blob = src.ConfigDigest() // the value lives in the config, whichever step set it
 		}
 		out = append(out, toFound(fd, occ))
 	}

@@ -78,7 +78,7 @@ func (f *Fleet) scanGit(ctx context.Context, repo store.Repository, s settings) 
 	if err := m.Sync(ctx); err != nil {
 		return f.syncFailed(ctx, repo, err)
 	}
-	if err := f.store.RepositorySynced(ctx, repo.ID); err != nil {
+	if err := f.store.RepositorySynced(ctx, repo.ID, repo.ActivityAt); err != nil {
 		return err
 	}
 	refs, err := m.Refs(ctx)

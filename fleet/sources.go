@@ -91,15 +91,33 @@ func (f *Fleet) syncSource(ctx context.Context, id int64) error {
 		}
 		return err
 	}
-	for i := range repos {
-		repos[i].SourceID, repos[i].Enabled = id, true
-	}
-	keep, err := f.store.UpsertRepositories(ctx, repos)
+	known, err := f.store.Repositories(ctx, id, true)
 	if err != nil {
 		return err
 	}
+	byURL := make(map[string]store.Repository, len(known))
+	for _, k := range known {
+		byURL[k.URL] = k
+	}
+	// Only new or changed rows are written: a pass over a quiet
+	// organisation writes next to nothing.
+	var write []store.Repository
+	var at []int
+	keep := make([]int64, len(repos))
 	for i := range repos {
-		repos[i].ID = keep[i]
+		repos[i].SourceID, repos[i].Enabled = id, true
+		if k, ok := byURL[repos[i].URL]; ok && sameRow(k, repos[i]) && !k.Gone && k.ActivityAt.Equal(repos[i].ActivityAt) {
+			repos[i], keep[i] = k, k.ID
+			continue
+		}
+		write, at = append(write, repos[i]), append(at, i)
+	}
+	ids, err := f.store.UpsertRepositories(ctx, write)
+	if err != nil {
+		return err
+	}
+	for j, i := range at {
+		repos[i].ID, keep[i] = ids[j], ids[j]
 	}
 	if src.Kind == "github" || src.Kind == "gitlab" {
 		n, err := f.store.MarkMissing(ctx, id, keep)
@@ -110,7 +128,13 @@ func (f *Fleet) syncSource(ctx context.Context, id int64) error {
 			f.log.Warn("repositories no longer listed: kept, marked gone", "source", src.Name, "count", n)
 		}
 	}
-	return f.enqueueScans(ctx, repos)
+	return f.enqueueScans(ctx, repos, settleOf(src.Kind))
+}
+
+// sameRow reports whether a stored repository is the one listed, as far
+// as its row goes.
+func sameRow(k, r store.Repository) bool {
+	return k.SourceID == r.SourceID && k.Name == r.Name && k.Kind == r.Kind && k.TokenEnv == r.TokenEnv && k.Enabled
 }
 
 // syncNamed brings the repositories and images the fleet file names
@@ -143,7 +167,7 @@ func (f *Fleet) syncNamed(ctx context.Context, srcs []store.Source) error {
 		for _, r := range repos {
 			r.SourceID, r.Enabled = src.ID, true
 			k, ok := byURL[r.URL]
-			if ok && k.SourceID == r.SourceID && k.Name == r.Name && k.Kind == r.Kind && k.TokenEnv == r.TokenEnv && k.Enabled {
+			if ok && sameRow(k, r) {
 				watch = append(watch, k)
 				continue
 			}
@@ -160,7 +184,7 @@ func (f *Fleet) syncNamed(ctx context.Context, srcs []store.Source) error {
 	if err := f.store.SourcesPolled(ctx, polled); err != nil {
 		return err
 	}
-	return f.enqueueScans(ctx, append(watch, write...))
+	return f.enqueueScans(ctx, append(watch, write...), 0)
 }
 
 var errBadSpec = errors.New("bad source")
@@ -228,7 +252,7 @@ func listed(list []enumerate.Repo, archived, forks bool, tokenEnv string, ssh bo
 		if ssh {
 			te = ""
 		}
-		out = append(out, store.Repository{Name: r.Name, URL: r.CloneURL, Kind: "git", TokenEnv: te})
+		out = append(out, store.Repository{Name: r.Name, URL: r.CloneURL, Kind: "git", TokenEnv: te, ActivityAt: r.PushedAt})
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -14,6 +13,7 @@ import (
 	"github.com/vigilsec/vigil/fleet/store"
 	"github.com/vigilsec/vigil/internal/audit"
 	"github.com/vigilsec/vigil/internal/exposure"
+	"github.com/vigilsec/vigil/internal/secretstore"
 	"github.com/vigilsec/vigil/twilio/rest"
 )
 
@@ -69,8 +69,9 @@ func (f *Fleet) enqueueTwilio(ctx context.Context, srcs []store.Source) error {
 	return f.insertMany(ctx, params)
 }
 
-// twilioSource reads a [[twilio]] source and its credential from the
-// environment variables it names.
+// twilioSource reads a [[twilio]] source and its credential: from the
+// environment variables it names, or from its secret store (read now, so
+// a rotated credential is used at the next run).
 func (f *Fleet) twilioSource(ctx context.Context, id int64) (store.Source, rest.Config, error) {
 	src, err := f.store.Source(ctx, id)
 	if err != nil {
@@ -80,17 +81,42 @@ func (f *Fleet) twilioSource(ctx context.Context, id int64) (store.Source, rest.
 	if err := json.Unmarshal([]byte(src.Spec), &t); err != nil {
 		return src, rest.Config{}, fmt.Errorf("%w %s: %v", errBadSpec, src.Name, err)
 	}
-	cfg := rest.Config{AccountSID: strings.TrimSpace(f.getenv(t.AccountSIDEnv)), BaseURL: f.opts.VerifyBaseURLs["twilio"]}
-	token := strings.TrimSpace(f.getenv(t.AuthTokenEnv))
+	cfg := rest.Config{BaseURL: f.opts.VerifyBaseURLs["twilio"]}
+	names := t.Fields()
+	var vals map[string]string
+	from := "the environment"
+	if t.Store == "" {
+		names[0], names[1], names[2], names[3] = t.AccountSIDEnv, t.AuthTokenEnv, "", ""
+		vals, _ = secretstore.Fields(ctx, nil, f.getenv, names[0], names[1])
+	} else {
+		var environ []string
+		if f.opts.Environ != nil {
+			environ = f.opts.Environ()
+		}
+		st, err := secretstore.Open(ctx, string(t.Store), secretstore.Options{Getenv: f.getenv, Environ: environ})
+		if err != nil {
+			return src, cfg, err
+		}
+		if vals, err = secretstore.Fields(ctx, st, nil, names[:]...); err != nil {
+			return src, cfg, err // unreachable or refusing: retried, the other accounts go on
+		}
+		from = st.String()
+	}
+	cfg.AccountSID = vals[names[0]]
 	switch {
 	case cfg.AccountSID == "":
-		return src, cfg, fmt.Errorf("%s is not set", t.AccountSIDEnv)
-	case token == "":
-		return src, cfg, fmt.Errorf("%s is not set", t.AuthTokenEnv)
+		return src, cfg, fmt.Errorf("%w: %s is not set in %s", errNoCredential, names[0], from)
+	case vals[names[1]] != "":
+		cfg.Password = vigil.NewSecret(vals[names[1]])
+	case names[2] != "" && vals[names[2]] != "" && vals[names[3]] != "":
+		cfg.Username, cfg.Password = vals[names[2]], vigil.NewSecret(vals[names[3]])
+	case names[2] != "":
+		return src, cfg, fmt.Errorf("%w: neither %s nor %s and %s are set in %s", errNoCredential, names[1], names[2], names[3], from)
+	default:
+		return src, cfg, fmt.Errorf("%w: %s is not set", errNoCredential, names[1])
 	}
-	cfg.Password = vigil.NewSecret(token)
 	if _, err := rest.New(cfg); err != nil {
-		return src, cfg, err
+		return src, cfg, fmt.Errorf("%w: %v", errNoCredential, err)
 	}
 	return src, cfg, nil
 }
@@ -120,7 +146,7 @@ func (f *Fleet) auditTwilio(ctx context.Context, id int64) error {
 		return nil
 	}
 	if err != nil {
-		return f.twilioFailed(ctx, src, "audit", fmt.Errorf("%w: %v", errNoCredential, err))
+		return f.twilioFailed(ctx, src, "audit", err)
 	}
 	rep, err := audit.Run(ctx, audit.Options{Twilio: cfg, Level: audit.L3, Logger: f.log, Version: "fleet"})
 	if err != nil {
@@ -179,7 +205,7 @@ func (f *Fleet) exposeTwilio(ctx context.Context, id int64) error {
 		return nil
 	}
 	if err != nil {
-		return f.twilioFailed(ctx, src, "exposure check", fmt.Errorf("%w: %v", errNoCredential, err))
+		return f.twilioFailed(ctx, src, "exposure check", err)
 	}
 	s, err := f.settings(ctx)
 	if err != nil {

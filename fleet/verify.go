@@ -71,50 +71,6 @@ func verdictName(s vigil.Status) string {
 	return store.VerdictNotVerified
 }
 
-// reread finds an incident's credential again in a mirror: the blob of an
-// occurrence is read, and the matcher run over the part around the stored
-// span; the finding with the incident's fingerprint is the credential.
-func (f *Fleet) reread(ctx context.Context, in store.Incident) (*vigil.Finding, error) {
-	var lastErr error = errNoMirror
-	for _, o := range in.Occurrences {
-		if o.Blob == "" || o.Layer != "" {
-			continue
-		}
-		repo, err := f.store.Repository(ctx, o.RepositoryID)
-		if err != nil {
-			return nil, err
-		}
-		m := f.mirrorOf(repo)
-		if !m.Exists() {
-			// Another machine's worker scanned it: fetch a mirror here.
-			if err := m.Sync(ctx); err != nil {
-				lastErr = err
-				continue
-			}
-		}
-		data, err := m.ReadBlob(ctx, o.Blob)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		if o.SpanStart >= 0 && len(data) > 64<<10 {
-			lo, hi := max(o.SpanStart-16<<10, 0), min(o.SpanStart+int64(o.SpanLen)+16<<10, int64(len(data)))
-			data = data[lo:hi]
-		}
-		var hit *vigil.Finding
-		f.matcher.Match(vigil.Chunk{Data: data, Origin: vigil.Origin{Source: "git", Path: o.Path, Line: 1}}, func(fd vigil.Finding) {
-			if hit == nil && fd.Fingerprint() == in.Fingerprint {
-				hit = &fd
-			}
-		})
-		if hit != nil {
-			return hit, nil
-		}
-		lastErr = fmt.Errorf("blob %s no longer matches", o.Blob)
-	}
-	return nil, lastErr
-}
-
 // reverifyDue enqueues the verification of open incidents not verified
 // within the fleet's re-verify interval.
 func (f *Fleet) reverifyDue(ctx context.Context) error {

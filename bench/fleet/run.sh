@@ -5,16 +5,24 @@
 #     own mirrors, as separate machines would), interleaved ROUNDS times;
 #   - a second pass with nothing new, against the first (1 worker);
 #   - push-to-incident latency under 'vigil fleet run' (SQLite, a 10s poll).
-# Usage: bench/fleet/run.sh [REPOS=200] [COMMITS=200] [ROUNDS=2]
+# MODE "files" (the default) lists every repository in the fleet file by
+# its file:// URL: each pass asks each remote for its refs (git ls-remote).
+# MODE "github" serves the same repositories as a GitHub organisation
+# through the fake GitHub API (bench/fleet/githubapi) and lists that: a
+# pass asks only the remotes whose pushed_at moved (and every 12th pass,
+# all of them); a push in the latency test moves pushed_at as GitHub does.
+# Usage: bench/fleet/run.sh [REPOS=200] [COMMITS=200] [ROUNDS=2] [MODE=files|github]
 # Needs git, python3 and Postgres (initdb, pg_ctl; run as root it runs
 # Postgres as the 'postgres' user).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-REPOS=${1:-200} COMMITS=${2:-200} ROUNDS=${3:-2}
+REPOS=${1:-200} COMMITS=${2:-200} ROUNDS=${3:-2} MODE=${4:-files}
+case "$MODE" in files|github) ;; *) echo "usage: $0 [REPOS] [COMMITS] [ROUNDS] [files|github]" >&2; exit 2 ;; esac
 root=$(mktemp -d /tmp/vigil-fleet-bench.XXXXXX)
 chmod 755 "$root"
 cleanup() {
 	[ -n "${run_pid:-}" ] && kill "$run_pid" 2>/dev/null || true
+	[ -n "${api_pid:-}" ] && kill "$api_pid" 2>/dev/null || true
 	[ -n "${bin:-}" ] && "${as_pg[@]}" "$bin/pg_ctl" -D "$root/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
 	rm -rf "$root"
 }
@@ -27,10 +35,20 @@ echo "generating $REPOS repositories of $COMMITS commits…" >&2
 mkdir -p "$root/srv"
 : > "$root/fleet.toml"
 python3 bench/fleet/gen.py "$root/srv" "$REPOS" "$COMMITS"
-for i in $(seq 1 "$REPOS"); do
-	d="$root/srv/r$i.git"
-	printf '[[repository]]\nurl = "file://%s"\n' "$d" >> "$root/fleet.toml"
-done
+if [ "$MODE" = github ]; then
+	go build -o "$root/githubapi" ./bench/fleet/githubapi
+	"$root/githubapi" "$root/srv" "$REPOS" > "$root/api-url" &
+	api_pid=$!
+	until [ -s "$root/api-url" ]; do sleep 0.1; done
+	api=$(head -1 "$root/api-url")
+	printf '[[github]]\norg = "bench"\napi_url = "%s"\n' "$api" > "$root/fleet.toml"
+else
+	for i in $(seq 1 "$REPOS"); do
+		d="$root/srv/r$i.git"
+		printf '[[repository]]\nurl = "file://%s"\n' "$d" >> "$root/fleet.toml"
+	done
+fi
+echo "mode: $MODE" >&2
 
 # A throwaway Postgres on a unix socket.
 bin=$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")")
@@ -53,7 +71,7 @@ pass() {
 			./vigil fleet scan-once --db "$(db "$name")" --scans 1 >/dev/null 2>"$root/err-$name-$w" || [ $? -eq 1 ]; } ; } 2>"$root/time-$name-$w" ) &
 		pids+=($!)
 	done
-	for p in "${pids[@]}"; do wait "$p"; done
+	for p in "${pids[@]}"; do wait "$p" || { tail -n 5 "$root"/err-"$name"-* >&2; exit 1; }; done
 	end=$(date +%s.%N)
 	for w in $(seq 1 "$workers"); do cpu=$(awk -v c="$cpu" '{print c+$1+$2}' "$root/time-$name-$w"); done
 	awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN{printf "%.2f %.2f\n", e-s, c}'
@@ -85,7 +103,7 @@ for r in $(seq 1 "$((ROUNDS < 3 ? 3 : ROUNDS))"); do
 	seconds+="$wall " scpus+="$cpu "
 done
 s=$(med "$seconds") sc=$(med "$scpus") fc=$(med "${cpus[1]}")
-awk -v s="$s" -v f="$m1" -v sc="$sc" -v fc="$fc" 'BEGIN{printf "second pass, nothing new: %.2fs wall = %.1f%% of the first, %.2fs CPU = %.1f%% of the first'"'"'s (1 worker)\n", s, 100*s/f, sc, 100*sc/fc}'
+awk -v s="$s" -v f="$m1" -v sc="$sc" -v fc="$fc" -v m="$MODE" 'BEGIN{printf "second pass, nothing new (%s): %.2fs wall = %.1f%% of the first, %.2fs CPU = %.1f%% of the first'"'"'s (1 worker)\n", m, s, 100*s/f, sc, 100*sc/fc}'
 
 # Push to incident: 'vigil fleet run' on SQLite polling every 10s; a push
 # of a new token to one repository, timed until its incident is listed.
@@ -115,6 +133,7 @@ PY
 	before=$(open_count)
 	t0=$(date +%s.%N)
 	git -C "$work" push -q origin main
+	if [ "$MODE" = github ]; then python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="POST"))' "$api/_bench/push?repo=r1"; fi
 	while [ "$(open_count)" -le "$before" ]; do sleep 0.1; done
 	t1=$(date +%s.%N)
 	l=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')

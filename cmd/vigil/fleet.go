@@ -131,7 +131,7 @@ func (f *fleetFlags) mirrorsDir(a *app, fl *conf.Fleet) (string, error) {
 // newFleet builds the fleet's job client.
 func (f *fleetFlags) newFleet(ctx context.Context, a *app, c *store.Conn, fl *conf.Fleet, opts fleet.Options) (*fleet.Fleet, error) {
 	var err error
-	opts.Conn, opts.Logger, opts.Getenv, opts.Scans = c, a.logger, a.getenv, f.scans
+	opts.Conn, opts.Logger, opts.Getenv, opts.Environ, opts.Scans = c, a.logger, a.getenv, a.environ, f.scans
 	if opts.Mirrors, err = f.mirrorsDir(a, fl); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"context"
@@ -24,6 +23,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/vigilsec/vigil/internal/fakecred"
+	"github.com/vigilsec/vigil/internal/imagetest"
 )
 
 // scanRun drives 'vigil scan' with args, as a non-terminal.
@@ -42,24 +42,7 @@ func twilioPair(seed uint64) string {
 	return fakecred.New(seed).MustExpand("TWILIO_ACCOUNT_SID=AC{hex:32}\nTWILIO_AUTH_TOKEN={hex:32}\n")
 }
 
-func tarLayer(t *testing.T, files map[string]string) v1.Layer {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for name, body := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(tw, body)
-	}
-	tw.Close()
-	data := buf.Bytes()
-	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
+func tarLayer(t *testing.T, files map[string]string) v1.Layer { return imagetest.Layer(t, files) }
 
 // imageWith builds an image of layers, made by the given history steps,
 // with env in its config, and saves it as docker save does.

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"os"
 	"strings"
 
 	"github.com/vigilsec/vigil"
@@ -124,16 +124,9 @@ func (a *app) storeWarnings(st secretstore.Store) {
 
 // absStoreURI makes the path of a dotenv: or file: URI absolute.
 func absStoreURI(uri string) string {
-	u, err := secretstore.ParseURI(uri)
-	if err != nil || (u.Scheme != "dotenv" && u.Scheme != "file") {
+	wd, err := os.Getwd()
+	if err != nil {
 		return uri
 	}
-	p := strings.TrimPrefix(u.Rest, "//")
-	if filepath.IsAbs(p) {
-		return uri
-	}
-	if abs, err := filepath.Abs(p); err == nil {
-		return u.Scheme + ":" + abs
-	}
-	return uri
+	return secretstore.Resolve(uri, wd)
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/vigilsec/vigil/internal/secretstore"
 )
 
 // Source is one checked entry of a fleet file, as the fleet stores it.
@@ -205,8 +207,20 @@ func (f *Fleet) check() []*SourceError {
 	for i, t := range f.Twilio {
 		what := fmt.Sprintf("twilio %d", i+1)
 		err := cmp.Or(checkEnv(t.AccountSIDEnv, "account_sid_env"), checkEnv(t.AuthTokenEnv, "auth_token_env"))
-		if err == nil && (t.Name == "" || t.AccountSIDEnv == "" || t.AuthTokenEnv == "") {
-			err = errors.New("give name, account_sid_env and auth_token_env")
+		env := t.AccountSIDEnv != "" || t.AuthTokenEnv != ""
+		fields := t.AccountSIDField + t.AuthTokenField + t.APIKeyField + t.APISecretField
+		switch {
+		case err != nil:
+		case t.Name == "":
+			err = errors.New("give name")
+		case t.Store != "" && env:
+			err = errors.New("give store, or account_sid_env and auth_token_env, not both")
+		case t.Store == "" && (t.AccountSIDEnv == "" || t.AuthTokenEnv == ""):
+			err = errors.New("give account_sid_env and auth_token_env, or store (a secret store URI such as pass:twilio/prod)")
+		case t.Store == "" && fields != "":
+			err = errors.New("the *_field names are the fields of a store: give store")
+		case strings.ContainsAny(fields, "\n\r\x00="):
+			err = errors.New("a field name holds a newline or '='")
 		}
 		if err != nil {
 			fail(what, err)
@@ -285,6 +299,11 @@ func (f *Fleet) resolvePaths(dir string) {
 	for i := range f.Repositories {
 		if p := f.Repositories[i].Path; p != "" && !filepath.IsAbs(p) {
 			f.Repositories[i].Path = filepath.Join(dir, p)
+		}
+	}
+	for i := range f.Twilio {
+		if u := f.Twilio[i].Store; u != "" {
+			f.Twilio[i].Store = StoreURI(secretstore.Resolve(string(u), dir))
 		}
 	}
 	for i := range f.Images {

@@ -3,14 +3,16 @@
 // that vigil fleet watches, and where it sends notifications.
 //
 // A fleet file never holds a token or a signing secret: it names the
-// environment variables that do (token_env, secret_env, url_env), so the
-// file can be committed and its content stored in the fleet database.
+// environment variables that do (token_env, secret_env, url_env), or for
+// a Twilio account the secret store, so the file can be committed and its
+// content stored in the fleet database.
 //
 // Errors in one source do not invalidate the others: Parse returns every
 // valid source and, for each invalid one, a SourceError naming it.
 package conf
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/vigilsec/vigil"
+	"github.com/vigilsec/vigil/internal/secretstore"
 )
 
 // DefaultFile is the fleet file read when none is named.
@@ -30,6 +33,8 @@ const (
 	DefaultInterval = 5 * time.Minute
 	DefaultReverify = 24 * time.Hour
 	DefaultAudit    = 24 * time.Hour
+	// DefaultFullCheck is FullCheck's default.
+	DefaultFullCheck = 12
 )
 
 // Fleet is the content of a fleet file.
@@ -48,6 +53,11 @@ type Fleet struct {
 	// Confidence is the lowest confidence that makes an incident
 	// (default medium).
 	Confidence vigil.Confidence `toml:"confidence" json:"confidence"`
+	// FullCheck makes every Nth pass ask the remote of each repository
+	// listed through the GitHub or GitLab API for its refs even when the
+	// listing says nothing was pushed since the last check (default 12:
+	// hourly at the default interval; 1 asks at every pass).
+	FullCheck int `toml:"full_check" json:"full_check,omitempty"`
 	// Mirrors is the directory of the git mirrors (default: the user's
 	// cache directory).
 	Mirrors string `toml:"mirrors" json:"mirrors,omitempty"`
@@ -112,11 +122,43 @@ type Image struct {
 }
 
 // Twilio is an account whose hardening audit and exposure check run on
-// schedule. Its credentials come from the environment.
+// schedule. Its credentials come from the environment variables it names,
+// or from a secret store (the URIs 'vigil twilio rotate --store' takes),
+// read at each run so that a rotated credential is picked up.
 type Twilio struct {
 	Name          string `toml:"name" json:"name"`
-	AccountSIDEnv string `toml:"account_sid_env" json:"account_sid_env"`
-	AuthTokenEnv  string `toml:"auth_token_env" json:"auth_token_env"`
+	AccountSIDEnv string `toml:"account_sid_env" json:"account_sid_env,omitempty"`
+	AuthTokenEnv  string `toml:"auth_token_env" json:"auth_token_env,omitempty"`
+	// Store holds the credential: the Account SID with the Auth Token, or
+	// with an API key and its secret (a Main key).
+	Store StoreURI `toml:"store" json:"store,omitempty"`
+	// The store's field names (defaults TWILIO_ACCOUNT_SID,
+	// TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET, as rotate
+	// writes them).
+	AccountSIDField string `toml:"account_sid_field" json:"account_sid_field,omitempty"`
+	AuthTokenField  string `toml:"auth_token_field" json:"auth_token_field,omitempty"`
+	APIKeyField     string `toml:"api_key_field" json:"api_key_field,omitempty"`
+	APISecretField  string `toml:"api_secret_field" json:"api_secret_field,omitempty"`
+}
+
+// Fields are the store's field names of the Account SID, Auth Token, API
+// key and API key secret.
+func (t Twilio) Fields() [4]string {
+	return [4]string{cmp.Or(t.AccountSIDField, "TWILIO_ACCOUNT_SID"), cmp.Or(t.AuthTokenField, "TWILIO_AUTH_TOKEN"),
+		cmp.Or(t.APIKeyField, "TWILIO_API_KEY"), cmp.Or(t.APISecretField, "TWILIO_API_SECRET")}
+}
+
+// StoreURI is a secret store URI; a malformed one is an error of the
+// fleet file at its line.
+type StoreURI string
+
+// UnmarshalText checks the URI's form (secretstore.Check).
+func (u *StoreURI) UnmarshalText(b []byte) error {
+	if err := secretstore.Check(string(b)); err != nil {
+		return err
+	}
+	*u = StoreURI(b)
+	return nil
 }
 
 // Output is where notifications go: a generic JSON webhook signed with
@@ -226,6 +268,12 @@ func Parse(data []byte) (*Fleet, []*SourceError, error) {
 	}
 	if f.Confidence == 0 {
 		f.Confidence = vigil.Medium
+	}
+	switch {
+	case f.FullCheck == 0:
+		f.FullCheck = DefaultFullCheck
+	case f.FullCheck < 0:
+		return nil, nil, fmt.Errorf("full_check = %d: want a number of passes, 1 or more", f.FullCheck)
 	}
 	bad := f.check()
 	return &f, bad, nil

@@ -41,7 +41,10 @@ func TestParseBadEntries(t *testing.T) {
 		{"webhook unsigned", "[[output]]\ntype = \"webhook\"\nurl = \"https://h/x\"", "secret_env"},
 		{"output type", "[[output]]\ntype = \"email\"\nurl = \"https://h/x\"", "want webhook or slack"},
 		{"duplicate", "[[repository]]\nurl = \"file:///a\"\n[[repository]]\nurl = \"file:///a\"", "repository 3: same source as repository 2"},
-		{"twilio", "[[twilio]]\nname = \"prod\"", "give name, account_sid_env"},
+		{"twilio", "[[twilio]]\nname = \"prod\"", "give account_sid_env and auth_token_env, or store"},
+		{"twilio unnamed", "[[twilio]]\nstore = \"pass:twilio/prod\"", "twilio 1: give name"},
+		{"twilio both", "[[twilio]]\nname = \"p\"\nstore = \"pass:t\"\naccount_sid_env = \"S\"\nauth_token_env = \"T\"", "not both"},
+		{"twilio fields without store", "[[twilio]]\nname = \"p\"\naccount_sid_env = \"S\"\nauth_token_env = \"T\"\nauth_token_field = \"X\"", "give store"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			good := "[[repository]]\nurl = \"file:///good.git\"\n"
@@ -68,6 +71,13 @@ func TestParseWholeFileErrors(t *testing.T) {
 		{"intervl = \"5m\"", "unknown keys: intervl"},
 		{"interval = \"five\"", "want a number with a unit"},
 		{"interval = \"-5m\"", "must be positive"},
+		{"full_check = -1", "want a number of passes"},
+		// A malformed secret store URI stops the file, at its line.
+		{"[[twilio]]\nname = \"p\"\nstore = \"pas:twilio/prod\"", "line 3"},
+		{"[[twilio]]\nname = \"p\"\nstore = \"pas:twilio/prod\"", "did you mean pass"},
+		{"[[twilio]]\nname = \"p\"\n\nstore = \"vault://v.example.com/secret\"", "line 4"},
+		{"[[twilio]]\nname = \"p\"\nstore = \"twilio/prod\"", "no scheme"},
+		{"[[twilio]]\nname = \"p\"\nstore = \"aws-sm://prod/twilio?regon=x\"", "unknown parameter"},
 	} {
 		if _, _, err := Parse([]byte(tt.toml)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%q) = %v, want %q", tt.toml, err, tt.want)
@@ -87,6 +97,12 @@ func TestLoadResolvesPaths(t *testing.T) {
 	}
 	if got := f.Repositories[0].Path; got != filepath.Join(dir, "repos/app") {
 		t.Errorf("path = %s", got)
+	}
+	if err := os.WriteFile(p, []byte("[[twilio]]\nname = \"p\"\nstore = \"dotenv:secrets/twilio.env\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if f, _, err = Load(p); err != nil || string(f.Twilio[0].Store) != "dotenv:"+filepath.Join(dir, "secrets/twilio.env") {
+		t.Errorf("store = %v, %v", f.Twilio, err)
 	}
 	if _, _, err := Load(filepath.Join(dir, "missing.toml")); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: %v", err)

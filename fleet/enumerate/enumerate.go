@@ -29,6 +29,20 @@ type Repo struct {
 	CloneURL string
 	Archived bool
 	Fork     bool
+	// PushedAt is when the repository was last pushed to, as the API
+	// says: GitHub's pushed_at (every push), GitLab's last_activity_at
+	// (any activity, but moved at most once an hour). Zero when the API
+	// gave none or an unreadable one.
+	PushedAt time.Time
+}
+
+// apiTime reads an API timestamp (RFC 3339); anything else is zero.
+func apiTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // Errors callers tell apart.

@@ -121,3 +121,32 @@ func FuzzNextLink(f *testing.F) {
 		}
 	})
 }
+
+// TestPushedAt: GitHub's pushed_at and GitLab's last_activity_at are read
+// as the APIs write them (seconds; milliseconds), null as zero.
+func TestPushedAt(t *testing.T) {
+	at := time.Date(2026, 3, 10, 12, 0, 5, 0, time.UTC)
+	gh, gl := enumeratetest.NewGitHub(), enumeratetest.NewGitLab()
+	defer gh.Close()
+	defer gl.Close()
+	for _, srv := range []*enumeratetest.Server{gh, gl} {
+		srv.Add(enumeratetest.Repo{Owner: "acme", Name: "pushed", PushedAt: at})
+		srv.Add(enumeratetest.Repo{Owner: "acme", Name: "empty"})
+	}
+	ctx := context.Background()
+	ghRepos, err1 := fastClient().GitHub(ctx, GitHub{APIURL: gh.URL, Org: "acme"})
+	glRepos, err2 := fastClient().GitLab(ctx, GitLab{APIURL: gl.URL + "/api/v4", Group: "acme"})
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	for _, repos := range [][]Repo{ghRepos, glRepos} {
+		for _, r := range repos {
+			if want := r.Name == "acme/pushed"; r.PushedAt.Equal(at) != want || !want && !r.PushedAt.IsZero() {
+				t.Errorf("%s: pushed at %v", r.Name, r.PushedAt)
+			}
+		}
+	}
+	if apiTime("yesterday") != (time.Time{}) {
+		t.Error("an unreadable time is not zero")
+	}
+}

@@ -26,6 +26,7 @@ type githubRepo struct {
 	SSHURL   string `json:"ssh_url"`
 	Archived bool   `json:"archived"`
 	Fork     bool   `json:"fork"`
+	PushedAt string `json:"pushed_at"`
 }
 
 // GitHub lists every repository of an organisation (GET
@@ -58,7 +59,7 @@ func (c *Client) GitHub(ctx context.Context, g GitHub) ([]Repo, error) {
 			if g.SSH {
 				u = r.SSHURL
 			}
-			out = append(out, Repo{Name: r.FullName, CloneURL: u, Archived: r.Archived, Fork: r.Fork})
+			out = append(out, Repo{Name: r.FullName, CloneURL: u, Archived: r.Archived, Fork: r.Fork, PushedAt: apiTime(r.PushedAt)})
 		}
 		return nil
 	})

@@ -26,6 +26,7 @@ type gitlabProject struct {
 	SSHURL            string          `json:"ssh_url_to_repo"`
 	Archived          bool            `json:"archived"`
 	ForkedFrom        json.RawMessage `json:"forked_from_project"`
+	LastActivityAt    string          `json:"last_activity_at"`
 }
 
 // GitLab lists the projects of a group (GET /groups/:id/projects, the id
@@ -58,7 +59,7 @@ func (c *Client) GitLab(ctx context.Context, g GitLab) ([]Repo, error) {
 				u = p.SSHURL
 			}
 			fork := len(p.ForkedFrom) > 0 && string(p.ForkedFrom) != "null"
-			out = append(out, Repo{Name: p.PathWithNamespace, CloneURL: u, Archived: p.Archived, Fork: fork})
+			out = append(out, Repo{Name: p.PathWithNamespace, CloneURL: u, Archived: p.Archived, Fork: fork, PushedAt: apiTime(p.LastActivityAt)})
 		}
 		return nil
 	})

@@ -53,12 +53,21 @@ func (s *Store) ScanStates(ctx context.Context) (map[int64]map[string]string, er
 }
 
 // RepositoriesChecked records that the remotes of repositories were
-// reached and had nothing new: RepositorySynced for each, in one
-// statement per 500.
+// reached and had nothing new: RepositorySynced for each (with the
+// activity their listing gave this pass), in one statement per 500.
 func (s *Store) RepositoriesChecked(ctx context.Context, ids []int64) error {
 	return s.eachBatch(ids, func(part []any) error {
-		_, err := s.db.ExecContext(ctx, s.q("UPDATE fleet_repositories SET last_synced_at = ?, last_error = '', gone = FALSE WHERE id IN ("+placeholders(len(part))+")"),
-			append([]any{s.nowMS()}, part...)...)
+		_, err := s.db.ExecContext(ctx, s.q(`UPDATE fleet_repositories SET last_synced_at = ?, last_error = '', gone = FALSE, checked_activity_at = activity_at, quiet_passes = 0
+WHERE id IN (`+placeholders(len(part))+")"), append([]any{s.nowMS()}, part...)...)
+		return err
+	})
+}
+
+// RepositoriesQuiet records a pass that did not ask the remotes of
+// repositories because their listings said nothing was pushed.
+func (s *Store) RepositoriesQuiet(ctx context.Context, ids []int64) error {
+	return s.eachBatch(ids, func(part []any) error {
+		_, err := s.db.ExecContext(ctx, s.q("UPDATE fleet_repositories SET quiet_passes = quiet_passes + 1 WHERE id IN ("+placeholders(len(part))+")"), part...)
 		return err
 	})
 }

@@ -207,7 +207,7 @@ func (s *Store) attachOccurrences(ctx context.Context, ins []Incident) error {
 
 func (s *Store) occurrences(ctx context.Context, cond string, args ...any) ([]Occurrence, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT o.id, o.incident_id, o.repository_id, r.name, o.commit_sha, o.path, o.line, o.col, o.author, o.author_email,
-	o.committed_at, o.blob, o.span_start, o.span_len, o.layer, o.present, o.found_at
+	o.committed_at, o.blob, o.span_start, o.span_len, o.layer, o.image_ref, o.present, o.found_at
 FROM fleet_occurrences o JOIN fleet_repositories r ON r.id = o.repository_id WHERE `+cond+" ORDER BY o.id"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list occurrences: %w", err)
@@ -219,7 +219,7 @@ FROM fleet_occurrences o JOIN fleet_repositories r ON r.id = o.repository_id WHE
 		var date, found sql.NullInt64
 		var present sql.NullBool
 		if err := rows.Scan(&o.ID, &o.IncidentID, &o.RepositoryID, &o.Repository, &o.Commit, &o.Path, &o.Line, &o.Column, &o.Author, &o.AuthorEmail,
-			&date, &o.Blob, &o.SpanStart, &o.SpanLen, &o.Layer, &present, &found); err != nil {
+			&date, &o.Blob, &o.SpanStart, &o.SpanLen, &o.Layer, &o.ImageRef, &present, &found); err != nil {
 			return nil, err
 		}
 		o.Date, o.FoundAt = fromMS(date), fromMS(found)

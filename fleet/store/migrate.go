@@ -101,26 +101,26 @@ func expand(sqlText string, d Dialect) string {
 const migrationLock = 0x76696769
 
 // Migrate brings the schema to the latest version, each version in its
-// own transaction, and returns the version it ends at. Workers starting
-// at the same time on one Postgres take turns; SQLite serialises writers
-// itself.
+// own transaction, and returns the version it ends at. Processes starting
+// at the same time on one database take turns (see migrationTx).
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	ms, err := Migrations(s.dialect)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
-	version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	// Under the lock too: two Postgres sessions creating the same table
+	// at once fail on pg_type's unique index, IF NOT EXISTS or not.
+	err = s.migrationTx(ctx, func(tx querier) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
+	version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	current := 0
 	for _, m := range ms {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if s.dialect == Postgres {
-				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
-					return err
-				}
-			}
+		err := s.migrationTx(ctx, func(tx querier) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM vigil_schema_migrations WHERE version = ?"), m.Version).Scan(&n); err != nil {
 				return err
@@ -147,4 +147,38 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return newest, fmt.Errorf("the database's schema is version %d, newer than this vigil knows (%d): upgrade vigil", newest, current)
 	}
 	return current, nil
+}
+
+// migrationTx runs one version's migration in a transaction that holds
+// the database's write lock from its start: on Postgres an advisory
+// lock, on SQLite BEGIN IMMEDIATE (a deferred transaction that read
+// first would fail at once with SQLITE_BUSY when another process — a
+// 'vigil fleet status' started beside 'vigil fleet run' — migrated
+// meanwhile; an immediate one waits for the busy timeout).
+func (s *Store) migrationTx(ctx context.Context, fn func(querier) error) error {
+	if s.dialect == Postgres {
+		return s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -38,4 +41,39 @@ func TestMigrationVersions(t *testing.T) {
 	if _, err := Migrations(Postgres); err != nil {
 		t.Errorf("the built-in migrations: %v", err)
 	}
+}
+
+// TestMigrateConcurrently: processes that open one new database at once
+// ('vigil fleet run' and a 'vigil fleet status' beside it, or workers
+// starting together) all migrate it, one after the other, rather than one
+// failing (SQLite: SQLITE_BUSY; Postgres: a duplicate pg_type row).
+func TestMigrateConcurrently(t *testing.T) {
+	run := func(t *testing.T, url string) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 8 {
+			wg.Go(func() {
+				c, err := Open(context.Background(), url)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer c.Close()
+				if _, err := c.Migrate(context.Background()); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, "sqlite:"+filepath.Join(t.TempDir(), "fleet.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		for range 3 {
+			run(t, postgres.Get(t).NewDatabase(t))
+		}
+	})
 }

@@ -89,6 +89,13 @@ type Repository struct {
 	LastError     string    `json:"last_error,omitempty"`
 	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
 	Scans         int       `json:"scans"`
+	// ActivityAt is when the GitHub or GitLab listing last said the
+	// repository was pushed to (zero for other sources).
+	ActivityAt time.Time `json:"activity_at,omitzero"`
+	// CheckedActivityAt is what the listing said when the remote was last
+	// asked; QuietPasses counts the passes since that skipped asking.
+	CheckedActivityAt time.Time `json:"-"`
+	QuietPasses       int       `json:"-"`
 }
 
 // Incident is one distinct secret across the fleet.
@@ -138,7 +145,13 @@ type Occurrence struct {
 	Blob      string `json:"blob,omitempty"`
 	SpanStart int64  `json:"span_start"`
 	SpanLen   int    `json:"span_len"`
-	Layer     string `json:"layer,omitempty"`
+	// Layer is, in an image, the layer of the step that added the secret
+	// (for a config value, the step that set it); Blob is then the layer
+	// holding the file, or the config's digest for a Path in the config.
+	Layer string `json:"layer,omitempty"`
+	// ImageRef is what a worker opens to read an image's secret again:
+	// the tarball or layout's path, or REPOSITORY@DIGEST.
+	ImageRef string `json:"image_ref,omitempty"`
 	// Present says whether the secret is still at the repository's HEAD
 	// (or in the final image); nil when unknown.
 	Present *bool     `json:"present"`

@@ -165,13 +165,22 @@ func (s *Store) addOccurrence(ctx context.Context, tx *sql.Tx, incID, repoID int
 	if o.Present != nil {
 		present = *o.Present
 	}
-	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO fleet_occurrences (incident_id, repository_id, commit_sha, path, line, col, author, author_email, committed_at, blob, span_start, span_len, layer, present, found_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, repository_id, path) DO NOTHING`),
-		incID, repoID, o.Commit, o.Path, o.Line, o.Column, o.Author, o.AuthorEmail, ms(o.Date), o.Blob, o.SpanStart, o.SpanLen, o.Layer, present, now)
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO fleet_occurrences (incident_id, repository_id, commit_sha, path, line, col, author, author_email, committed_at, blob, span_start, span_len, layer, image_ref, present, found_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, repository_id, path) DO NOTHING`),
+		incID, repoID, o.Commit, o.Path, o.Line, o.Column, o.Author, o.AuthorEmail, ms(o.Date), o.Blob, o.SpanStart, o.SpanLen, o.Layer, o.ImageRef, present, now)
 	if err != nil {
 		return false, fmt.Errorf("store occurrence: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if n == 0 && o.ImageRef != "" {
+		// An image's tag moved to a new image that still holds the
+		// secret: read it from there, the old one may be deleted.
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE fleet_occurrences SET commit_sha = ?, line = ?, col = ?, blob = ?, span_start = ?, span_len = ?, layer = ?, image_ref = ?
+WHERE incident_id = ? AND repository_id = ? AND path = ?`), o.Commit, o.Line, o.Column, o.Blob, o.SpanStart, o.SpanLen, o.Layer, o.ImageRef, incID, repoID, o.Path)
+		if err != nil {
+			return false, fmt.Errorf("store occurrence: %w", err)
+		}
+	}
 	if n == 0 && present != nil {
 		_, err = tx.ExecContext(ctx, s.q("UPDATE fleet_occurrences SET present = ? WHERE incident_id = ? AND repository_id = ? AND path = ?"), present, incID, repoID, o.Path)
 	}

@@ -108,9 +108,10 @@ func (s *Store) upsertRepository(ctx context.Context, q querier, r Repository, n
 	if r.SourceID != 0 {
 		src = r.SourceID
 	}
-	err := q.QueryRowContext(ctx, s.q(`INSERT INTO fleet_repositories (source_id, name, url, kind, token_env, enabled, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)
-ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, name = excluded.name, kind = excluded.kind, token_env = excluded.token_env, enabled = TRUE, gone = FALSE
-RETURNING id`), src, r.Name, r.URL, r.Kind, r.TokenEnv, now).Scan(&id)
+	err := q.QueryRowContext(ctx, s.q(`INSERT INTO fleet_repositories (source_id, name, url, kind, token_env, enabled, activity_at, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)
+ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, name = excluded.name, kind = excluded.kind, token_env = excluded.token_env, enabled = TRUE, gone = FALSE,
+	activity_at = excluded.activity_at
+RETURNING id`), src, r.Name, r.URL, r.Kind, r.TokenEnv, ms(r.ActivityAt), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store repository %s: %w", r.URL, err)
 	}
@@ -138,13 +139,16 @@ func (s *Store) MarkMissing(ctx context.Context, sourceID int64, keep []int64) (
 	return int(n), nil
 }
 
-const repoColumns = "id, COALESCE(source_id, 0), name, url, kind, token_env, enabled, gone, last_synced_at, last_scanned_at, last_error, last_error_at, scans"
+const repoColumns = `id, COALESCE(source_id, 0), name, url, kind, token_env, enabled, gone, last_synced_at, last_scanned_at, last_error, last_error_at, scans,
+	activity_at, checked_activity_at, quiet_passes`
 
 func scanRepo(row interface{ Scan(...any) error }) (Repository, error) {
 	var r Repository
-	var synced, scanned, errAt sql.NullInt64
-	err := row.Scan(&r.ID, &r.SourceID, &r.Name, &r.URL, &r.Kind, &r.TokenEnv, &r.Enabled, &r.Gone, &synced, &scanned, &r.LastError, &errAt, &r.Scans)
+	var synced, scanned, errAt, activity, checked sql.NullInt64
+	err := row.Scan(&r.ID, &r.SourceID, &r.Name, &r.URL, &r.Kind, &r.TokenEnv, &r.Enabled, &r.Gone, &synced, &scanned, &r.LastError, &errAt, &r.Scans,
+		&activity, &checked, &r.QuietPasses)
 	r.LastSyncedAt, r.LastScannedAt, r.LastErrorAt = fromMS(synced), fromMS(scanned), fromMS(errAt)
+	r.ActivityAt, r.CheckedActivityAt = fromMS(activity), fromMS(checked)
 	return r, err
 }
 
@@ -193,9 +197,12 @@ func (s *Store) RepositoryFailed(ctx context.Context, id int64, msg string, gone
 	return err
 }
 
-// RepositorySynced records a successful sync (the error is cleared).
-func (s *Store) RepositorySynced(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, s.q("UPDATE fleet_repositories SET last_synced_at = ?, last_error = '', gone = FALSE WHERE id = ?"), s.nowMS(), id)
+// RepositorySynced records a successful sync (the error is cleared);
+// activity is what the repository's listing said before the sync began
+// (zero when it has none), remembered as checked.
+func (s *Store) RepositorySynced(ctx context.Context, id int64, activity time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.q("UPDATE fleet_repositories SET last_synced_at = ?, last_error = '', gone = FALSE, checked_activity_at = ?, quiet_passes = 0 WHERE id = ?"),
+		s.nowMS(), ms(activity), id)
 	return err
 }
 

@@ -28,6 +28,9 @@ type Server struct {
 	Token string
 	// Down makes every request fail with 503 (an outage).
 	Down atomic.Bool
+	// Requests counts the requests served or refused (a 'git ls-remote'
+	// is one, a fetch two or more).
+	Requests atomic.Int64
 }
 
 // Start serves root (created when missing) until the test ends.
@@ -48,6 +51,7 @@ func Start(t testing.TB, root string) *Server {
 	s := &Server{Root: root}
 	h := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null"}, Stderr: io.Discard}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Requests.Add(1)
 		if s.Down.Load() {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return

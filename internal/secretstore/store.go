@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/vigilsec/vigil"
@@ -88,6 +89,47 @@ func ParseURI(raw string) (URI, error) {
 		return URI{}, fmt.Errorf("secret store %q: nothing after %q; %s", raw, u.Scheme+":", usage(u.Scheme))
 	}
 	return u, nil
+}
+
+// Check checks a store URI's form without opening the store: its scheme,
+// and what the URI of its backend must hold (a Vault mount and path, an
+// AWS secret ID, a Conjur account and variable). What comes from the
+// environment (VAULT_ADDR for a URI without a host, tokens) is read when
+// the store is opened.
+func Check(raw string) error {
+	u, err := ParseURI(raw)
+	if err != nil {
+		return err
+	}
+	formOnly := func(k string) string {
+		if k == "VAULT_ADDR" {
+			return "https://vault.invalid"
+		}
+		return ""
+	}
+	switch u.Scheme {
+	case "vault":
+		_, err = vaultConfig(u, formOnly)
+	case "aws-sm":
+		_, err = awsConfig(u)
+	case "conjur":
+		_, err = conjurConfig(u, formOnly)
+	}
+	return err
+}
+
+// Resolve makes the path of a dotenv: or file: URI relative to dir when
+// it is not absolute; other URIs are returned as they are.
+func Resolve(raw, dir string) string {
+	u, err := ParseURI(raw)
+	if err != nil || (u.Scheme != "dotenv" && u.Scheme != "file") {
+		return raw
+	}
+	p := strings.TrimPrefix(u.Rest, "//")
+	if filepath.IsAbs(p) {
+		return raw
+	}
+	return u.Scheme + ":" + filepath.Join(dir, p)
 }
 
 func validScheme(s string) bool {

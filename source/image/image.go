@@ -50,7 +50,24 @@ type Options struct {
 	Transport http.RoundTripper
 	// Logger receives debug diagnostics; nil discards them.
 	Logger *slog.Logger
+	// Only, when set, narrows Chunks to one place of the image: what a
+	// worker reads again to verify a secret found there before.
+	Only *Place
 }
+
+// Place is one place of an image where a secret can be: a file of a
+// layer, or a part of the config (Path one of the Config paths, Layer
+// ignored).
+type Place struct {
+	// Layer is the digest of the layer holding the file.
+	Layer string
+	// Path is the file's path in the layer (for a member of an archive,
+	// the archive's: its members are read with it).
+	Path string
+}
+
+// inConfig reports whether a path names a part of the image config.
+func inConfig(p string) bool { return strings.HasPrefix(p, "@config/") }
 
 // image is an image opened for scanning, whatever it came from.
 type image struct {
@@ -171,6 +188,9 @@ func looksLikePath(ref string) bool {
 		strings.HasSuffix(lower, ".tar") || strings.HasSuffix(lower, ".tar.gz") || strings.HasSuffix(lower, ".tgz")
 }
 
+// ConfigDigest is the digest of the image's config blob.
+func (s *Source) ConfigDigest() string { return s.img.configDigest }
+
 // Close releases the image's files.
 func (s *Source) Close() error {
 	if s.img.close == nil {
@@ -181,18 +201,33 @@ func (s *Source) Close() error {
 
 // Chunks yields the image config's chunks, then those of every layer;
 // layers are read in parallel. A layer that cannot be read, or has a media
-// type vigil does not know, is a skip naming its digest.
+// type vigil does not know, is a skip naming its digest. With
+// Options.Only, only that place is read; a layer the image does not have
+// is an error matching fs.ErrNotExist.
 func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) error {
+	only := s.opts.Only
 	for _, c := range s.config.chunks() {
+		if only != nil && c.Origin.Path != only.Path {
+			continue
+		}
 		if err := yield(c); err != nil {
 			return err
 		}
+	}
+	layers := make([]int, 0, len(s.img.layers))
+	for i, l := range s.img.layers {
+		if only == nil || !inConfig(only.Path) && l.digest == only.Layer {
+			layers = append(layers, i)
+		}
+	}
+	if only != nil && !inConfig(only.Path) && len(layers) == 0 {
+		return fmt.Errorf("layer %s is not in %s: %w", only.Layer, s.ref, fs.ErrNotExist)
 	}
 	workers := s.opts.Layers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(s.img.layers))
+	workers = max(min(workers, len(layers)), 1)
 	inner, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan int)
@@ -214,7 +249,7 @@ func (s *Source) Chunks(ctx context.Context, yield func(vigil.Chunk) error) erro
 	}
 	go func() {
 		defer close(jobs)
-		for i := range s.img.layers {
+		for _, i := range layers {
 			select {
 			case jobs <- i:
 			case <-inner.Done():

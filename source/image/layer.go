@@ -87,7 +87,7 @@ func (s *Source) scanLayer(ctx context.Context, i int, emit func(vigil.Chunk) bo
 		}
 		regular := hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeGNUSparse
 		ch.paths[name] = hdr.Typeflag != tar.TypeDir
-		if !regular {
+		if !regular || s.opts.Only != nil && name != s.opts.Only.Path {
 			continue // directories, links, devices: nothing to read
 		}
 		o := vigil.Origin{Source: "image", Path: name, Layer: info}

@@ -22,6 +22,9 @@ type Repo struct {
 	CloneURL    string
 	Archived    bool
 	Fork        bool
+	// PushedAt is GitHub's pushed_at, GitLab's last_activity_at (null
+	// when zero).
+	PushedAt time.Time
 }
 
 // Server is a fake API server. Set its fields before the first request.
@@ -30,8 +33,9 @@ type Server struct {
 	// Token is the token the API accepts; "" accepts anonymous calls.
 	Token string
 	// Repos are listed by owner (GitHub org or user, GitLab group).
-	mu    sync.Mutex
-	repos map[string][]Repo
+	mu     sync.Mutex
+	repos  map[string][]Repo
+	gitlab bool
 	// LimitAfter makes every request after that many answer with a rate
 	// limit (primary: 403 with X-RateLimit-Remaining 0; Secondary: 429
 	// with Retry-After), for LimitFor requests.
@@ -51,8 +55,8 @@ func NewGitHub() *Server {
 
 // NewGitLab starts a fake GitLab API (its URL + "/api/v4" is the root).
 func NewGitLab() *Server {
-	s := &Server{repos: map[string][]Repo{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.gitlab))
+	s := &Server{repos: map[string][]Repo{}, gitlab: true}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serveGitLab))
 	return s
 }
 
@@ -74,6 +78,32 @@ func (s *Server) Remove(owner, name string) {
 		}
 	}
 	s.repos[owner] = keep
+}
+
+// Push records a push to a repository at a time, as the API then shows
+// it: GitHub's pushed_at moves at every push; GitLab's last_activity_at
+// moves only when the last one is an hour old or more (GitLab updates it
+// at most once an hour).
+func (s *Server) Push(owner, name string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range s.repos[owner] {
+		if r.Name != name {
+			continue
+		}
+		if s.gitlab && !r.PushedAt.IsZero() && at.Sub(r.PushedAt) < time.Hour {
+			return
+		}
+		s.repos[owner][i].PushedAt = at
+	}
+}
+
+// apiTime is a timestamp as the APIs write it, or null.
+func apiTime(t time.Time, layout string) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(layout)
 }
 
 // admit counts a request and answers a rate limit when one is due; it
@@ -152,12 +182,13 @@ func (s *Server) github(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for _, rp := range repos[from:to] {
 		out = append(out, map[string]any{"full_name": rp.Owner + "/" + rp.Name, "name": rp.Name, "clone_url": rp.CloneURL,
-			"ssh_url": "git@github.example:" + rp.Owner + "/" + rp.Name + ".git", "archived": rp.Archived, "fork": rp.Fork, "private": false})
+			"ssh_url": "git@github.example:" + rp.Owner + "/" + rp.Name + ".git", "archived": rp.Archived, "fork": rp.Fork, "private": false,
+			"pushed_at": apiTime(rp.PushedAt, "2006-01-02T15:04:05Z")})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) gitlab(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveGitLab(w http.ResponseWriter, r *http.Request) {
 	if !s.admit(w, r, true) {
 		return
 	}
@@ -204,7 +235,8 @@ func (s *Server) gitlab(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for i, rp := range repos[from:to] {
 		p := map[string]any{"id": from + i + 1, "path_with_namespace": rp.Owner + "/" + rp.Name, "http_url_to_repo": rp.CloneURL,
-			"ssh_url_to_repo": "git@gitlab.example:" + rp.Owner + "/" + rp.Name + ".git", "archived": rp.Archived}
+			"ssh_url_to_repo": "git@gitlab.example:" + rp.Owner + "/" + rp.Name + ".git", "archived": rp.Archived,
+			"last_activity_at": apiTime(rp.PushedAt, "2006-01-02T15:04:05.000Z")}
 		if rp.Fork {
 			p["forked_from_project"] = map[string]any{"id": 1}
 		}
