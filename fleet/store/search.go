@@ -58,7 +58,7 @@ func searchID(q string) (int64, bool) {
 // of the incident's rule, provider or redacted preview, of an
 // occurrence's path, or of the name of a repository it occurs in. Each
 // part is answered by an index (trigram FTS5 tables on SQLite, pg_trgm
-// GIN indexes on Postgres: migration 4), never by reading every incident.
+// GIN indexes on Postgres: migration 6), never by reading every incident.
 //
 // With a limit, each part keeps only its newest limit ids, so a search
 // that matches most incidents reads a page's worth, not all of them; the
