@@ -85,14 +85,7 @@ func (h *History) scanCommitMessagesInproc(ctx context.Context, yield func(vigil
 		if missing || typ != "commit" {
 			continue
 		}
-		if data == nil {
-			o := vigil.Origin{Source: "git", Path: h.prefix + CommitMessage, Commit: &vigil.Commit{SHA: id}}
-			if err := yield(skipChunk(o, vigil.SkipTooLarge, fmt.Errorf("commit object over %d bytes", maxCommitSize))); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := h.yieldCommitMessage(id, data, yield); err != nil {
+		if err := h.yieldCommitMessage(id, data, fmt.Errorf("commit object over %d bytes", maxCommitSize), yield); err != nil {
 			return err
 		}
 	}
@@ -111,17 +104,10 @@ func (h *History) readCommits(cf *catFile, ids <-chan request, seen map[string]b
 		if hd.missing || hd.typ != "commit" {
 			continue
 		}
-		if data == nil {
-			o := vigil.Origin{Source: "git", Path: h.prefix + CommitMessage, Commit: &vigil.Commit{SHA: id}}
-			if err := yield(skipChunk(o, vigil.SkipTooLarge, fmt.Errorf("commit object of %d bytes", hd.size))); err != nil {
-				return err
-			}
-			continue
-		}
-		if seen != nil {
+		if seen != nil && data != nil {
 			seen[id] = true
 		}
-		if err := h.yieldCommitMessage(id, data, yield); err != nil {
+		if err := h.yieldCommitMessage(id, data, fmt.Errorf("commit object of %d bytes", hd.size), yield); err != nil {
 			return err
 		}
 	}
@@ -164,8 +150,14 @@ func (h *History) listCommits(ctx context.Context, cf *catFile, ids chan<- reque
 	return err
 }
 
-// yieldCommitMessage yields the message of the commit object data.
-func (h *History) yieldCommitMessage(id string, data []byte, yield func(vigil.Chunk) error) error {
+// yieldCommitMessage yields the message of the commit object data; a
+// commit too large to read (data nil) is an item skipped, tooLarge saying
+// how large.
+func (h *History) yieldCommitMessage(id string, data []byte, tooLarge error, yield func(vigil.Chunk) error) error {
+	if data == nil {
+		o := vigil.Origin{Source: "git", Path: h.prefix + CommitMessage, Commit: &vigil.Commit{SHA: id}}
+		return yield(skipChunk(o, vigil.SkipTooLarge, tooLarge))
+	}
 	c, err := parseCommit(id, data)
 	if err != nil {
 		return err
