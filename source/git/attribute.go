@@ -92,7 +92,7 @@ func (h *History) attributeOwn(ctx context.Context, fs []vigil.Finding) ([]vigil
 	// Read in-process, a finding is also in the blobs that copy it from
 	// the one it was found in.
 	var placed map[int]int
-	if h.objs != nil && h.where != nil {
+	if h.readInproc() {
 		var err error
 		if fs, placed, err = h.withHolders(fs); err != nil {
 			return nil, err
@@ -224,6 +224,10 @@ func (h *History) commitInfo(ctx context.Context, groups []*group, blobOf []uint
 	return out, objs.close()
 }
 
+// readInproc reports whether the scan read the blobs from the packs
+// in-process (and so knows where each is, to follow its copies).
+func (h *History) readInproc() bool { return h.objs != nil && h.where != nil }
+
 // markPresent sets group.present for credentials the tip of a selected
 // ref still holds (see tipTrees). A credential is present when a blob it
 // was found in (or, read in-process, that copies it) is in a tip's tree;
@@ -270,7 +274,7 @@ func (h *History) markPresent(ctx context.Context, groups []*group) (bool, error
 	// scanned for; and at a branch's tip, a secret may still be there as
 	// text where no rule finds it any more (a file rewritten in another
 	// format): those blobs are read.
-	copied := h.objs != nil && h.where != nil
+	copied := h.readInproc()
 	check := map[string][]*group{} // tip blob → groups whose secret it may hold
 	err = h.walkTrees(ctx, [][]string{branches, others}, func(tips int, f treeFile) bool {
 		b, _ := parseOID(f.oid)
