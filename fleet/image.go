@@ -107,14 +107,16 @@ func (f *Fleet) scanOneImage(ctx context.Context, t imageTarget, s settings) ([]
 // layout on disk (its content digest), a reference with a tag or digest,
 // or a repository (every tag).
 func (f *Fleet) imageTargets(ctx context.Context, ref string) ([]imageTarget, error) {
-	if st, err := os.Stat(ref); err == nil {
+	if image.IsLocal(ref) {
+		st, err := os.Stat(ref)
+		if err != nil {
+			return nil, err // names the path; errors.Is(err, fs.ErrNotExist) when it is gone
+		}
 		d, err := fileDigest(ref, st.IsDir())
 		if err != nil {
 			return nil, err
 		}
 		return []imageTarget{{tag: "file", ref: ref, digest: d}}, nil
-	} else if strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, ".") {
-		return nil, fmt.Errorf("%s: %w", ref, os.ErrNotExist)
 	}
 	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain), remote.WithUserAgent("vigil")}
 	if r, err := name.ParseReference(ref, name.WithDefaultTag("")); err == nil && r.Identifier() != "" {

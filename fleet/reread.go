@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"os"
-	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -127,7 +125,7 @@ func (f *Fleet) imageRefOf(ctx context.Context, o store.Occurrence) (string, err
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(repo.URL); err == nil || strings.HasPrefix(repo.URL, "/") || strings.HasPrefix(repo.URL, ".") {
+	if image.IsLocal(repo.URL) {
 		return repo.URL, nil
 	}
 	r, err := name.ParseReference(repo.URL, name.WithDefaultTag(""))

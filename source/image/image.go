@@ -181,6 +181,13 @@ func notCompressed(p string) error {
 	return nil
 }
 
+// IsLocal reports whether Open reads ref from the file system (a tarball
+// or an OCI layout, there or expected there) rather than from a registry.
+func IsLocal(ref string) bool {
+	_, err := os.Stat(ref)
+	return err == nil || looksLikePath(ref)
+}
+
 // looksLikePath tells a file name from an image reference.
 func looksLikePath(ref string) bool {
 	lower := strings.ToLower(ref)
